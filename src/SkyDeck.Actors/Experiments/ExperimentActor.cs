@@ -1,0 +1,184 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using SkyDeck.Actors.SkyPilot;
+using static SkyDeck.Actors.Experiments.ExperimentCommands;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Timing knobs of the experiment actor shell.</summary>
+public sealed record ExperimentActorSettings(ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50)
+{
+    public static readonly ExperimentActorSettings Default = new(ReconcileSettings.Default, TimeSpan.FromSeconds(60));
+}
+
+/// <summary>
+/// One experiment: a thin event-sourced shell around <see cref="ExperimentDecider"/>, <see cref="ExperimentState.Evolve"/>
+/// and <see cref="Reconciler"/>. It persists, replies after the write, runs at most one <c>sky</c> call at a time
+/// (piped back as a message), reconciles on a timer and at once after every change, and pushes its summary.
+/// </summary>
+public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
+{
+    private readonly string _id;
+    private readonly ISkyGateway _sky;
+    private readonly ExperimentActorSettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly IActorRef _summaries;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _shutdown = new();
+    private ExperimentState _state;
+    private ClusterObservation? _observed;
+    private SkyCommand? _inFlight;
+    private ExperimentSummary? _pushed;
+
+    public ExperimentActor(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef summaries)
+    {
+        _id = id;
+        _sky = sky;
+        _settings = settings;
+        _clock = clock;
+        _summaries = summaries;
+        _state = ExperimentState.Empty(id);
+        PersistenceId = Naming.PersistenceId(id);
+
+        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is ExperimentState snapshot) _state = snapshot; });
+        Recover<IExperimentEvent>(e => _state = ExperimentState.Evolve(_state, e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            PushSummary();
+            Self.Tell(ReconcileTick.Instance);
+        });
+
+        Command<IExperimentCommand>(Handle);
+        Command<GetExperiment>(_ => Sender.Tell(_state.Exists ? Detail() : CommandResult.NotFound));
+        Command<ClusterObserved>(m =>
+        {
+            _observed = m.Observation;
+            Reconcile();
+        });
+        Command<ReconcileNow>(_ => Reconcile());
+        Command<ReconcileTick>(_ => Reconcile());
+        Command<ActionFinished>(Finished);
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", _id));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", _id));
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef summaries) =>
+        Akka.Actor.Props.Create(() => new ExperimentActor(id, sky, settings, clock, summaries));
+
+    protected override void PostStop()
+    {
+        _shutdown.Cancel();
+        _shutdown.Dispose();
+        base.PostStop();
+    }
+
+    private void Handle(IExperimentCommand command)
+    {
+        var decision = ExperimentDecider.Decide(_state, command);
+        if (decision.Events.IsEmpty)
+        {
+            Sender.Tell(decision.Result);
+            return;
+        }
+
+        var replyTo = Sender;
+        PersistAll(decision.Events, Apply);
+        DeferAsync(decision.Result, result =>
+        {
+            replyTo.Tell(result);
+            AfterChange();
+        });
+    }
+
+    private void Apply(IExperimentEvent e)
+    {
+        _state = ExperimentState.Evolve(_state, e);
+        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+    }
+
+    private void AfterChange()
+    {
+        PushSummary();
+        Reconcile();
+    }
+
+    private void Reconcile()
+    {
+        if (!_state.Exists) return;
+        var plan = Reconciler.Plan(_state, _observed, _clock.GetUtcNow(), _settings.Reconcile, _inFlight?.Kind);
+        if (plan.Events.Count == 0)
+        {
+            Act(plan);
+            return;
+        }
+
+        PersistAll(plan.Events, Apply);
+        DeferAsync(plan, Act);
+    }
+
+    private void Act(ReconcilePlan plan)
+    {
+        if (plan.Action is { } action && _inFlight is null)
+        {
+            _inFlight = action;
+            _log.Info("{0}: running sky {1} {2}", _id, action.Kind, action.Target);
+            _sky.ExecuteAsync(action, _shutdown.Token).PipeTo(
+                Self,
+                success: outcome => new ActionFinished(action, outcome),
+                failure: e => new ActionFinished(action, SkyOutcome.Failed(SkyFailureKind.Unknown, e.GetBaseException().Message)));
+        }
+
+        var now = _clock.GetUtcNow();
+        var next = now + _settings.ReconcileInterval;
+        if (plan.WakeAt is { } wake && wake < next) next = wake;
+        Timers.StartSingleTimer(ReconcileTick.Instance, ReconcileTick.Instance, next > now ? next - now : TimeSpan.Zero);
+        PushSummary();
+    }
+
+    private void Finished(ActionFinished finished)
+    {
+        _inFlight = null;
+        var now = _clock.GetUtcNow();
+        IExperimentCommand record = finished.Action is SkyCommand.Launch launch
+            ? new RecordLaunchOutcome(_id, launch.JobId, finished.Outcome, now)
+            : new RecordActionOutcome(_id, finished.Action.Kind, finished.Action.Target, finished.Outcome, now);
+        if (!finished.Outcome.Succeeded)
+            _log.Warning("{0}: sky {1} {2} failed ({3}): {4}", _id, finished.Action.Kind, finished.Action.Target, finished.Outcome.FailureKind, finished.Outcome.Reason);
+        var decision = ExperimentDecider.Decide(_state, record);
+        if (decision.Events.IsEmpty)
+        {
+            Reconcile();
+            return;
+        }
+
+        PersistAll(decision.Events, Apply);
+        DeferAsync(decision, _ => AfterChange());
+    }
+
+    private void PushSummary()
+    {
+        if (!_state.Exists) return;
+        var summary = ExperimentSummary.From(_state, _observed, _settings.Reconcile);
+        if (summary == _pushed) return;
+        _pushed = summary;
+        _summaries.Tell(new SummaryChanged(summary));
+    }
+
+    private ExperimentDetail Detail() => new(
+        ExperimentSummary.From(_state, _observed, _settings.Reconcile),
+        [.. _state.Jobs.Reverse().Select(JobView.From)]);
+
+    private sealed record ActionFinished(SkyCommand Action, SkyOutcome Outcome);
+
+    private sealed class ReconcileTick
+    {
+        public static readonly ReconcileTick Instance = new();
+    }
+}

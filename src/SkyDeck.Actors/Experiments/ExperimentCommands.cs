@@ -1,0 +1,39 @@
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Commands ask an experiment to change; each carries its time and its caller, stamped at the edge.</summary>
+public interface IExperimentCommand : IWithExperimentId
+{
+    DateTimeOffset At { get; }
+    string Who { get; }
+}
+
+public static class ExperimentCommands
+{
+    public sealed record CreateExperiment(string ExperimentId, ExperimentSpec Spec, DesiredState Desired, DateTimeOffset At, string Who) : IExperimentCommand;
+
+    public sealed record UpdateSpec(string ExperimentId, ExperimentSpec Spec, DateTimeOffset At, string Who) : IExperimentCommand;
+
+    public sealed record SetDesiredState(string ExperimentId, DesiredState Desired, DateTimeOffset At, string Who, string? Reason = null) : IExperimentCommand;
+
+    public sealed record DeleteExperiment(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;
+
+    public sealed record RestoreExperiment(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;
+
+    public sealed record CancelJob(string ExperimentId, string JobId, DateTimeOffset At, string Who) : IExperimentCommand;
+
+    /// <summary>The outcome of a <c>sky launch</c> the actor started (internal, sent by the actor to itself).</summary>
+    public sealed record RecordLaunchOutcome(string ExperimentId, string JobId, SkyOutcome Outcome, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
+
+    /// <summary>The outcome of a cancel / stop / down the actor started (internal).</summary>
+    public sealed record RecordActionOutcome(string ExperimentId, SkyActionKind Action, string Target, SkyOutcome Outcome, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
+}
+
+/// <summary>The typed result of one <c>sky</c> call: success (with the job id for a launch) or a classified failure.</summary>
+public sealed record SkyOutcome(bool Succeeded, long? SkyJobId = null, SkyFailureKind FailureKind = SkyFailureKind.Unknown, string? Reason = null)
+{
+    public static SkyOutcome Ok(long? skyJobId = null) => new(true, skyJobId);
+
+    public static SkyOutcome Failed(SkyFailureKind kind, string reason) => new(false, null, kind, reason);
+}

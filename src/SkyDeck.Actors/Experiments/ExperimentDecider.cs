@@ -1,0 +1,75 @@
+using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Pure: a command against the current state gives events and a reply. Repeats are no-ops, so retries are safe.</summary>
+public static class ExperimentDecider
+{
+    public static Decision Decide(ExperimentState s, IExperimentCommand command) => command switch
+    {
+        CreateExperiment c => Create(s, c),
+        _ when !s.Exists => Decision.NotFound,
+        UpdateSpec c => UpdateSpec(s, c),
+        SetDesiredState c => SetDesired(s, c),
+        DeleteExperiment c => s.Deleted ? Decision.NoOp : Decision.Accept(new ExperimentDeleted(s.Id, c.At, c.Who)),
+        RestoreExperiment c => s.Deleted ? Decision.Accept(new ExperimentRestored(s.Id, c.At, c.Who)) : Decision.NoOp,
+        CancelJob c => CancelJob(s, c),
+        RecordLaunchOutcome c => LaunchOutcome(s, c),
+        RecordActionOutcome c => ActionOutcome(s, c),
+        _ => Decision.Reply(CommandResult.Rejected($"{command.GetType().Name} is not a command experiments understand")),
+    };
+
+    private static Decision Create(ExperimentState s, CreateExperiment c)
+    {
+        if (ExperimentId.Validate(c.ExperimentId) is { } idError)
+            return Decision.Reply(CommandResult.Rejected($"id {idError}", [new FieldError("id", idError)]));
+        var errors = c.Spec.Validate();
+        if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
+        if (!s.Exists) return Decision.Accept(new ExperimentCreated(c.ExperimentId, c.Spec, c.Desired, c.At, c.Who));
+        if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' exists but is deleted; restore it or choose another id"));
+        return s.Spec == c.Spec && s.Desired == c.Desired
+            ? Decision.NoOp
+            : Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' already exists with a different spec or desired state"));
+    }
+
+    private static Decision UpdateSpec(ExperimentState s, UpdateSpec c)
+    {
+        if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' is deleted; restore it first"));
+        var errors = c.Spec.Validate();
+        if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
+        return c.Spec == s.Spec ? Decision.NoOp : Decision.Accept(new SpecUpdated(s.Id, c.Spec, s.Generation + 1, c.At, c.Who));
+    }
+
+    private static Decision SetDesired(ExperimentState s, SetDesiredState c)
+    {
+        if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' is deleted; restore it first"));
+        if (c.Desired != s.Desired) return Decision.Accept(new DesiredStateChanged(s.Id, c.Desired, c.At, c.Who, c.Reason));
+        var runIsOver = c.Desired == DesiredState.Running && !s.JobsOfCurrentRun.Any(j => j.IsLive) && s.JobsOfCurrentRun.Any();
+        return runIsOver
+            ? Decision.Accept(new RunRestarted(s.Id, s.Run + 1, c.At, c.Who, c.Reason ?? "start requested again"))
+            : Decision.NoOp;
+    }
+
+    private static Decision CancelJob(ExperimentState s, CancelJob c)
+    {
+        var job = s.FindJob(c.JobId);
+        if (job is null) return Decision.Reply(new CommandResult(ResultCode.NotFound, $"job '{c.JobId}' not found"));
+        if (!job.IsLive || job.CancelRequestedAt is not null) return Decision.NoOp;
+        return Decision.Accept(new JobCancelRequested(s.Id, job.JobId, c.At, c.Who, "cancel requested"));
+    }
+
+    private static Decision LaunchOutcome(ExperimentState s, RecordLaunchOutcome c)
+    {
+        if (s.FindJob(c.JobId) is not { Phase: JobPhase.Requested }) return Decision.NoOp;
+        if (c.Outcome.Succeeded) return Decision.Accept(new JobLaunched(s.Id, c.JobId, c.Outcome.SkyJobId, false, c.At, c.Who));
+        var reason = c.Outcome.Reason ?? "sky launch failed";
+        return c.Outcome.FailureKind == SkyFailureKind.Timeout
+            ? Decision.Accept(new SkyActionFailed(s.Id, SkyActionKind.Launch, c.JobId, SkyFailureKind.Timeout, reason + "; waiting to adopt the job if SkyPilot went on to submit it", c.At, c.Who))
+            : Decision.Accept(new JobLaunchFailed(s.Id, c.JobId, c.Outcome.FailureKind, reason, c.At, c.Who));
+    }
+
+    private static Decision ActionOutcome(ExperimentState s, RecordActionOutcome c) => c.Outcome.Succeeded
+        ? Decision.Accept(new SkyActionCompleted(s.Id, c.Action, c.Target, c.At, c.Who))
+        : Decision.Accept(new SkyActionFailed(s.Id, c.Action, c.Target, c.Outcome.FailureKind, c.Outcome.Reason ?? "sky failed", c.At, c.Who));
+}

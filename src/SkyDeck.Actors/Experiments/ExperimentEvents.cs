@@ -1,0 +1,86 @@
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>
+/// Events are facts: the permanent, journaled history of an experiment. Only ever add to this file; to change an
+/// event, add a new one and teach <see cref="ExperimentState.Evolve"/> both. Each event says when it happened and
+/// who caused it (a user name, or <see cref="Callers.System"/> for the reconciler and the poller).
+/// </summary>
+public interface IExperimentEvent : IWithExperimentId, ISkyDeckJournaled
+{
+    DateTimeOffset At { get; }
+    string Who { get; }
+}
+
+public static class Callers
+{
+    public const string System = "system";
+}
+
+public sealed record ExperimentCreated(string ExperimentId, ExperimentSpec Spec, DesiredState Desired, DateTimeOffset At, string Who) : IExperimentEvent;
+
+/// <summary>The spec was replaced; <paramref name="Generation"/> is the new generation.</summary>
+public sealed record SpecUpdated(string ExperimentId, ExperimentSpec Spec, int Generation, DateTimeOffset At, string Who) : IExperimentEvent;
+
+public sealed record DesiredStateChanged(string ExperimentId, DesiredState Desired, DateTimeOffset At, string Who, string? Reason) : IExperimentEvent;
+
+/// <summary>The researcher asked to run again (after success, failure or giving up): a new run with a fresh restart budget.</summary>
+public sealed record RunRestarted(string ExperimentId, int Run, DateTimeOffset At, string Who, string? Reason) : IExperimentEvent;
+
+public sealed record ExperimentDeleted(string ExperimentId, DateTimeOffset At, string Who) : IExperimentEvent;
+
+public sealed record ExperimentRestored(string ExperimentId, DateTimeOffset At, string Who) : IExperimentEvent;
+
+/// <summary>Intent, persisted before <c>sky launch</c> runs; <paramref name="JobId"/> is the deterministic SkyPilot job name.</summary>
+public sealed record JobLaunchRequested(
+    string ExperimentId,
+    string JobId,
+    string Cluster,
+    int Generation,
+    int Run,
+    int Attempt,
+    string Command,
+    LaunchResources Resources,
+    DateTimeOffset At,
+    string Who,
+    string Reason) : IExperimentEvent;
+
+/// <summary><c>sky launch</c> submitted the job, or (<paramref name="Adopted"/>) SkyPilot was found running it after a restart.</summary>
+public sealed record JobLaunched(string ExperimentId, string JobId, long? SkyJobId, bool Adopted, DateTimeOffset At, string Who) : IExperimentEvent;
+
+public sealed record JobLaunchFailed(string ExperimentId, string JobId, SkyFailureKind Kind, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
+
+/// <summary>SkyPilot reported a new status for one of our jobs (a transition, never a repeat).</summary>
+public sealed record JobStatusChanged(
+    string ExperimentId,
+    string JobId,
+    long SkyJobId,
+    SkyJobStatus Status,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    DateTimeOffset At,
+    string Who) : IExperimentEvent;
+
+/// <summary>A job SkyPilot no longer knows about (cluster gone or stopped, or absent from an answered queue).</summary>
+public sealed record JobLost(string ExperimentId, string JobId, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
+
+public sealed record JobCancelRequested(string ExperimentId, string JobId, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
+/// <summary>Intent, persisted before <c>sky stop</c> / <c>sky down</c> runs.</summary>
+public sealed record ClusterActionRequested(string ExperimentId, string Cluster, ClusterAction Action, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
+/// <summary>A cancel / stop / down call returned success (confirmed later by observation: SkyPilot exits 0 on some failures).</summary>
+public sealed record SkyActionCompleted(string ExperimentId, SkyActionKind Action, string Target, DateTimeOffset At, string Who) : IExperimentEvent;
+
+public sealed record SkyActionFailed(string ExperimentId, SkyActionKind Action, string Target, SkyFailureKind Kind, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
+
+/// <summary><paramref name="Status"/> null: the cluster does not exist (absent from a successful <c>sky status</c>).</summary>
+public sealed record ClusterStatusChanged(string ExperimentId, string Cluster, SkyClusterStatus? Status, DateTimeOffset At, string Who) : IExperimentEvent;
+
+public enum ClusterAction { Stop, Down }
+
+public enum SkyActionKind { Launch, Cancel, Stop, Down }
+
+/// <summary>What <c>sky launch</c> is asked for, resolved from the spec and defaults at request time.</summary>
+public sealed record LaunchResources(int Nodes, string? Gpus, string? Infra, bool UseSpot);

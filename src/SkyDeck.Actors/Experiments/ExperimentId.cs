@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>
+/// Experiment ids are SkyPilot-valid names because they become cluster and job names
+/// (<c>skydeck-{id}</c>, <c>skydeck-{id}-g{generation}-{n}</c>).
+/// </summary>
+public static partial class ExperimentId
+{
+    public const int MaxLength = 48;
+
+    [GeneratedRegex("^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+
+    /// <summary>Null when valid, else a sentence saying what is wrong.</summary>
+    public static string? Validate(string? id)
+    {
+        if (string.IsNullOrEmpty(id)) return "is required";
+        if (id.Length > MaxLength) return $"must be at most {MaxLength} characters (got {id.Length})";
+        if (!Pattern().IsMatch(id))
+            return "must start with a letter, end with a letter or digit, and contain only letters, digits, '-', '_' and '.'";
+        return null;
+    }
+
+    public static bool IsValid(string? id) => Validate(id) is null;
+}

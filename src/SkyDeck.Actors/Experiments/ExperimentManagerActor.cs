@@ -1,0 +1,157 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using SkyDeck.Actors.SkyPilot;
+using static SkyDeck.Actors.Experiments.ExperimentCommands;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Directory event: an experiment id was taken (persisted before its first command is forwarded).</summary>
+public sealed record ExperimentRegistered(string ExperimentId, DateTimeOffset At) : ISkyDeckJournaled;
+
+/// <summary>Snapshot of the directory.</summary>
+public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJournaled;
+
+/// <summary>
+/// Creates and finds experiment actors (one child per id, routed by <see cref="ExperimentMessageExtractor"/>), brings
+/// every registered experiment back after a restart so reconciliation resumes unasked, keeps the summary read model
+/// the table lists from, and fans poll results out to the experiments they concern.
+/// </summary>
+public sealed class ExperimentManagerActor : ReceivePersistentActor
+{
+    public const string DirectoryPersistenceId = "experiment-directory";
+
+    private readonly Func<string, IActorRef, Props> _childProps;
+    private readonly IMessageExtractor _extractor = new ExperimentMessageExtractor();
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExperimentSummary> _summaries = new(StringComparer.Ordinal);
+    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ImmutableArray<ExperimentSummary>? _listCache;
+
+    public ExperimentManagerActor(Func<string, IActorRef, Props> childProps)
+    {
+        _childProps = childProps;
+        PersistenceId = DirectoryPersistenceId;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is DirectorySnapshot snapshot) _ids.UnionWith(snapshot.Ids);
+        });
+        Recover<ExperimentRegistered>(e => _ids.Add(e.ExperimentId));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            foreach (var id in _ids) Child(id);
+            _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
+        });
+
+        Command<CreateExperiment>(Create);
+        Command<ListExperiments>(_ => Sender.Tell(new ExperimentList(List())));
+        Command<SummaryChanged>(Summarised);
+        Command<PollCompleted>(FanOut);
+        Command<ReconcileAll>(_ =>
+        {
+            foreach (var id in _ids) Child(id).Tell(new ReconcileNow(id));
+        });
+        Command<SubscribeToSummaries>(m =>
+        {
+            _subscribers.Add(m.Subscriber);
+            Context.Watch(m.Subscriber);
+        });
+        Command<UnsubscribeFromSummaries>(m => _subscribers.Remove(m.Subscriber));
+        Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Directory snapshot failed"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+        Command<IWithExperimentId>(Route);
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink)));
+
+    private void Create(CreateExperiment command)
+    {
+        if (_ids.Contains(command.ExperimentId))
+        {
+            Child(command.ExperimentId).Forward(command);
+            return;
+        }
+
+        if (ExperimentId.Validate(command.ExperimentId) is { } idError)
+        {
+            Sender.Tell(CommandResult.Rejected($"id {idError}", [new FieldError("id", idError)]));
+            return;
+        }
+
+        var errors = command.Spec.Validate();
+        if (!errors.IsEmpty)
+        {
+            Sender.Tell(CommandResult.Rejected("invalid experiment", errors));
+            return;
+        }
+
+        Persist(new ExperimentRegistered(command.ExperimentId, command.At), registered =>
+        {
+            _ids.Add(registered.ExperimentId);
+            if (LastSequenceNr % 1000 == 0) SaveSnapshot(new DirectorySnapshot([.. _ids]));
+            Child(registered.ExperimentId).Forward(command);
+        });
+    }
+
+    private void Route(IWithExperimentId message)
+    {
+        var id = _extractor.EntityId(message);
+        if (id is null || !_ids.Contains(id))
+        {
+            if (message is IExperimentCommand or GetExperiment) Sender.Tell(CommandResult.NotFound);
+            return;
+        }
+
+        Child(id).Forward(_extractor.EntityMessage(message));
+    }
+
+    private IActorRef Child(string id)
+    {
+        var child = Context.Child(id);
+        return child.IsNobody() ? Context.ActorOf(_childProps(id, Self), id) : child;
+    }
+
+    private void Summarised(SummaryChanged changed)
+    {
+        _summaries[changed.Summary.Id] = changed.Summary;
+        _listCache = null;
+        foreach (var subscriber in _subscribers) subscriber.Tell(changed);
+    }
+
+    private ImmutableArray<ExperimentSummary> List() =>
+        _listCache ??= [.. _summaries.Values.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)];
+
+    private void FanOut(PollCompleted poll)
+    {
+        var delivered = new HashSet<string>(StringComparer.Ordinal);
+        if (poll.Clusters is { } clusters)
+        {
+            foreach (var (cluster, observation) in clusters)
+            {
+                if (Naming.ExperimentOfCluster(cluster) is not { } id || !_ids.Contains(id)) continue;
+                Child(id).Tell(new ClusterObserved(id, observation));
+                delivered.Add(id);
+            }
+        }
+
+        foreach (var summary in _summaries.Values)
+        {
+            if (!summary.Watching || delivered.Contains(summary.Id)) continue;
+            var cluster = Naming.Cluster(summary.Id);
+            var observation = poll.Clusters is null
+                ? ClusterObservation.Unknown(cluster, poll.At, poll.Error ?? "sky status failed")
+                : ClusterObservation.Absent(cluster, poll.At);
+            Child(summary.Id).Tell(new ClusterObserved(summary.Id, observation));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Queries have no side effects. Replies: <see cref="ExperimentDetail"/>, or <see cref="CommandResult.NotFound"/>.</summary>
+public sealed record GetExperiment(string ExperimentId) : IWithExperimentId;
+
+/// <summary>Reconcile this experiment now instead of at its next timer.</summary>
+public sealed record ReconcileNow(string ExperimentId) : IWithExperimentId;
+
+/// <summary>The poller's latest news about this experiment's cluster.</summary>
+public sealed record ClusterObserved(string ExperimentId, ClusterObservation Observation) : IWithExperimentId;
+
+/// <summary>Sent by an experiment to the summary sink whenever its summary changes.</summary>
+public sealed record SummaryChanged(ExperimentSummary Summary);
+
+/// <summary>To the manager: reply with every experiment's summary (<see cref="ExperimentList"/>), deleted ones included.</summary>
+public sealed record ListExperiments
+{
+    public static readonly ListExperiments Instance = new();
+}
+
+public sealed record ExperimentList(ImmutableArray<ExperimentSummary> Experiments);
+
+/// <summary>To the manager: reconcile every experiment now.</summary>
+public sealed record ReconcileAll
+{
+    public static readonly ReconcileAll Instance = new();
+}
+
+/// <summary>To the manager: send the subscriber every <see cref="SummaryChanged"/> from now on (until it stops).</summary>
+public sealed record SubscribeToSummaries(Akka.Actor.IActorRef Subscriber);
+
+public sealed record UnsubscribeFromSummaries(Akka.Actor.IActorRef Subscriber);

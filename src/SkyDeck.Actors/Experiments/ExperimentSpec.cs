@@ -1,0 +1,125 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Everything the researcher declares about an experiment except its desired state.</summary>
+public sealed partial record ExperimentSpec(
+    string Name,
+    string BaseCommand,
+    string RunName,
+    ImmutableSortedDictionary<string, FlagValue> Flags,
+    int Nodes,
+    int Gpus,
+    string? Accelerator = null,
+    string? Cloud = null,
+    string? Region = null,
+    bool UseSpot = false,
+    string? Description = null,
+    ImmutableArray<string> Tags = default,
+    string? Group = null)
+{
+    public const int MaxNodes = 512;
+    public const int MaxGpus = 64;
+    public const int MaxFlags = 500;
+    public const int MaxFlagKeyLength = 200;
+    public const int MaxTextLength = 4096;
+
+    public ImmutableArray<string> Tags { get; init; } = Tags.IsDefault ? [] : Tags;
+
+    public bool Equals(ExperimentSpec? other) =>
+        other is not null
+        && Name == other.Name
+        && BaseCommand == other.BaseCommand
+        && RunName == other.RunName
+        && Flags.Count == other.Flags.Count
+        && Flags.All(kv => other.Flags.TryGetValue(kv.Key, out var v) && v == kv.Value)
+        && Nodes == other.Nodes
+        && Gpus == other.Gpus
+        && Accelerator == other.Accelerator
+        && Cloud == other.Cloud
+        && Region == other.Region
+        && UseSpot == other.UseSpot
+        && Description == other.Description
+        && Tags.SequenceEqual(other.Tags)
+        && Group == other.Group;
+
+    public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex FlagKeyPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ResourceNamePattern();
+
+    /// <summary>Every problem with this spec, each naming its field (snake_case, as the API spells it).</summary>
+    public ImmutableArray<FieldError> Validate()
+    {
+        var errors = ImmutableArray.CreateBuilder<FieldError>();
+        RequireText(errors, "name", Name, 200);
+        RequireText(errors, "base_command", BaseCommand, 1000);
+        RequireText(errors, "run_name", RunName, 200);
+        if (Nodes is < 1 or > MaxNodes) errors.Add(new("nodes", $"must be between 1 and {MaxNodes}"));
+        if (Gpus is < 0 or > MaxGpus) errors.Add(new("gpus", $"must be between 0 and {MaxGpus} (per node)"));
+        OptionalResourceName(errors, "accelerator", Accelerator);
+        OptionalResourceName(errors, "cloud", Cloud);
+        OptionalResourceName(errors, "region", Region);
+        OptionalText(errors, "description", Description, MaxTextLength, allowNewlines: true);
+        OptionalText(errors, "group", Group, 200, allowNewlines: false);
+        if (Tags.Length > 50) errors.Add(new("tags", "at most 50 tags"));
+        foreach (var tag in Tags)
+            if (string.IsNullOrWhiteSpace(tag) || tag.Length > 100 || HasControlCharacters(tag))
+            {
+                errors.Add(new("tags", "each tag must be 1 to 100 printable characters"));
+                break;
+            }
+
+        if (Flags.Count > MaxFlags) errors.Add(new("flags", $"at most {MaxFlags} flags"));
+        foreach (var (key, value) in Flags)
+        {
+            if (key.Length > MaxFlagKeyLength || !FlagKeyPattern().IsMatch(key))
+                errors.Add(new($"flags.{Truncate(key)}", "flag keys are dotted identifiers: letters, digits, '_' and '-', separated by '.'"));
+            else if (value is FlagValue.Text t && (t.Value.Length > MaxTextLength || t.Value.Contains('\0')))
+                errors.Add(new($"flags.{key}", $"string values must be at most {MaxTextLength} characters and contain no NUL"));
+            else if (value is FlagValue.Float f && !double.IsFinite(f.Value))
+                errors.Add(new($"flags.{key}", "float values must be finite"));
+        }
+
+        foreach (var key in Flags.Keys)
+            if (Flags.Keys.Any(other => other.Length > key.Length && other.StartsWith(key + ".", StringComparison.Ordinal)))
+            {
+                errors.Add(new($"flags.{key}", "a flag key cannot also be the prefix of another flag key"));
+                break;
+            }
+
+        return errors.ToImmutable();
+    }
+
+    private static void RequireText(ImmutableArray<FieldError>.Builder errors, string field, string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value)) errors.Add(new(field, "is required"));
+        else OptionalText(errors, field, value, max, allowNewlines: false);
+    }
+
+    private static void OptionalText(ImmutableArray<FieldError>.Builder errors, string field, string? value, int max, bool allowNewlines)
+    {
+        if (value is null) return;
+        if (value.Length > max) errors.Add(new(field, $"must be at most {max} characters"));
+        else if (allowNewlines ? value.Contains('\0') : HasControlCharacters(value))
+            errors.Add(new(field, "must not contain control characters"));
+    }
+
+    private static void OptionalResourceName(ImmutableArray<FieldError>.Builder errors, string field, string? value)
+    {
+        if (value is null) return;
+        if (value.Length > 64 || !ResourceNamePattern().IsMatch(value))
+            errors.Add(new(field, "must be a plain name of letters, digits, '-' and '_' (e.g. A100, aws, us-east-1)"));
+    }
+
+    private static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+
+    private static string Truncate(string key) => key.Length <= 40 ? key : key[..40] + "…";
+}
+
+/// <summary>One validation problem: the API field it concerns and what is wrong with it.</summary>
+public sealed record FieldError(string Field, string Message);

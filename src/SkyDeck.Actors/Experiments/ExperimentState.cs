@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>What SkyDeck last recorded about the experiment's cluster.</summary>
+/// <param name="Known">False until a launch or an observation told us anything.</param>
+/// <param name="Status">Null with <paramref name="Known"/>: the cluster does not exist.</param>
+public sealed record ClusterState(bool Known, SkyClusterStatus? Status, DateTimeOffset? Since)
+{
+    public static readonly ClusterState Unknown = new(false, null, null);
+
+    /// <summary>Could be costing money: up, starting, stopping, or not known to be gone.</summary>
+    public bool MayBeRunning => Status is SkyClusterStatus.Up or SkyClusterStatus.Init or SkyClusterStatus.Pending or SkyClusterStatus.Autostopping;
+
+    public bool MayExist => !Known || Status is not null;
+}
+
+/// <summary>The last cancel / stop / down SkyDeck ran: when it last started or ended, and how many in a row have failed.</summary>
+public sealed record PendingAction(SkyActionKind Action, string Target, DateTimeOffset At, bool InProgress, int Failures, string? LastFailure);
+
+/// <summary>The fold of an experiment's events. Immutable; <see cref="Evolve"/> is the only way to a new one.</summary>
+public sealed record ExperimentState(
+    string Id,
+    bool Exists,
+    ExperimentSpec? Spec,
+    DesiredState Desired,
+    DateTimeOffset DesiredSince,
+    int Generation,
+    int Run,
+    bool Deleted,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    ImmutableList<JobRecord> Jobs,
+    ClusterState Cluster,
+    PendingAction? LastAction,
+    int LaunchCount,
+    long Version) : ISkyDeckJournaled
+{
+    public static ExperimentState Empty(string id) =>
+        new(id, false, null, DesiredState.Stopped, default, 0, 0, false, default, default, [], ClusterState.Unknown, null, 0, 0);
+
+    public string ClusterName => Naming.Cluster(Id);
+
+    public DesiredState EffectiveDesired => Deleted ? DesiredState.Terminated : Desired;
+
+    public JobRecord? LatestJob => Jobs.IsEmpty ? null : Jobs[^1];
+
+    public IEnumerable<JobRecord> LiveJobs => Jobs.Where(j => j.IsLive);
+
+    public IEnumerable<JobRecord> JobsOfCurrentRun => Jobs.Where(j => j.Run == Run);
+
+    public JobRecord? FindJob(string jobId) => Jobs.FirstOrDefault(j => j.JobId == jobId);
+
+    public static ExperimentState Evolve(ExperimentState s, IExperimentEvent e)
+    {
+        var next = e switch
+        {
+            ExperimentCreated x => s with
+            {
+                Exists = true, Spec = x.Spec, Desired = x.Desired, DesiredSince = x.At, Generation = 1,
+                Run = x.Desired == DesiredState.Running ? 1 : 0, CreatedAt = x.At,
+            },
+            SpecUpdated x => s with { Spec = x.Spec, Generation = x.Generation },
+            DesiredStateChanged x => s with
+            {
+                Desired = x.Desired,
+                DesiredSince = x.At,
+                Run = x.Desired == DesiredState.Running && s.Desired != DesiredState.Running ? s.Run + 1 : s.Run,
+            },
+            RunRestarted x => s with { Run = x.Run, DesiredSince = x.At },
+            ExperimentDeleted x => s with { Deleted = true, DesiredSince = x.At },
+            ExperimentRestored x => s with { Deleted = false, DesiredSince = x.At },
+            JobLaunchRequested x => s with
+            {
+                LaunchCount = s.LaunchCount + 1,
+                Jobs = s.Jobs.Add(new JobRecord(x.JobId, x.Cluster, x.Generation, x.Run, x.Attempt, x.Command, x.Resources, JobPhase.Requested, x.At)),
+                Cluster = s.Cluster.MayBeRunning ? s.Cluster : new ClusterState(true, SkyClusterStatus.Init, x.At),
+            },
+            JobLaunched x => WithJob(s, x.JobId, j => j with
+            {
+                Phase = JobPhase.Submitted,
+                SkyJobId = x.SkyJobId ?? j.SkyJobId,
+                SubmittedAt = j.SubmittedAt ?? x.At,
+                Status = j.Status ?? SkyJobStatus.Pending,
+            }) with { Cluster = s.Cluster.Status == SkyClusterStatus.Up ? s.Cluster : new ClusterState(true, SkyClusterStatus.Up, x.At) },
+            JobLaunchFailed x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.LaunchFailed, FailureKind = x.Kind, Reason = x.Reason, EndedAt = x.At }),
+            JobStatusChanged x => WithJob(s, x.JobId, j => j with
+            {
+                Phase = JobPhase.Submitted,
+                SkyJobId = x.SkyJobId,
+                Status = x.Status,
+                SubmittedAt = j.SubmittedAt ?? x.At,
+                StartedAt = x.StartedAt ?? j.StartedAt,
+                EndedAt = x.EndedAt ?? (x.Status.IsTerminal() ? j.EndedAt ?? x.At : null),
+                Reason = x.Status.IsFailure() ? $"SkyPilot reported {x.Status.ToSkyString()}" : j.Reason,
+            }),
+            JobLost x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At }),
+            JobCancelRequested x => WithJob(s, x.JobId, j => j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who }),
+            ClusterActionRequested x => s with
+            {
+                LastAction = new PendingAction(
+                    x.Action == ClusterAction.Stop ? SkyActionKind.Stop : SkyActionKind.Down, x.Cluster, x.At, true,
+                    Same(s.LastAction, x.Action == ClusterAction.Stop ? SkyActionKind.Stop : SkyActionKind.Down, x.Cluster) ? s.LastAction!.Failures : 0,
+                    s.LastAction?.LastFailure),
+            },
+            SkyActionCompleted x => s with { LastAction = new PendingAction(x.Action, x.Target, x.At, false, 0, null) },
+            SkyActionFailed { Action: SkyActionKind.Launch } => s,
+            SkyActionFailed x => s with
+            {
+                LastAction = new PendingAction(x.Action, x.Target, x.At, false, (Same(s.LastAction, x.Action, x.Target) ? s.LastAction!.Failures : 0) + 1, x.Reason),
+            },
+            ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At) },
+            _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
+        };
+        return next with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };
+    }
+
+    private static bool Same(PendingAction? action, SkyActionKind kind, string target) =>
+        action is not null && action.Action == kind && action.Target == target;
+
+    private static ExperimentState WithJob(ExperimentState s, string jobId, Func<JobRecord, JobRecord> change)
+    {
+        var index = s.Jobs.FindLastIndex(j => j.JobId == jobId);
+        return index < 0 ? s : s with { Jobs = s.Jobs.SetItem(index, change(s.Jobs[index])) };
+    }
+}

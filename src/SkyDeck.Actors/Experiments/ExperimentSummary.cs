@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>A job as the table and the API show it.</summary>
+public sealed record JobView(
+    string JobId,
+    long? SkyJobId,
+    string Cluster,
+    int Generation,
+    int Run,
+    int Attempt,
+    string Command,
+    JobPhase Phase,
+    SkyJobStatus? Status,
+    string? Reason,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    DateTimeOffset? CancelRequestedAt,
+    string? CancelledBy)
+{
+    /// <summary>SkyPilot's JobExitCode for the job's status (0 succeeded, 100 failed, 101 not finished, 103 cancelled); SkyPilot does not report the process's own exit code.</summary>
+    public int? SkyExitCode => Status switch
+    {
+        null => null,
+        SkyJobStatus.Succeeded => 0,
+        SkyJobStatus.Cancelled => 103,
+        { } s when s.IsFailure() => 100,
+        _ => 101,
+    };
+
+    public static JobView From(JobRecord j) => new(
+        j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase, j.Status, j.Reason,
+        j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt, j.CancelRequestedAt, j.CancelledBy);
+}
+
+/// <summary>
+/// One row of the read model: everything the table shows about an experiment. Experiment actors push a new one on
+/// every change, so listing never asks thousands of actors.
+/// </summary>
+public sealed record ExperimentSummary(
+    string Id,
+    ExperimentSpec Spec,
+    DesiredState Desired,
+    CurrentState Current,
+    int Generation,
+    int Run,
+    bool Deleted,
+    JobView? CurrentJob,
+    SkyClusterStatus? ClusterStatus,
+    bool ClusterKnown,
+    bool NeedsRestart,
+    string? Message,
+    DateTimeOffset? RetryAt,
+    int JobCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version)
+{
+    /// <summary>Whether the poller's news about this experiment's cluster matters (so the manager fans it out).</summary>
+    public bool Watching => ClusterKnown ? ClusterStatus is not null || CurrentJob is { Phase: JobPhase.Requested or JobPhase.Submitted } : JobCount > 0;
+
+    public static ExperimentSummary From(ExperimentState s, ClusterObservation? observation, ReconcileSettings settings)
+    {
+        var current = CurrentStates.Derive(s, observation, settings);
+        var run = RunAssessment.Of(s, settings);
+        var latest = s.LatestJob;
+        var liveCurrent = s.LiveJobs.LastOrDefault();
+        var job = liveCurrent ?? latest;
+        var needsRestart = liveCurrent is not null && liveCurrent.Generation < s.Generation;
+        string? message = current switch
+        {
+            CurrentState.Unknown => $"SkyPilot could not be asked about {s.ClusterName}: {observation?.Error}",
+            CurrentState.Retrying => $"attempt {run.Attempts} failed ({run.Reason}); retrying at {run.RetryAt:O}",
+            CurrentState.Failed => run.Reason,
+            _ when needsRestart => "flags changed while running — restart to apply",
+            _ => null,
+        };
+        return new ExperimentSummary(
+            s.Id, s.Spec!, s.Desired, current, s.Generation, s.Run, s.Deleted,
+            job is null ? null : JobView.From(job),
+            s.Cluster.Status, s.Cluster.Known, needsRestart, message,
+            current == CurrentState.Retrying ? run.RetryAt : null,
+            s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version);
+    }
+}
+
+/// <summary>The full answer about one experiment: its summary plus its job history, newest first.</summary>
+public sealed record ExperimentDetail(ExperimentSummary Summary, ImmutableArray<JobView> Jobs);

@@ -1,0 +1,60 @@
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>Where a job is in SkyDeck's own lifecycle (SkyPilot's view is <see cref="JobRecord.Status"/>).</summary>
+public enum JobPhase
+{
+    /// <summary>Launch intent persisted; <c>sky launch</c> running or interrupted.</summary>
+    Requested,
+    /// <summary>SkyPilot accepted the job.</summary>
+    Submitted,
+    /// <summary><c>sky launch</c> failed; nothing runs.</summary>
+    LaunchFailed,
+    /// <summary>SkyPilot no longer knows the job.</summary>
+    Lost,
+}
+
+/// <summary>One launch of an experiment: the job history row.</summary>
+public sealed record JobRecord(
+    string JobId,
+    string Cluster,
+    int Generation,
+    int Run,
+    int Attempt,
+    string Command,
+    LaunchResources Resources,
+    JobPhase Phase,
+    DateTimeOffset RequestedAt,
+    long? SkyJobId = null,
+    SkyJobStatus? Status = null,
+    DateTimeOffset? SubmittedAt = null,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? EndedAt = null,
+    SkyFailureKind? FailureKind = null,
+    string? Reason = null,
+    DateTimeOffset? CancelRequestedAt = null,
+    string? CancelledBy = null)
+{
+    /// <summary>Might be consuming a cluster: requested, or submitted and not yet terminal.</summary>
+    public bool IsLive => Phase switch
+    {
+        JobPhase.Requested => true,
+        JobPhase.Submitted => Status is not { } status || !status.IsTerminal(),
+        _ => false,
+    };
+
+    public bool IsFinished => !IsLive;
+
+    public bool Succeeded => Phase == JobPhase.Submitted && Status == SkyJobStatus.Succeeded;
+
+    /// <summary>Ended in a way that costs an attempt: a failed status, lost, a launch failure, or cancelled by someone other than SkyDeck.</summary>
+    public bool CountsAsFailure => Phase switch
+    {
+        JobPhase.LaunchFailed or JobPhase.Lost => CancelRequestedAt is null,
+        JobPhase.Submitted => Status is { } s && (s.IsFailure() || s == SkyJobStatus.Cancelled && CancelRequestedAt is null),
+        _ => false,
+    };
+
+    public DateTimeOffset? FinishedAt => IsLive ? null : EndedAt ?? SubmittedAt ?? RequestedAt;
+}

@@ -1,0 +1,19 @@
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>The reconciler's knobs; plain data so that the pure functions can take them.</summary>
+public sealed record ReconcileSettings(
+    int MaxRestarts,
+    TimeSpan BackoffBase,
+    TimeSpan BackoffCap,
+    TimeSpan ConfirmWindow,
+    TimeSpan AdoptGrace,
+    string DefaultAccelerator)
+{
+    public static readonly ReconcileSettings Default = new(
+        MaxRestarts: 3,
+        BackoffBase: TimeSpan.FromSeconds(10),
+        BackoffCap: TimeSpan.FromMinutes(10),
+        ConfirmWindow: TimeSpan.FromMinutes(2),
+        AdoptGrace: TimeSpan.FromMinutes(2),
+        DefaultAccelerator: "A100");
+}

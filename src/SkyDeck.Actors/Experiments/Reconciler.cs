@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>
+/// Pure: compares what the researcher wants with what SkyPilot was last seen doing and plans the next step.
+/// Observations become transition events; at most one <c>sky</c> command is planned, and never while one is in flight.
+/// </summary>
+public static class Reconciler
+{
+    public static ReconcilePlan Plan(
+        ExperimentState state,
+        ClusterObservation? observation,
+        DateTimeOffset now,
+        ReconcileSettings settings,
+        SkyActionKind? inFlight = null)
+    {
+        if (!state.Exists) return new([], null, null);
+        var events = new List<IExperimentEvent>();
+        var s = observation is null ? state : Observe(state, observation, inFlight, now, settings, events);
+        if (inFlight is not null) return new(events, null, null);
+        var (action, wakeAt) = s.EffectiveDesired == DesiredState.Running
+            ? PlanRunning(s, now, settings, events)
+            : PlanShutdown(s, now, settings, events);
+        return new(events, action, wakeAt);
+    }
+
+    private static ExperimentState Observe(
+        ExperimentState s, ClusterObservation o, SkyActionKind? inFlight, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        void Emit(IExperimentEvent e)
+        {
+            events.Add(e);
+            s = ExperimentState.Evolve(s, e);
+        }
+
+        if (o.ClusterKnown && (s.Cluster.Since is not { } clusterSince || o.At > clusterSince) && (!s.Cluster.Known || s.Cluster.Status != o.ClusterStatus))
+            Emit(new ClusterStatusChanged(s.Id, s.ClusterName, o.ClusterStatus, now, Callers.System));
+
+        var clusterGone = o.ClusterKnown && o.ClusterStatus is null or SkyClusterStatus.Stopped;
+        var queueAnswered = o.QueueKnown && o.ClusterKnown && o.ClusterStatus == SkyClusterStatus.Up;
+        foreach (var job in s.Jobs.Where(j => j.IsLive).ToList())
+        {
+            var seen = o.Jobs.FirstOrDefault(x => x.Name == job.JobId)
+                       ?? (job.SkyJobId is { } id ? o.Jobs.FirstOrDefault(x => x.JobId == id && x.Name is "" or "-") : null);
+            if (seen is not null)
+            {
+                if (job.Phase == JobPhase.Requested)
+                    Emit(new JobLaunched(s.Id, job.JobId, seen.JobId, inFlight != SkyActionKind.Launch, now, Callers.System));
+                if (seen.Status is { } status && (status != job.Status || job.SkyJobId != seen.JobId))
+                    Emit(new JobStatusChanged(s.Id, job.JobId, seen.JobId, status, seen.StartedAt, status.IsTerminal() ? seen.EndedAt ?? now : null, now, Callers.System));
+                continue;
+            }
+
+            if (job.Phase == JobPhase.Requested && inFlight == SkyActionKind.Launch) continue;
+            var since = job.Phase == JobPhase.Requested ? job.RequestedAt : job.SubmittedAt ?? job.RequestedAt;
+            if (o.At <= since) continue;
+            if (job.Phase == JobPhase.Requested && o.At < job.RequestedAt + settings.AdoptGrace) continue;
+            if (clusterGone)
+                Emit(new JobLost(s.Id, job.JobId, o.ClusterStatus is null ? "the cluster no longer exists" : "the cluster was stopped", now, Callers.System));
+            else if (queueAnswered)
+                Emit(new JobLost(s.Id, job.JobId,
+                    job.Phase == JobPhase.Requested ? "the launch was interrupted and SkyPilot never received the job" : "SkyPilot's job queue no longer lists the job",
+                    now, Callers.System));
+        }
+        return s;
+    }
+
+    private static (SkyCommand?, DateTimeOffset?) PlanRunning(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        foreach (var job in s.LiveJobs.Where(j => j.Run != s.Run || j.CancelRequestedAt is not null))
+        {
+            var reason = job.CancelRequestedAt is null ? "superseded by a new run" : "cancel requested";
+            var cancel = PlanCancel(s, job, now, settings, events, reason);
+            if (cancel.Action is not null || cancel.WakeAt is not null) return cancel;
+        }
+
+        var requested = s.LiveJobs.FirstOrDefault(j => j.Phase == JobPhase.Requested);
+        if (requested is not null) return (null, requested.RequestedAt + settings.AdoptGrace);
+        if (s.LiveJobs.Any()) return (null, null);
+
+        var run = RunAssessment.Of(s, settings);
+        switch (run.Status)
+        {
+            case RunStatus.BackingOff when run.RetryAt > now:
+                return (null, run.RetryAt);
+            case RunStatus.Succeeded or RunStatus.Failed or RunStatus.Active:
+                return (null, null);
+        }
+
+        var spec = s.Spec!;
+        var launchNumber = s.LaunchCount + 1;
+        var jobId = Naming.Job(s.Id, s.Generation, launchNumber);
+        var command = RemoteCommand.Build(spec);
+        var resources = new LaunchResources(
+            spec.Nodes,
+            spec.Gpus > 0 ? $"{spec.Accelerator ?? settings.DefaultAccelerator}:{spec.Gpus}" : null,
+            spec.Cloud is null ? null : spec.Region is null ? spec.Cloud : $"{spec.Cloud}/{spec.Region}",
+            spec.UseSpot);
+        var attempt = run.Attempts + 1;
+        var why = attempt == 1 ? "desired state is RUNNING" : $"attempt {attempt} after: {s.JobsOfCurrentRun.Last().Reason}";
+        var intent = new JobLaunchRequested(s.Id, jobId, s.ClusterName, s.Generation, s.Run, attempt, command, resources, now, Callers.System, why);
+        events.Add(intent);
+        return (new SkyCommand.Launch(jobId, s.ClusterName, command, resources), null);
+    }
+
+    private static (SkyCommand?, DateTimeOffset?) PlanShutdown(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        var reason = s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}";
+        foreach (var job in s.LiveJobs.Where(j => j.SkyJobId is not null))
+        {
+            var issued = s.LastAction is { Action: SkyActionKind.Cancel } a && a.Target == job.JobId && job.CancelRequestedAt is { } asked && a.At >= asked;
+            if (issued) continue;
+            if (job.CancelRequestedAt is null) events.Add(new JobCancelRequested(s.Id, job.JobId, now, Callers.System, reason));
+            return (new SkyCommand.Cancel(job.JobId, job.Cluster, job.SkyJobId!.Value), null);
+        }
+
+        var down = s.EffectiveDesired == DesiredState.Terminated;
+        var reached = s.Cluster.Known
+            ? down ? s.Cluster.Status is null : s.Cluster.Status is null or SkyClusterStatus.Stopped
+            : s.Jobs.IsEmpty;
+        if (reached && !s.LiveJobs.Any()) return (null, null);
+
+        var kind = down ? SkyActionKind.Down : SkyActionKind.Stop;
+        if (Gate(s.LastAction, kind, s.ClusterName, s.DesiredSince, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
+        events.Add(new ClusterActionRequested(s.Id, s.ClusterName, down ? ClusterAction.Down : ClusterAction.Stop, now, Callers.System, reason));
+        return (down ? new SkyCommand.Down(s.ClusterName) : new SkyCommand.Stop(s.ClusterName), null);
+    }
+
+    private static (SkyCommand? Action, DateTimeOffset? WakeAt) PlanCancel(
+        ExperimentState s, JobRecord job, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events, string reason)
+    {
+        if (job.SkyJobId is not { } skyJobId) return (null, null);
+        if (Gate(s.LastAction, SkyActionKind.Cancel, job.JobId, job.CancelRequestedAt, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
+        var retry = s.LastAction is { Action: SkyActionKind.Cancel } a && a.Target == job.JobId && job.CancelRequestedAt is { } asked && a.At >= asked;
+        if (job.CancelRequestedAt is null || retry)
+            events.Add(new JobCancelRequested(s.Id, job.JobId, now, Callers.System, retry ? "cancel not confirmed by SkyPilot; retrying" : reason));
+        return (new SkyCommand.Cancel(job.JobId, job.Cluster, skyJobId), null);
+    }
+
+    /// <summary>
+    /// Null: run the action now. Otherwise wait until the returned time: it ran after the latest intent and awaits
+    /// confirmation by observation, or it failed and is backing off.
+    /// </summary>
+    private static DateTimeOffset? Gate(PendingAction? last, SkyActionKind kind, string target, DateTimeOffset? intentAt, DateTimeOffset now, string id, ReconcileSettings settings)
+    {
+        if (last is null || last.Action != kind || last.Target != target) return null;
+        if (intentAt is { } intent && last.At < intent) return null;
+        var until = last.Failures > 0 && !last.InProgress
+            ? last.At + Backoff.Delay(last.Failures, id, settings)
+            : last.At + settings.ConfirmWindow;
+        return now < until ? until : null;
+    }
+}

@@ -1,0 +1,16 @@
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>One <c>sky</c> call the reconciler wants made. The gateway turns it into argv; nothing else does.</summary>
+public abstract record SkyCommand(SkyActionKind Kind, string Target)
+{
+    public sealed record Launch(string JobId, string Cluster, string Command, LaunchResources Resources) : SkyCommand(SkyActionKind.Launch, JobId);
+
+    public sealed record Cancel(string JobId, string Cluster, long SkyJobId) : SkyCommand(SkyActionKind.Cancel, JobId);
+
+    public sealed record Stop(string Cluster) : SkyCommand(SkyActionKind.Stop, Cluster);
+
+    public sealed record Down(string Cluster) : SkyCommand(SkyActionKind.Down, Cluster);
+}
+
+/// <summary>The reconciler's answer: record these events, then (once they are durable) run this command, and look again at <see cref="WakeAt"/>.</summary>
+public sealed record ReconcilePlan(IReadOnlyList<IExperimentEvent> Events, SkyCommand? Action, DateTimeOffset? WakeAt);

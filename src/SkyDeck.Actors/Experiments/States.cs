@@ -1,0 +1,44 @@
+namespace SkyDeck.Actors.Experiments;
+
+/// <summary>What the researcher wants.</summary>
+public enum DesiredState
+{
+    /// <summary>A job runs (until it succeeds or exhausts its restarts).</summary>
+    Running,
+    /// <summary>Cluster kept (stopped, disks persisted), nothing running.</summary>
+    Stopped,
+    /// <summary>No cluster.</summary>
+    Terminated,
+}
+
+/// <summary>What SkyDeck sees, transitional states included.</summary>
+public enum CurrentState
+{
+    Init,
+    Launching,
+    Pending,
+    Running,
+    Retrying,
+    Succeeded,
+    Failed,
+    Stopping,
+    Stopped,
+    Terminating,
+    Terminated,
+    Unknown,
+}
+
+public static class StateNames
+{
+    public static string ToApi(this DesiredState state) => state.ToString().ToUpperInvariant();
+
+    public static string ToApi(this CurrentState state) => state.ToString().ToUpperInvariant();
+
+    public static DesiredState? ParseDesired(string? text) => text?.Trim().ToUpperInvariant() switch
+    {
+        "RUNNING" => DesiredState.Running,
+        "STOPPED" => DesiredState.Stopped,
+        "TERMINATED" => DesiredState.Terminated,
+        _ => null,
+    };
+}

@@ -1,0 +1,169 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using SkyDeck.Actors.Experiments;
+
+namespace SkyDeck.Actors.SkyPilot;
+
+/// <summary>
+/// One poll's result for the manager. <paramref name="Clusters"/> null: <c>sky status</c> failed and nothing is known.
+/// Otherwise it holds every SkyDeck cluster SkyPilot listed; a SkyDeck cluster missing from it does not exist.
+/// </summary>
+public sealed record PollCompleted(DateTimeOffset At, ImmutableDictionary<string, ClusterObservation>? Clusters, string? Error);
+
+/// <summary>Ask the poller to poll now (replies nothing).</summary>
+public sealed record PollNow
+{
+    public static readonly PollNow Instance = new();
+}
+
+/// <summary>Ask the poller how polling is going; replies <see cref="PollerStatus"/>.</summary>
+public sealed record GetPollerStatus
+{
+    public static readonly GetPollerStatus Instance = new();
+}
+
+/// <summary>The poller's health: the last successful poll is what staleness is measured from.</summary>
+public sealed record PollerStatus(
+    DateTimeOffset? LastAttemptAt,
+    DateTimeOffset? LastSuccessAt,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    int Clusters,
+    int LiveClusters,
+    long Polls,
+    long Failures,
+    int ConsecutiveFailures,
+    TimeSpan Interval);
+
+/// <summary>
+/// Polls SkyPilot on a timer and on demand, with as few <c>sky</c> calls as possible: one <c>sky status</c> for
+/// cluster states, then one <c>sky queue c1 c2 …</c> for the SkyDeck clusters that are UP. Results go to the
+/// manager as one snapshot. A cluster whose queue could not be read is unknown, never failed.
+/// </summary>
+public sealed class QueuePollerActor : ReceiveActor, IWithTimers
+{
+    private readonly ISkyGateway _sky;
+    private readonly IActorRef _manager;
+    private readonly TimeSpan _interval;
+    private readonly TimeProvider _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _shutdown = new();
+    private bool _polling;
+    private bool _pollAgain;
+    private PollerStatus _status;
+
+    public QueuePollerActor(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock)
+    {
+        _sky = sky;
+        _manager = manager;
+        _interval = interval;
+        _clock = clock;
+        _status = new PollerStatus(null, null, null, null, 0, 0, 0, 0, 0, interval);
+
+        Receive<PollNow>(_ => Poll());
+        Receive<Tick>(_ => Poll());
+        Receive<PollFinished>(Finished);
+        Receive<GetPollerStatus>(_ => Sender.Tell(_status));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new QueuePollerActor(sky, manager, interval, clock));
+
+    protected override void PreStart() => Self.Tell(Tick.Instance);
+
+    protected override void PostStop()
+    {
+        _shutdown.Cancel();
+        _shutdown.Dispose();
+    }
+
+    private void Poll()
+    {
+        if (_polling)
+        {
+            _pollAgain = true;
+            return;
+        }
+
+        _polling = true;
+        var at = _clock.GetUtcNow();
+        _status = _status with { LastAttemptAt = at };
+        PollAsync(_sky, at, _shutdown.Token).PipeTo(Self, failure: e => new PollFinished(new PollCompleted(at, null, e.GetBaseException().Message), 0));
+    }
+
+    private static async Task<PollFinished> PollAsync(ISkyGateway sky, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var status = await sky.StatusAsync(cancellationToken).ConfigureAwait(false);
+        if (status.Report is not { } report)
+            return new PollFinished(new PollCompleted(at, null, $"sky status failed ({status.Failure!.Kind}): {status.Failure.Reason}"), 0);
+
+        var owned = report.Clusters.Where(c => Naming.ExperimentOfCluster(c.Name) is not null).ToList();
+        var up = owned.Where(c => c.Status == SkyClusterStatus.Up).Select(c => c.Name).ToList();
+        QueueReport? queue = null;
+        string? queueError = null;
+        if (up.Count > 0)
+        {
+            var call = await sky.QueueAsync(up, cancellationToken).ConfigureAwait(false);
+            queue = call.Report;
+            if (call.Failure is { } failure) queueError = $"sky queue failed ({failure.Kind}): {failure.Reason}";
+        }
+
+        var observations = owned.ToImmutableDictionary(
+            c => c.Name,
+            c => Observe(c, at, queue, queueError),
+            StringComparer.Ordinal);
+        return new PollFinished(new PollCompleted(at, observations, queueError), up.Count);
+    }
+
+    private static ClusterObservation Observe(ObservedCluster cluster, DateTimeOffset at, QueueReport? queue, string? queueError)
+    {
+        if (cluster.Status is null)
+            return new ClusterObservation(cluster.Name, at, false, null, false, [], $"SkyPilot reports an unknown cluster status '{cluster.RawStatus}'");
+        if (cluster.Status != SkyClusterStatus.Up)
+            return new ClusterObservation(cluster.Name, at, true, cluster.Status, false, [], null);
+        if (queue is not null && queue.Jobs.TryGetValue(cluster.Name, out var jobs))
+            return new ClusterObservation(cluster.Name, at, true, cluster.Status, true, jobs, null);
+        var reason = queue is not null && queue.Failed.TryGetValue(cluster.Name, out var failed) ? failed : queueError ?? "not reported by sky queue";
+        return new ClusterObservation(cluster.Name, at, true, cluster.Status, false, [], $"job queue unavailable: {reason}");
+    }
+
+    private void Finished(PollFinished finished)
+    {
+        var poll = finished.Result;
+        _polling = false;
+        var ok = poll.Clusters is not null;
+        _status = ok
+            ? _status with
+            {
+                LastSuccessAt = poll.At, Polls = _status.Polls + 1, ConsecutiveFailures = 0,
+                Clusters = poll.Clusters!.Count, LiveClusters = finished.LiveClusters,
+                LastError = poll.Error ?? _status.LastError, LastErrorAt = poll.Error is null ? _status.LastErrorAt : poll.At,
+            }
+            : _status with
+            {
+                Polls = _status.Polls + 1, Failures = _status.Failures + 1, ConsecutiveFailures = _status.ConsecutiveFailures + 1,
+                LastError = poll.Error, LastErrorAt = poll.At,
+            };
+        if (!ok) _log.Warning("SkyPilot poll failed: {0}", poll.Error);
+        _manager.Tell(poll);
+
+        if (_pollAgain)
+        {
+            _pollAgain = false;
+            Poll();
+            return;
+        }
+
+        Timers.StartSingleTimer(Tick.Instance, Tick.Instance, _interval);
+    }
+
+    private sealed record PollFinished(PollCompleted Result, int LiveClusters);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}

@@ -1,0 +1,203 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Microsoft.Extensions.Logging;
+using SkyDeck.Actors.Experiments;
+
+namespace SkyDeck.Actors.SkyPilot;
+
+/// <summary>
+/// The only code that knows <c>sky</c>'s argv. Runs it through CliWrap with argument arrays (never a shell), closed
+/// stdin, <c>-y</c>, a timeout per call (hung processes are killed) and a global cap on concurrent processes.
+/// </summary>
+public sealed class SkyPilotCli : ISkyGateway, IDisposable
+{
+    private readonly SkyPilotOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _probeLock = new(1, 1);
+    private SkyCapabilities? _capabilities;
+    private int _running;
+    private int _peak;
+    private long _calls;
+
+    public SkyPilotCli(SkyPilotOptions options, ILogger<SkyPilotCli> logger, TimeProvider clock)
+    {
+        _options = options;
+        _logger = logger;
+        _clock = clock;
+        _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentProcesses));
+    }
+
+    /// <summary>The most <c>sky</c> processes this gateway has had running at once.</summary>
+    public int PeakConcurrentProcesses => Volatile.Read(ref _peak);
+
+    public long Calls => Interlocked.Read(ref _calls);
+
+    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken)
+    {
+        var (args, timeout) = command switch
+        {
+            SkyCommand.Launch l => (LaunchArgs(l), _options.LaunchTimeout),
+            SkyCommand.Cancel c => (["cancel", "-y", c.Cluster, c.SkyJobId.ToString(System.Globalization.CultureInfo.InvariantCulture)], _options.ActionTimeout),
+            SkyCommand.Stop s => (["stop", "-y", s.Cluster], _options.ActionTimeout),
+            SkyCommand.Down d => (new[] { "down", "-y", d.Cluster }, _options.ActionTimeout),
+            _ => throw new ArgumentOutOfRangeException(nameof(command)),
+        };
+        var run = await RunAsync(args, timeout, cancellationToken).ConfigureAwait(false);
+        if (run.Failure is { } failure) return SkyOutcome.Failed(failure.Kind, failure.Reason);
+        var output = SkyOutput.StripAnsi(run.StdOut + "\n" + run.StdErr);
+        switch (command)
+        {
+            case SkyCommand.Launch:
+                return SkyOutcome.Ok(SkyLaunchParser.ParseJobId(output));
+            case SkyCommand.Stop or SkyCommand.Down when output.Contains("Cluster(s) failed", StringComparison.Ordinal) || output.Contains("...failed", StringComparison.Ordinal):
+                var classified = SkyFailureClassifier.Classify(1, run.StdOut, run.StdErr);
+                return SkyOutcome.Failed(classified.Kind, classified.Reason);
+            default:
+                return SkyOutcome.Ok();
+        }
+    }
+
+    public async Task<SkyCall<StatusReport>> StatusAsync(CancellationToken cancellationToken)
+    {
+        var caps = await CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        var args = new List<string> { "status" };
+        if (caps.JsonOutput) args.AddRange(["-o", "json"]);
+        if (caps.NoShowManagedJobs) args.Add("--no-show-managed-jobs");
+        if (caps.NoShowServices) args.Add("--no-show-services");
+        if (caps.NoShowPools) args.Add("--no-show-pools");
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        if (run.Failure is { } failure) return SkyCall<StatusReport>.Failed(failure);
+        return Parse(() => SkyStatusParser.Parse(run.StdOut, _clock.GetUtcNow()), "sky status");
+    }
+
+    public async Task<SkyCall<QueueReport>> QueueAsync(IReadOnlyCollection<string> clusters, CancellationToken cancellationToken)
+    {
+        var caps = await CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        var args = new List<string> { "queue" };
+        if (caps.JsonOutput) args.AddRange(["-o", "json"]);
+        args.AddRange(clusters);
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        if (run.Failure is { } failure) return SkyCall<QueueReport>.Failed(failure);
+        return Parse(() => SkyQueueParser.Parse(run.StdOut + "\n" + run.StdErr, clusters, _clock.GetUtcNow()), "sky queue");
+    }
+
+    private static string[] LaunchArgs(SkyCommand.Launch launch)
+    {
+        var args = new List<string> { "launch", "-y", "-d", "-c", launch.Cluster, "-n", launch.JobId, "--num-nodes", launch.Resources.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (launch.Resources.Gpus is { } gpus) args.AddRange(["--gpus", gpus]);
+        if (launch.Resources.Infra is { } infra) args.AddRange(["--infra", infra]);
+        if (launch.Resources.UseSpot) args.Add("--use-spot");
+        args.Add("--");
+        args.Add(launch.Command);
+        return [.. args];
+    }
+
+    private SkyCall<T> Parse<T>(Func<T> parse, string what) where T : class
+    {
+        try
+        {
+            return SkyCall<T>.Ok(parse());
+        }
+        catch (SkyOutputException e)
+        {
+            _logger.LogWarning("{What} printed output SkyDeck cannot read: {Reason}", what, e.Message);
+            return SkyCall<T>.Failed(new SkyFailure(SkyFailureKind.Unknown, $"{what} printed unreadable output: {e.Message}"));
+        }
+    }
+
+    private async Task<SkyCapabilities> CapabilitiesAsync(CancellationToken cancellationToken)
+    {
+        if (_capabilities is { } known) return known;
+        await _probeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_capabilities is { } again) return again;
+            var run = await RunAsync(["status", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            if (run.Failure is not null) return SkyCapabilities.Oldest;
+            var help = run.StdOut;
+            var caps = new SkyCapabilities(
+                help.Contains("--output", StringComparison.Ordinal),
+                help.Contains("--show-managed-jobs", StringComparison.Ordinal),
+                help.Contains("--show-services", StringComparison.Ordinal),
+                help.Contains("--show-pools", StringComparison.Ordinal));
+            _logger.LogInformation("sky capabilities: {Capabilities}", caps);
+            return _capabilities = caps;
+        }
+        finally
+        {
+            _probeLock.Release();
+        }
+    }
+
+    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var running = Interlocked.Increment(ref _running);
+        InterlockedMax(ref _peak, running);
+        Interlocked.Increment(ref _calls);
+        var started = Stopwatch.GetTimestamp();
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutCts.CancelAfter(timeout);
+        try
+        {
+            var result = await Cli.Wrap(_options.Executable)
+                .WithArguments(args)
+                .WithStandardInputPipe(PipeSource.Null)
+                .WithEnvironmentVariables(env => env.Set("PYTHONUNBUFFERED", "1").Set("SKYPILOT_DEBUG", "0"))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, timeoutCts.Token)
+                .ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            _logger.LogDebug("sky {Args} exited {ExitCode} in {Elapsed} ms", string.Join(' ', args), result.ExitCode, elapsed.TotalMilliseconds);
+            if (result.ExitCode == 0) return new ProcessRun(result.StandardOutput, result.StandardError, null);
+            var failure = SkyFailureClassifier.Classify(result.ExitCode, result.StandardOutput, result.StandardError);
+            _logger.LogWarning("sky {Command} exited {ExitCode}: {Reason}", args[0], result.ExitCode, failure.Reason);
+            return new ProcessRun(result.StandardOutput, result.StandardError, failure);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("sky {Command} did not finish within {Timeout} and was killed", args[0], timeout);
+            return new ProcessRun("", "", new SkyFailure(SkyFailureKind.Timeout, $"sky {args[0]} did not finish within {timeout.TotalSeconds:0} s and was killed"));
+        }
+        catch (Win32Exception e)
+        {
+            _logger.LogError("sky executable '{Executable}' could not be started: {Reason}", _options.Executable, e.Message);
+            return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable,
+                $"the sky executable '{_options.Executable}' could not be started ({e.Message}); install SkyPilot or set SKYDECK_SKY_PATH"));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+            _slots.Release();
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
+
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _probeLock.Dispose();
+    }
+
+    private sealed record ProcessRun(string StdOut, string StdErr, SkyFailure? Failure);
+
+    private sealed record SkyCapabilities(bool JsonOutput, bool NoShowManagedJobs, bool NoShowServices, bool NoShowPools)
+    {
+        public static readonly SkyCapabilities Oldest = new(false, false, false, false);
+    }
+}

@@ -1,0 +1,17 @@
+namespace SkyDeck.Actors.SkyPilot;
+
+/// <summary>How SkyDeck runs <c>sky</c>.</summary>
+public sealed record SkyPilotOptions
+{
+    /// <summary>The <c>sky</c> executable: a path, or a name looked up on PATH.</summary>
+    public string Executable { get; init; } = "sky";
+
+    /// <summary>The most <c>sky</c> processes running at once, across all experiments and the poller.</summary>
+    public int MaxConcurrentProcesses { get; init; } = 4;
+
+    public TimeSpan LaunchTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan ActionTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
