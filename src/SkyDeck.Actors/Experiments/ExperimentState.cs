@@ -104,9 +104,9 @@ public sealed record ExperimentState(
                     Same(s.LastAction, x.Action == ClusterAction.Stop ? SkyActionKind.Stop : SkyActionKind.Down, x.Cluster) ? s.LastAction!.Failures : 0,
                     s.LastAction?.LastFailure),
             },
-            SkyActionCompleted x => s with { LastAction = new PendingAction(x.Action, x.Target, x.At, false, 0, null) },
+            SkyActionCompleted x => CancelSent(s, x.Action, x.Target, x.At) with { LastAction = new PendingAction(x.Action, x.Target, x.At, false, 0, null) },
             SkyActionFailed { Action: SkyActionKind.Launch } => s,
-            SkyActionFailed x => s with
+            SkyActionFailed x => CancelSent(s, x.Action, x.Target, x.At) with
             {
                 LastAction = new PendingAction(x.Action, x.Target, x.At, false, (Same(s.LastAction, x.Action, x.Target) ? s.LastAction!.Failures : 0) + 1, x.Reason),
             },
@@ -118,6 +118,9 @@ public sealed record ExperimentState(
 
     private static bool Same(PendingAction? action, SkyActionKind kind, string target) =>
         action is not null && action.Action == kind && action.Target == target;
+
+    private static ExperimentState CancelSent(ExperimentState s, SkyActionKind action, string target, DateTimeOffset at) =>
+        action == SkyActionKind.Cancel ? WithJob(s, target, j => j with { CancelSentAt = at }) : s;
 
     private static ExperimentState WithJob(ExperimentState s, string jobId, Func<JobRecord, JobRecord> change)
     {

@@ -34,7 +34,8 @@ public sealed record JobRecord(
     SkyFailureKind? FailureKind = null,
     string? Reason = null,
     DateTimeOffset? CancelRequestedAt = null,
-    string? CancelledBy = null)
+    string? CancelledBy = null,
+    DateTimeOffset? CancelSentAt = null)
 {
     /// <summary>Might be consuming a cluster: requested, or submitted and not yet terminal.</summary>
     public bool IsLive => Phase switch
@@ -55,6 +56,12 @@ public sealed record JobRecord(
         JobPhase.Submitted => Status is { } s && (s.IsFailure() || s == SkyJobStatus.Cancelled && CancelRequestedAt is null),
         _ => false,
     };
+
+    /// <summary>A cancel was requested and no <c>sky cancel</c> has run since.</summary>
+    public bool CancelOutstanding => CancelRequestedAt is { } asked && (CancelSentAt is not { } sent || sent < asked);
+
+    /// <summary>A failure of the job itself (not of launching it): these count against the restart budget.</summary>
+    public bool SpendsRestart => CountsAsFailure && (Phase == JobPhase.Submitted || Phase == JobPhase.Lost && SubmittedAt is not null);
 
     public DateTimeOffset? FinishedAt => IsLive ? null : EndedAt ?? SubmittedAt ?? RequestedAt;
 }

@@ -108,10 +108,8 @@ public static class Reconciler
     private static (SkyCommand?, DateTimeOffset?) PlanShutdown(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
     {
         var reason = s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}";
-        foreach (var job in s.LiveJobs.Where(j => j.SkyJobId is not null))
+        foreach (var job in s.LiveJobs.Where(j => j.SkyJobId is not null && (j.CancelRequestedAt is null || j.CancelOutstanding)))
         {
-            var issued = s.LastAction is { Action: SkyActionKind.Cancel } a && a.Target == job.JobId && job.CancelRequestedAt is { } asked && a.At >= asked;
-            if (issued) continue;
             if (job.CancelRequestedAt is null) events.Add(new JobCancelRequested(s.Id, job.JobId, now, Callers.System, reason));
             return (new SkyCommand.Cancel(job.JobId, job.Cluster, job.SkyJobId!.Value), null);
         }

@@ -11,7 +11,7 @@ public sealed record RunAssessment(RunStatus Status, int Attempts, int Failures,
     {
         var jobs = s.JobsOfCurrentRun.ToList();
         var attempts = jobs.Count;
-        var failures = jobs.Count(j => j.CountsAsFailure && j.Phase != JobPhase.LaunchFailed);
+        var failures = jobs.Count(j => j.SpendsRestart);
         if (jobs.Any(j => j.IsLive)) return new(RunStatus.Active, attempts, failures, null, null);
         if (jobs.Any(j => j.Succeeded)) return new(RunStatus.Succeeded, attempts, failures, null, null);
         var last = jobs.LastOrDefault();

@@ -1,0 +1,16 @@
+using Akka.Persistence.Journal;
+using SkyDeck.Actors.Experiments;
+
+namespace SkyDeck.Actors.Hosting;
+
+/// <summary>Tags every experiment event so the audit log can read them all, in order, through one tag query.</summary>
+public sealed class ExperimentTagger : IWriteEventAdapter
+{
+    public const string Tag = "experiment";
+
+    private static readonly HashSet<string> Tags = [Tag];
+
+    public string Manifest(object evt) => string.Empty;
+
+    public object ToJournal(object evt) => evt is IExperimentEvent ? new Tagged(evt, Tags) : evt;
+}

@@ -1,0 +1,31 @@
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Hosting;
+
+/// <summary>Everything SkyDeck's actors need to know, bound from configuration (section <c>SkyDeck</c>) and env.</summary>
+public sealed record SkyDeckOptions
+{
+    /// <summary>SQLite database holding the journal and snapshots (<c>SKYDECK_DB_PATH</c>).</summary>
+    public string DatabasePath { get; init; } = DefaultDatabasePath();
+
+    /// <summary>Seconds between SkyPilot polls (<c>SKYDECK_POLL_INTERVAL</c>).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Seconds between reconciliations of each experiment (<c>SKYDECK_RECONCILE_INTERVAL</c>); changes reconcile at once.</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    public ReconcileSettings Reconcile { get; init; } = ReconcileSettings.Default;
+
+    public SkyPilotOptions Sky { get; init; } = new();
+
+    public int SnapshotEvery { get; init; } = 50;
+
+    /// <summary>Start the poller (tests that drive observations by hand turn it off).</summary>
+    public bool EnablePoller { get; init; } = true;
+
+    public static string DefaultDatabasePath() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".skydeck", "skydeck.db");
+
+    public ExperimentActorSettings ActorSettings => new(Reconcile, ReconcileInterval, SnapshotEvery);
+}

@@ -1,0 +1,370 @@
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.SkyPilot;
+using static SkyDeck.Actors.Tests.Support.Specs;
+
+namespace SkyDeck.Actors.Tests.Reconciling;
+
+public sealed class ReconcilerTests
+{
+    private static readonly ReconcileSettings Settings = ReconcileSettings.Default;
+    private static readonly string Job1 = Naming.Job(Id, 1, 1);
+    private static readonly string Job2 = Naming.Job(Id, 1, 2);
+
+    private static ReconcilePlan Plan(ExperimentState s, ClusterObservation? o, DateTimeOffset now, SkyActionKind? inFlight = null) =>
+        Reconciler.Plan(s, o, now, Settings, inFlight);
+
+    [Fact]
+    public void GivenRunningWithNoJob_WhenReconciled_ThenIntentIsRecordedBeforeTheLaunch()
+    {
+        var plan = Plan(Given(Created()), null, T0);
+
+        var intent = Assert.IsType<JobLaunchRequested>(Assert.Single(plan.Events));
+        var launch = Assert.IsType<SkyCommand.Launch>(plan.Action);
+        Assert.Equal("skydeck-exp1-g1-1", intent.JobId);
+        Assert.Equal(intent.JobId, launch.JobId);
+        Assert.Equal("skydeck-exp1", launch.Cluster);
+        Assert.Equal("lt run=daveey.test_ppo policy_architecture.core_resnet_layers=4 trainer.losses.ppo.enabled=true", launch.Command);
+        Assert.Equal(new LaunchResources(1, "A100:4", null, false), launch.Resources);
+    }
+
+    [Fact]
+    public void GivenStoppedWithNothing_WhenReconciled_ThenNothingToDo()
+    {
+        var plan = Plan(Given(Created(DesiredState.Stopped)), null, T0);
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+        Assert.Equal(CurrentState.Stopped, CurrentStates.Derive(Given(Created(DesiredState.Stopped)), null, Settings));
+    }
+
+    [Fact]
+    public void GivenLaunchInFlight_WhenReconciled_ThenNoSecondCommand()
+    {
+        var plan = Plan(Given(Created(), LaunchRequested()), null, T0.AddSeconds(1), SkyActionKind.Launch);
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+    }
+
+    [Fact]
+    public void GivenInterruptedLaunch_WhenQueueShowsTheJobByName_ThenAdoptedNotRelaunched()
+    {
+        var state = Given(Created(), LaunchRequested());
+
+        var plan = Plan(state, Up(T0.AddSeconds(30), Job(Job1, 3, SkyJobStatus.Running)), T0.AddSeconds(31));
+
+        var adopted = Assert.Single(plan.Events.OfType<JobLaunched>());
+        Assert.True(adopted.Adopted);
+        Assert.Equal(3, adopted.SkyJobId);
+        Assert.Equal(SkyJobStatus.Running, Assert.Single(plan.Events.OfType<JobStatusChanged>()).Status);
+        Assert.Null(plan.Action);
+        Assert.Equal(CurrentState.Running, CurrentStates.Derive(state.Fold(plan.Events), null, Settings));
+    }
+
+    [Fact]
+    public void GivenInterruptedLaunch_WhenUnknownObservation_ThenWaitsAndNeverLaunches()
+    {
+        var state = Given(Created(), LaunchRequested());
+
+        var plan = Plan(state, ClusterObservation.Unknown(Naming.Cluster(Id), T0.AddHours(1), "sky down"), T0.AddHours(1));
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+    }
+
+    [Fact]
+    public void GivenInterruptedLaunch_WhenQueueLacksJobWithinGrace_ThenWaits()
+    {
+        var plan = Plan(Given(Created(), LaunchRequested()), Up(T0.AddSeconds(30)), T0.AddSeconds(31));
+
+        Assert.DoesNotContain(plan.Events, e => e is JobLost or JobLaunchRequested);
+        Assert.Null(plan.Action);
+        Assert.Equal(T0 + Settings.AdoptGrace, plan.WakeAt);
+    }
+
+    [Fact]
+    public void GivenInterruptedLaunch_WhenQueueLacksJobAfterGrace_ThenLostAndRelaunchedUnderANewName()
+    {
+        var at = T0 + Settings.AdoptGrace + TimeSpan.FromSeconds(1);
+
+        var plan = Plan(Given(Created(), LaunchRequested()), Up(at), at);
+
+        Assert.Single(plan.Events.OfType<JobLost>());
+        var state = Given(Created(), LaunchRequested()).Fold(plan.Events);
+        Assert.Equal(0, RunAssessment.Of(state, Settings).Failures);
+        var relaunch = Assert.Single(Plan(state, null, plan.WakeAt!.Value).Events.OfType<JobLaunchRequested>());
+        Assert.Equal(Job2, relaunch.JobId);
+        Assert.Equal(2, relaunch.Attempt);
+    }
+
+    [Fact]
+    public void GivenSubmittedJob_WhenObservationPredatesTheLaunch_ThenNotLost()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(at: T0.AddSeconds(5)));
+
+        var plan = Plan(state, Up(T0.AddSeconds(4)), T0.AddSeconds(6));
+
+        Assert.DoesNotContain(plan.Events, e => e is JobLost);
+    }
+
+    [Fact]
+    public void GivenRunningJob_WhenSameStatusObservedAgain_ThenNoEvent()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+
+        var plan = Plan(state, Up(T0.AddMinutes(1), Job(Job1, 1, SkyJobStatus.Running)), T0.AddMinutes(1));
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+    }
+
+    [Theory]
+    [InlineData(SkyJobStatus.Init)]
+    [InlineData(SkyJobStatus.Pending)]
+    [InlineData(SkyJobStatus.SettingUp)]
+    [InlineData(SkyJobStatus.Running)]
+    [InlineData(SkyJobStatus.FailedDriver)]
+    [InlineData(SkyJobStatus.Succeeded)]
+    [InlineData(SkyJobStatus.Failed)]
+    [InlineData(SkyJobStatus.FailedSetup)]
+    [InlineData(SkyJobStatus.Cancelled)]
+    public void GivenSubmittedJob_WhenAnyOfTheNineStatusesIsObserved_ThenItIsKeptExactly(SkyJobStatus status)
+    {
+        var state = Given(Created(), LaunchRequested(), Launched());
+
+        var plan = Plan(state, Up(T0.AddMinutes(1), Job(Job1, 1, status)), T0.AddMinutes(1));
+
+        var changed = plan.Events.OfType<JobStatusChanged>().SingleOrDefault();
+        if (status == SkyJobStatus.Pending) Assert.Null(changed);
+        else Assert.Equal(status, changed!.Status);
+        Assert.Equal(status, state.Fold(plan.Events).Jobs[0].Status);
+    }
+
+    [Fact]
+    public void GivenJobSucceeded_WhenReconciled_ThenExperimentSucceededAndNotRelaunched()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded));
+
+        var plan = Plan(state, null, T0.AddHours(1));
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+        Assert.Equal(CurrentState.Succeeded, CurrentStates.Derive(state, null, Settings));
+    }
+
+    [Fact]
+    public void GivenJobFailed_WhenWithinBackoff_ThenRetryingAndWaits()
+    {
+        var failedAt = T0.AddMinutes(5);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Failed, at: failedAt));
+
+        var plan = Plan(state, null, failedAt.AddSeconds(1));
+
+        Assert.Null(plan.Action);
+        Assert.NotNull(plan.WakeAt);
+        Assert.InRange(plan.WakeAt!.Value - failedAt, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(12));
+        Assert.Equal(CurrentState.Retrying, CurrentStates.Derive(state, null, Settings));
+    }
+
+    [Fact]
+    public void GivenJobFailed_WhenBackoffElapsed_ThenRelaunchedWithReason()
+    {
+        var failedAt = T0.AddMinutes(5);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.FailedSetup, at: failedAt));
+
+        var plan = Plan(state, null, failedAt.AddMinutes(1));
+
+        var intent = Assert.IsType<JobLaunchRequested>(Assert.Single(plan.Events));
+        Assert.Equal(2, intent.Attempt);
+        Assert.Contains("FAILED_SETUP", intent.Reason);
+    }
+
+    [Fact]
+    public void GivenMaxRestartsFailures_WhenReconciled_ThenFailedUntilTheUserActs()
+    {
+        var state = Given(Created());
+        var at = T0;
+        for (var n = 1; n <= Settings.MaxRestarts + 1; n++)
+        {
+            state = state.Fold([LaunchRequested(n, attempt: n, at: at), Launched(n, n, at: at), Status(SkyJobStatus.Failed, n, n, at: at.AddSeconds(1))]);
+            at = at.AddHours(1);
+        }
+
+        var plan = Plan(state, null, at);
+
+        Assert.Null(plan.Action);
+        Assert.Equal(CurrentState.Failed, CurrentStates.Derive(state, null, Settings));
+        Assert.Contains("gave up after 4 failed attempts", RunAssessment.Of(state, Settings).Reason);
+    }
+
+    [Fact]
+    public void GivenInvalidLaunch_WhenReconciled_ThenTerminalFailureNoRetry()
+    {
+        var state = Given(Created(), LaunchRequested(), new JobLaunchFailed(Id, Job1, SkyFailureKind.InvalidRequest, "Invalid value for '--gpus'", T0, Callers.System));
+
+        var plan = Plan(state, null, T0.AddHours(5));
+
+        Assert.Null(plan.Action);
+        Assert.Equal(CurrentState.Failed, CurrentStates.Derive(state, null, Settings));
+    }
+
+    [Fact]
+    public void GivenRepeatedCapacityFailures_WhenReconciled_ThenBackoffGrowsButBudgetIsNotSpent()
+    {
+        var state = Given(Created());
+        var delays = new List<TimeSpan>();
+        var at = T0;
+        for (var n = 1; n <= 6; n++)
+        {
+            state = state.Fold([LaunchRequested(n, attempt: n, at: at), new JobLaunchFailed(Id, Naming.Job(Id, 1, n), SkyFailureKind.NoCapacity, "no A100", at, Callers.System)]);
+            var wait = Plan(state, null, at);
+            delays.Add(wait.WakeAt!.Value - at);
+            at = wait.WakeAt!.Value;
+        }
+
+        Assert.True(delays.Zip(delays.Skip(1)).All(p => p.Item2 > p.Item1), string.Join(", ", delays));
+        Assert.IsType<SkyCommand.Launch>(Plan(state, null, at).Action);
+    }
+
+    [Fact]
+    public void GivenRunningJob_WhenDesiredStopped_ThenCancelThenStopThenConfirmedByObservation()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new DesiredStateChanged(Id, DesiredState.Stopped, T0.AddMinutes(10), "bob", null));
+        var now = T0.AddMinutes(10);
+
+        var cancelPlan = Plan(state, null, now);
+        Assert.IsType<JobCancelRequested>(Assert.Single(cancelPlan.Events));
+        Assert.Equal(new SkyCommand.Cancel(Job1, "skydeck-exp1", 1), cancelPlan.Action);
+        state = state.Fold(cancelPlan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, now.AddSeconds(1), Callers.System)]);
+
+        var stopPlan = Plan(state, null, now.AddSeconds(1));
+        Assert.IsType<ClusterActionRequested>(Assert.Single(stopPlan.Events));
+        Assert.Equal(new SkyCommand.Stop("skydeck-exp1"), stopPlan.Action);
+        state = state.Fold(stopPlan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Stop, "skydeck-exp1", now.AddSeconds(20), Callers.System)]);
+        Assert.Equal(CurrentState.Stopping, CurrentStates.Derive(state, null, Settings));
+
+        var waiting = Plan(state, null, now.AddSeconds(21));
+        Assert.True(waiting.Action is null, $"unexpected {waiting.Action}");
+
+        var confirmed = Plan(state, Stopped(now.AddSeconds(30)), now.AddSeconds(31));
+        Assert.Contains(confirmed.Events, e => e is ClusterStatusChanged { Status: SkyClusterStatus.Stopped });
+        Assert.Contains(confirmed.Events, e => e is JobLost);
+        Assert.Null(confirmed.Action);
+        var final = state.Fold(confirmed.Events);
+        Assert.Equal(CurrentState.Stopped, CurrentStates.Derive(final, null, Settings));
+        Assert.False(final.Jobs[0].CountsAsFailure);
+    }
+
+    [Fact]
+    public void GivenStopReturnedOkButClusterStillUp_WhenConfirmWindowPasses_ThenStopIsReissued()
+    {
+        var stoppedAt = T0.AddMinutes(10);
+        var state = Given(Created(DesiredState.Stopped), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0, Callers.System),
+            new ClusterActionRequested(Id, "skydeck-exp1", ClusterAction.Stop, stoppedAt, Callers.System, "x"),
+            new SkyActionCompleted(Id, SkyActionKind.Stop, "skydeck-exp1", stoppedAt, Callers.System));
+
+        Assert.Null(Plan(state, Up(stoppedAt.AddSeconds(30)), stoppedAt.AddSeconds(31)).Action);
+        Assert.IsType<SkyCommand.Stop>(Plan(state, Up(stoppedAt + Settings.ConfirmWindow), stoppedAt + Settings.ConfirmWindow).Action);
+    }
+
+    [Fact]
+    public void GivenStopKeepsFailing_WhenReconciledOften_ThenBackoffNotAStorm()
+    {
+        var state = Given(Created(DesiredState.Stopped), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0, Callers.System));
+        var at = T0.AddMinutes(1);
+        var issued = 0;
+        for (var minute = 0; minute < 30; minute++, at = at.AddMinutes(1))
+        {
+            var plan = Plan(state, null, at);
+            if (plan.Action is null) continue;
+            issued++;
+            state = state.Fold(plan.Events).Fold([new SkyActionFailed(Id, SkyActionKind.Stop, "skydeck-exp1", SkyFailureKind.CliUnavailable, "no sky", at, Callers.System)]);
+        }
+
+        Assert.InRange(issued, 3, 8);
+    }
+
+    [Fact]
+    public void GivenTerminated_WhenClusterAbsent_ThenTerminated()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded),
+            new DesiredStateChanged(Id, DesiredState.Terminated, T0.AddMinutes(10), "bob", null));
+
+        var down = Plan(state, null, T0.AddMinutes(10));
+        Assert.Equal(new SkyCommand.Down("skydeck-exp1"), down.Action);
+        state = state.Fold(down.Events);
+        Assert.Equal(CurrentState.Terminating, CurrentStates.Derive(state, null, Settings));
+
+        var gone = Plan(state, Absent(T0.AddMinutes(11)), T0.AddMinutes(11));
+        Assert.Null(gone.Action);
+        Assert.Equal(CurrentState.Terminated, CurrentStates.Derive(state.Fold(gone.Events), null, Settings));
+    }
+
+    [Fact]
+    public void GivenDeleted_WhenReconciled_ThenTornDownLikeTerminated()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), new ExperimentDeleted(Id, T0.AddMinutes(1), "bob"));
+
+        var plan = Plan(state, null, T0.AddMinutes(1));
+
+        Assert.IsType<SkyCommand.Cancel>(plan.Action);
+        Assert.Equal("experiment deleted", Assert.IsType<JobCancelRequested>(Assert.Single(plan.Events)).Reason);
+    }
+
+    [Fact]
+    public void GivenRunningJob_WhenClusterVanishes_ThenLostAndRelaunched()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+
+        var plan = Plan(state, Absent(T0.AddMinutes(5)), T0.AddMinutes(5));
+
+        Assert.Contains(plan.Events, e => e is JobLost { Reason: "the cluster no longer exists" });
+        Assert.Null(plan.Action);
+        var retry = Plan(state.Fold(plan.Events), null, T0.AddMinutes(6));
+        Assert.Equal(Job2, Assert.IsType<SkyCommand.Launch>(retry.Action).JobId);
+    }
+
+    [Fact]
+    public void GivenRunningJob_WhenQueueCouldNotBeRead_ThenUnknownNotFailed()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+        var blind = new ClusterObservation("skydeck-exp1", T0.AddMinutes(5), true, SkyClusterStatus.Up, false, [], "job queue unavailable");
+
+        var plan = Plan(state, blind, T0.AddMinutes(5));
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+        Assert.Equal(CurrentState.Unknown, CurrentStates.Derive(state, blind, Settings));
+    }
+
+    [Fact]
+    public void GivenRunningJob_WhenFlagsChange_ThenKeepsRunningAndSaysRestartToApply()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new SpecUpdated(Id, Spec(layers: 8), 2, T0.AddMinutes(1), "bob"));
+
+        var plan = Plan(state, null, T0.AddMinutes(2));
+        var summary = ExperimentSummary.From(state, null, Settings);
+
+        Assert.Null(plan.Action);
+        Assert.True(summary.NeedsRestart);
+        Assert.Equal("flags changed while running — restart to apply", summary.Message);
+    }
+
+    [Fact]
+    public void GivenUserCancelledJob_WhenDesiredStillRunning_ThenCancelThenFreshLaunchWithoutSpendingBudget()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new JobCancelRequested(Id, Job1, T0.AddMinutes(1), "carol", "cancel requested"));
+
+        var cancel = Plan(state, null, T0.AddMinutes(1));
+        Assert.Empty(cancel.Events);
+        Assert.IsType<SkyCommand.Cancel>(cancel.Action);
+
+        state = state.Fold([new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, T0.AddMinutes(1), Callers.System), Status(SkyJobStatus.Cancelled, at: T0.AddMinutes(2))]);
+        var relaunch = Plan(state, null, T0.AddMinutes(2));
+        Assert.IsType<SkyCommand.Launch>(relaunch.Action);
+        Assert.Equal(0, RunAssessment.Of(state, Settings).Failures);
+    }
+}
