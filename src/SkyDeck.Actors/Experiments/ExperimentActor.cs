@@ -30,6 +30,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     private ClusterObservation? _observed;
     private SkyCommand? _inFlight;
     private ExperimentSummary? _pushed;
+    private bool _reconcileQueued;
 
     public ExperimentActor(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef summaries)
     {
@@ -43,11 +44,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is ExperimentState snapshot) _state = snapshot; });
         Recover<IExperimentEvent>(e => _state = ExperimentState.Evolve(_state, e));
-        Recover<RecoveryCompleted>(_ =>
-        {
-            PushSummary();
-            Self.Tell(ReconcileTick.Instance);
-        });
+        Recover<RecoveryCompleted>(_ => AfterChange());
 
         Command<IExperimentCommand>(Handle);
         Command<GetExperiment>(_ => Sender.Tell(_state.Exists ? Detail() : CommandResult.NotFound));
@@ -57,7 +54,11 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             Reconcile();
         });
         Command<ReconcileNow>(_ => Reconcile());
-        Command<ReconcileTick>(_ => Reconcile());
+        Command<ReconcileTick>(_ =>
+        {
+            _reconcileQueued = false;
+            Reconcile();
+        });
         Command<ActionFinished>(Finished);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", _id));
@@ -103,10 +104,14 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
     }
 
+    // Reconciling persists, and persisting from inside a persist/defer callback does not stash incoming messages,
+    // so a change schedules the reconcile as the next message instead of running it inline.
     private void AfterChange()
     {
         PushSummary();
-        Reconcile();
+        if (_reconcileQueued) return;
+        _reconcileQueued = true;
+        Self.Tell(ReconcileTick.Instance);
     }
 
     private void Reconcile()
@@ -154,7 +159,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         var decision = ExperimentDecider.Decide(_state, record);
         if (decision.Events.IsEmpty)
         {
-            Reconcile();
+            AfterChange();
             return;
         }
 
