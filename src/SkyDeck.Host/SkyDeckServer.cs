@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Serilog;
+using Serilog.Events;
+using SkyDeck.Actors.Hosting;
+using SkyDeck.Actors.Serialization;
+using SkyDeck.Host.Api;
+
+namespace SkyDeck.Host;
+
+/// <summary>Builds the SkyDeck web server: the actor system, the REST API, the dashboard and logging.</summary>
+public static class SkyDeckServer
+{
+    public static WebApplication Build(string[] args, ServerSettings settings, SkyDeckPaths paths)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration
+            .AddJsonFile(Path.Combine(paths.Home, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+
+        ConfigureLogging(builder, settings, paths);
+        builder.WebHost.UseUrls(settings.Url);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+
+        var options = SkyDeckConfiguration.Read(builder.Configuration, paths);
+        builder.Services.AddSkyDeck(options);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSkyDeckApi();
+
+        var app = builder.Build();
+        app.UseSkyDeckApi();
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, ServerSettings settings, SkyDeckPaths paths)
+    {
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("LinqToDB", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        const string template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+        if (settings.LogToConsole) logger.WriteTo.Console(outputTemplate: template);
+        if (settings.LogToFile)
+        {
+            Directory.CreateDirectory(paths.Home);
+            logger.WriteTo.File(
+                paths.LogFile,
+                outputTemplate: template,
+                fileSizeLimitBytes: 10 * 1024 * 1024,
+                rollOnFileSizeLimit: true,
+                retainedFileCountLimit: 5,
+                shared: true,
+                flushToDiskInterval: TimeSpan.FromSeconds(1));
+        }
+
+        builder.Services.AddSerilog(logger.CreateLogger(), dispose: true);
+    }
+}
