@@ -27,7 +27,7 @@ public static class SkyDeckServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
         var options = SkyDeckConfiguration.Read(builder.Configuration, paths);
-        builder.Services.AddSkyDeck(options);
+        builder.Services.AddSkyDeck(options, akka => akka.WithLiveFeed());
         builder.Services.AddSingleton(settings);
         builder.Services.AddSkyDeckApi();
 

@@ -54,6 +54,11 @@ public static class SkyDeckAkka
         return services.AddAkka("skydeck", (builder, _) =>
         {
             builder
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
                 .AddHocon("akka.persistence.max-concurrent-recoveries = 100", HoconAddMode.Prepend)
                 .WithSkyDeckPersistence(options.DatabasePath)
                 .WithSkyDeckActors(options);

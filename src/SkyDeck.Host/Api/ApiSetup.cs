@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Akka.Hosting;
+using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;
 
@@ -15,15 +17,28 @@ public static class ApiSetup
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<AskTimeoutHandler>();
         services.AddOpenApi();
+        services.AddSingleton<Experiments>();
+        services.AddSingleton<LiveFeed>();
+        services.AddSingleton(sp => new SkyDeck.Actors.Audit.AuditLog(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
         return services;
     }
+
+    /// <summary>Starts the bridge that feeds <see cref="LiveFeed"/> from the manager.</summary>
+    public static AkkaConfigurationBuilder WithLiveFeed(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+            system.ActorOf(LiveFeedBridgeActor.Props(registry.Get<ExperimentManagerActor>(), resolver.GetService<LiveFeed>()), "live-feed"));
 
     public static WebApplication UseSkyDeckApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
+        app.MapExperimentEndpoints();
+        app.MapSystemEndpoints();
+        app.MapAuditEndpoints();
+        app.MapStreamEndpoints();
         return app;
     }
 }

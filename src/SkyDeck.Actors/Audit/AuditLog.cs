@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Hosting;
+using SkyDeck.Actors.Serialization;
+
+namespace SkyDeck.Actors.Audit;
+
+/// <summary>
+/// Reads the journal (through Akka.Persistence.Query, never the actors) to answer "what happened": one experiment's
+/// events, every event in global order after a cursor, and an experiment as it was at a past moment.
+/// </summary>
+public sealed partial class AuditLog(ActorSystem system)
+{
+    private readonly SqlReadJournal _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+    private readonly IMaterializer _materializer = system.Materializer();
+
+    public async Task<IReadOnlyList<AuditEntry>> ForExperimentAsync(string experimentId, CancellationToken cancellationToken)
+    {
+        var envelopes = await _journal.CurrentEventsByPersistenceId(Naming.PersistenceId(experimentId), 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. envelopes.Select(ToEntry).OfType<AuditEntry>()];
+    }
+
+    /// <summary>Up to <paramref name="limit"/> experiment events with a cursor greater than <paramref name="after"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AfterAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        var envelopes = await _journal.CurrentEventsByTag(ExperimentTagger.Tag, Offset.Sequence(after))
+            .Take(limit)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. envelopes.Select(ToEntry).OfType<AuditEntry>()];
+    }
+
+    /// <summary>The experiment folded from its events up to and including <paramref name="at"/>; null if it did not exist yet.</summary>
+    public async Task<ExperimentDetail?> AsOfAsync(string experimentId, DateTimeOffset at, ReconcileSettings settings, CancellationToken cancellationToken)
+    {
+        var envelopes = await _journal.CurrentEventsByPersistenceId(Naming.PersistenceId(experimentId), 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        var state = envelopes
+            .Select(e => e.Event)
+            .OfType<IExperimentEvent>()
+            .TakeWhile(e => e.At <= at)
+            .Aggregate(ExperimentState.Empty(experimentId), ExperimentState.Evolve);
+        return state.Exists
+            ? new ExperimentDetail(ExperimentSummary.From(state, null, settings), [.. state.Jobs.Reverse().Select(JobView.From)])
+            : null;
+    }
+
+    private static AuditEntry? ToEntry(EventEnvelope envelope)
+    {
+        if (envelope.Event is not IExperimentEvent e) return null;
+        var cursor = envelope.Offset is Sequence s ? s.Value : envelope.SequenceNr;
+        return new AuditEntry(cursor, envelope.SequenceNr, e.At, e.ExperimentId, TypeName(e), e.Who, ReasonOf(e),
+            JsonSerializer.SerializeToElement(e, e.GetType(), SkyDeckJson.Options));
+    }
+
+    public static string TypeName(IExperimentEvent e) => Words().Replace(e.GetType().Name, "$1_$2").ToLowerInvariant();
+
+    private static string? ReasonOf(IExperimentEvent e) => e switch
+    {
+        DesiredStateChanged x => x.Reason,
+        RunRestarted x => x.Reason,
+        JobLaunchRequested x => x.Reason,
+        JobLaunchFailed x => $"{x.Kind}: {x.Reason}",
+        JobLost x => x.Reason,
+        JobCancelRequested x => x.Reason,
+        ClusterActionRequested x => x.Reason,
+        SkyActionFailed x => $"{x.Kind}: {x.Reason}",
+        _ => null,
+    };
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex Words();
+}

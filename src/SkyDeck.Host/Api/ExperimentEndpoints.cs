@@ -1,0 +1,184 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using SkyDeck.Actors.Experiments;
+using static SkyDeck.Actors.Experiments.ExperimentCommands;
+
+namespace SkyDeck.Host.Api;
+
+/// <summary>Create, read, change and delete experiments.</summary>
+public static class ExperimentEndpoints
+{
+    private static readonly string[] SpecFields =
+        ["name", "base_command", "run_name", "nodes", "gpus", "flags", "accelerator", "cloud", "region", "use_spot", "description", "tags", "group"];
+
+    public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/experiments").WithTags("Experiments");
+        api.MapGet("/", List).WithName("ListExperiments");
+        api.MapPost("/", Create).WithName("CreateExperiment");
+        api.MapGet("/{id}", Get).WithName("GetExperiment");
+        api.MapPatch("/{id}", Patch).WithName("UpdateExperiment");
+        api.MapDelete("/{id}", Delete).WithName("DeleteExperiment");
+        api.MapPost("/{id}/restore", Restore).WithName("RestoreExperiment");
+        api.MapPost("/{id}/state", SetState).WithName("SetDesiredState");
+        api.MapPost("/{id}/flags", ReplaceFlags).WithName("ReplaceFlags");
+        api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus");
+        api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs");
+        return api;
+    }
+
+    public static async Task<IResult> List(Experiments experiments, [FromQuery(Name = "include_deleted")] bool? includeDeleted, CancellationToken ct)
+    {
+        var all = await experiments.ListAsync(ct);
+        return TypedResults.Ok(new ExperimentListDto([.. all.Where(s => includeDeleted == true || !s.Deleted).Select(ExperimentDto.From)]));
+    }
+
+    public static async Task<IResult> Create(HttpContext http, Experiments experiments, CancellationToken ct)
+    {
+        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return error;
+
+        var read = new FieldReader(body);
+        read.RejectUnknown([.. SpecFields, "id", "desired_state"]);
+        var id = read.String("id", required: true);
+        if (id is not null && ExperimentId.Validate(id) is { } idError) read.Fail("id", idError);
+        var desired = read.Desired("desired_state") ?? DesiredState.Stopped;
+        var spec = ReadSpec(read, baseline: null, id);
+        if (!read.IsValid || spec is null) return Problems.Invalid(read.Errors);
+
+        var result = (CommandResult)await experiments.AskAsync(new CreateExperiment(id!, spec, desired, experiments.Now, who), ct);
+        if (!result.IsSuccess) return Problems.From(result);
+        var created = await experiments.GetAsync(id!, ct);
+        var dto = ExperimentDto.From(created!.Summary);
+        return result.Code == ResultCode.Accepted ? TypedResults.Created($"/api/experiments/{id}", dto) : TypedResults.Ok(dto);
+    }
+
+    public static async Task<IResult> Get(string id, Experiments experiments, CancellationToken ct) =>
+        await experiments.GetAsync(id, ct) is { } detail ? TypedResults.Ok(ExperimentDto.From(detail.Summary)) : NotFound(id);
+
+    public static async Task<IResult> Patch(string id, HttpContext http, Experiments experiments, CancellationToken ct)
+    {
+        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return error;
+        if (await experiments.GetAsync(id, ct) is not { } current) return NotFound(id);
+
+        var read = new FieldReader(body);
+        read.RejectUnknown([.. SpecFields, "desired_state"]);
+        var desired = read.Desired("desired_state");
+        var spec = ReadSpec(read, current.Summary.Spec, id);
+        if (!read.IsValid || spec is null) return Problems.Invalid(read.Errors);
+
+        var result = (CommandResult)await experiments.AskAsync(new UpdateSpec(id, spec, experiments.Now, who), ct);
+        if (!result.IsSuccess) return Problems.From(result);
+        if (desired is { } state)
+        {
+            result = (CommandResult)await experiments.AskAsync(new SetDesiredState(id, state, experiments.Now, who), ct);
+            if (!result.IsSuccess) return Problems.From(result);
+        }
+        return await Get(id, experiments, ct);
+    }
+
+    public static Task<IResult> Delete(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
+        Command(id, http, experiments, who => new DeleteExperiment(id, experiments.Now, who), ct);
+
+    public static Task<IResult> Restore(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
+        Command(id, http, experiments, who => new RestoreExperiment(id, experiments.Now, who), ct);
+
+    public static async Task<IResult> SetState(string id, HttpContext http, Experiments experiments, CancellationToken ct)
+    {
+        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return error;
+        var read = new FieldReader(body);
+        read.RejectUnknown("desired_state", "reason");
+        var desired = read.Desired("desired_state", required: true);
+        var reason = read.String("reason");
+        if (reason is { Length: > 500 }) read.Fail("reason", "must be at most 500 characters");
+        if (!read.IsValid) return Problems.Invalid(read.Errors);
+        return await Command(id, http, experiments, _ => new SetDesiredState(id, desired!.Value, experiments.Now, who, reason), ct);
+    }
+
+    public static async Task<IResult> ReplaceFlags(string id, HttpContext http, Experiments experiments, CancellationToken ct)
+    {
+        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return error;
+        var read = new FieldReader(body);
+        read.RejectUnknown("flags");
+        var flags = read.Flags("flags", required: true);
+        if (!read.IsValid) return Problems.Invalid(read.Errors);
+        if (await experiments.GetAsync(id, ct) is not { } current) return NotFound(id);
+        var spec = current.Summary.Spec with { Flags = flags! };
+        if (spec.Validate() is { IsEmpty: false } invalid) return Problems.Invalid(invalid);
+        return await Command(id, http, experiments, _ => new UpdateSpec(id, spec, experiments.Now, who), ct);
+    }
+
+    public static async Task<IResult> Status(string id, Experiments experiments, [FromQuery] int? limit, CancellationToken ct)
+    {
+        if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
+        var dto = ExperimentDto.From(detail.Summary);
+        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(Math.Clamp(limit ?? 10, 1, 1000)).Select(JobDto.From)]));
+    }
+
+    public static async Task<IResult> Jobs(string id, Experiments experiments, [FromQuery] int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 10_000) return Problems.Invalid("limit", "must be between 1 and 10000");
+        if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
+        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(limit ?? 100).Select(JobDto.From)]));
+    }
+
+    private static async Task<IResult> Command(string id, HttpContext http, Experiments experiments, Func<string, IExperimentCommand> command, CancellationToken ct)
+    {
+        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
+        var result = (CommandResult)await experiments.AskAsync(command(who), ct);
+        return result.IsSuccess ? await Get(id, experiments, ct) : Problems.From(result);
+    }
+
+    private static IResult NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");
+
+    private static string Display(string id) => id.Length <= 64 ? id : id[..64] + "…";
+
+    /// <summary>The spec from the body's fields over <paramref name="baseline"/> (null: a new experiment, with defaults).</summary>
+    private static ExperimentSpec? ReadSpec(FieldReader read, ExperimentSpec? baseline, string? id)
+    {
+        var name = read.String("name");
+        var baseCommand = read.String("base_command", required: baseline is null);
+        var runName = read.String("run_name");
+        var nodes = read.Int("nodes");
+        var gpus = read.Int("gpus");
+        var flags = read.Flags("flags");
+        var accelerator = read.String("accelerator");
+        var cloud = read.String("cloud");
+        var region = read.String("region");
+        var useSpot = read.Bool("use_spot");
+        var description = read.String("description");
+        var tags = read.Strings("tags");
+        var group = read.String("group");
+        if (!read.IsValid) return null;
+
+        var spec = baseline ?? new ExperimentSpec(
+            Name: id ?? "", BaseCommand: "", RunName: id ?? "", Flags: ImmutableSortedDictionary.Create<string, FlagValue>(StringComparer.Ordinal),
+            Nodes: 1, Gpus: 0);
+        spec = spec with
+        {
+            Name = name ?? spec.Name,
+            BaseCommand = baseCommand ?? spec.BaseCommand,
+            RunName = runName ?? spec.RunName,
+            Nodes = nodes ?? spec.Nodes,
+            Gpus = gpus ?? spec.Gpus,
+            Flags = flags ?? spec.Flags,
+            Accelerator = read.Has("accelerator") ? accelerator : spec.Accelerator,
+            Cloud = read.Has("cloud") ? cloud : spec.Cloud,
+            Region = read.Has("region") ? region : spec.Region,
+            UseSpot = useSpot ?? spec.UseSpot,
+            Description = read.Has("description") ? description : spec.Description,
+            Tags = tags ?? spec.Tags,
+            Group = read.Has("group") ? group : spec.Group,
+        };
+        foreach (var error in spec.Validate()) read.Fail(error.Field, error.Message);
+        return read.IsValid ? spec : null;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using SkyDeck.Actors.Experiments;
+
+namespace SkyDeck.Host.Api;
+
+/// <summary>
+/// Reads a JSON object body strictly: JSON content type only (so forms cannot forge requests cross-site), a size cap,
+/// and a ProblemDetails naming the problem for malformed JSON or a non-object body.
+/// </summary>
+public static class JsonBody
+{
+    public static async Task<(JsonElement Body, IResult? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return (default, TypedResults.Problem("send the body as JSON with Content-Type: application/json",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+        if (request.ContentLength > RequestLimits.MaxBodyBytes) return (default, TooLarge());
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (default, Problems.Invalid("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"));
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.Invalid("body", $"is not valid JSON ({e.Message.Split(". Path")[0]})"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, TooLarge());
+        }
+    }
+
+    private static IResult TooLarge() => TypedResults.Problem(
+        $"the body must be at most {RequestLimits.MaxBodyBytes / 1024} KiB",
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large");
+}
+
+/// <summary>Typed access to the fields of a JSON object, collecting one <see cref="FieldError"/> per bad field.</summary>
+public sealed class FieldReader(JsonElement body)
+{
+    private readonly List<FieldError> _errors = [];
+
+    public IReadOnlyList<FieldError> Errors => _errors;
+
+    public bool IsValid => _errors.Count == 0;
+
+    public bool Has(string name) => body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    public void Fail(string field, string message) => _errors.Add(new FieldError(field, message));
+
+    /// <summary>Fields not in <paramref name="known"/> are errors: a typo must not be silently ignored.</summary>
+    public void RejectUnknown(params string[] known)
+    {
+        foreach (var property in body.EnumerateObject())
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+                Fail(Display(property.Name), $"is not a known field (known: {string.Join(", ", known)})");
+    }
+
+    public string? String(string name, bool required = false)
+    {
+        if (!Present(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        Fail(name, $"must be a string, not {Kind(value)}");
+        return null;
+    }
+
+    public int? Int(string name, bool required = false)
+    {
+        if (!Present(name, required, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
+        Fail(name, value.ValueKind == JsonValueKind.Number ? "must be a whole number in range" : $"must be an integer, not {Kind(value)}");
+        return null;
+    }
+
+    public bool? Bool(string name)
+    {
+        if (!Present(name, false, out var value)) return null;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+        Fail(name, $"must be true or false, not {Kind(value)}");
+        return null;
+    }
+
+    public DesiredState? Desired(string name, bool required = false)
+    {
+        var text = String(name, required);
+        if (text is null) return null;
+        if (StateNames.ParseDesired(text) is { } desired) return desired;
+        Fail(name, $"must be RUNNING, STOPPED or TERMINATED (got '{Truncate(text)}')");
+        return null;
+    }
+
+    public ImmutableArray<string>? Strings(string name)
+    {
+        if (!Present(name, false, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+        {
+            Fail(name, "must be an array of strings");
+            return null;
+        }
+        return [.. value.EnumerateArray().Select(v => v.GetString()!)];
+    }
+
+    public ImmutableSortedDictionary<string, FlagValue>? Flags(string name, bool required = false)
+    {
+        if (!Present(name, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Fail(name, $"must be an object of flag keys to values, not {Kind(value)}");
+            return null;
+        }
+
+        var flags = ImmutableSortedDictionary.CreateBuilder<string, FlagValue>(StringComparer.Ordinal);
+        foreach (var flag in value.EnumerateObject())
+        {
+            var field = $"{name}.{Display(flag.Name)}";
+            switch (flag.Value.ValueKind)
+            {
+                case JsonValueKind.String: flags[flag.Name] = FlagValue.Of(flag.Value.GetString()!); break;
+                case JsonValueKind.True or JsonValueKind.False: flags[flag.Name] = FlagValue.Of(flag.Value.GetBoolean()); break;
+                case JsonValueKind.Number:
+                    var raw = flag.Value.GetRawText();
+                    if (!raw.Contains('.') && !raw.Contains('e') && !raw.Contains('E') && flag.Value.TryGetInt64(out var integer))
+                        flags[flag.Name] = FlagValue.Of(integer);
+                    else if (flag.Value.TryGetDouble(out var real) && double.IsFinite(real))
+                        flags[flag.Name] = FlagValue.Of(real);
+                    else Fail(field, "is a number out of range");
+                    break;
+                default:
+                    Fail(field, $"must be a string, number or boolean, not {Kind(flag.Value)}");
+                    break;
+            }
+        }
+        return flags.ToImmutable();
+    }
+
+    private bool Present(string name, bool required, out JsonElement value)
+    {
+        if (body.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null) return true;
+        if (required) Fail(name, "is required");
+        return false;
+    }
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string Display(string name) => Truncate(new string([.. name.Select(c => char.IsControl(c) ? '?' : c)]));
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}

@@ -1,0 +1,115 @@
+using System.Reflection;
+using Akka.Actor;
+using Akka.Hosting;
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Hosting;
+using SkyDeck.Actors.SkyPilot;
+using static SkyDeck.Actors.Experiments.ExperimentCommands;
+
+namespace SkyDeck.Host.Api;
+
+public sealed record SkyPilotHealthDto(
+    string Status,
+    DateTimeOffset? LastAttemptAt,
+    DateTimeOffset? LastSuccessAt,
+    double? StalenessSeconds,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    int ConsecutiveFailures,
+    double PollIntervalSeconds,
+    string Executable);
+
+public sealed record CountsDto(int Experiments, int Running, int Failed, int LiveJobs, int Clusters, int LiveClusters);
+
+public sealed record HealthDto(string Status, string Version, double UptimeSeconds, SkyPilotHealthDto Skypilot, string Backend, CountsDto Counts);
+
+/// <summary>Health, flag schemas, job cancel, and "do it now" triggers for polling and reconciling.</summary>
+public static class SystemEndpoints
+{
+    private static readonly DateTimeOffset Started = new(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime());
+
+    public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/health", Health).WithTags("System").WithName("Health");
+        app.MapGet("/api/flag-schemas", FlagSchemas).WithTags("Experiments").WithName("FlagSchemas");
+        app.MapPost("/api/refresh", Refresh).WithTags("System").WithName("Refresh");
+        app.MapPost("/api/reconcile", Reconcile).WithTags("System").WithName("ReconcileAll");
+        app.MapPost("/api/jobs/{jobId}/cancel", CancelJob).WithTags("Jobs").WithName("CancelJob");
+        return app;
+    }
+
+    public static async Task<IResult> Health(Experiments experiments, ActorRegistry registry, SkyDeckOptions options, CancellationToken ct)
+    {
+        var list = await experiments.ListAsync(ct);
+        var poller = registry.TryGet<QueuePollerActor>(out var pollerRef)
+            ? await pollerRef.Ask<PollerStatus>(GetPollerStatus.Instance, RequestLimits.AskTimeout, ct)
+            : null;
+        var now = experiments.Now;
+        var staleness = poller?.LastSuccessAt is { } last ? (now - last).TotalSeconds : (double?)null;
+        var skyStatus = poller switch
+        {
+            null => "disabled",
+            { ConsecutiveFailures: > 0 } => "failing",
+            { LastSuccessAt: null } => "starting",
+            _ when staleness > 3 * options.PollInterval.TotalSeconds => "stale",
+            { LastErrorAt: { } errorAt, LastSuccessAt: { } ok } when errorAt >= ok => "degraded",
+            _ => "ok",
+        };
+        var live = list.Where(s => !s.Deleted).ToList();
+        var counts = new CountsDto(
+            live.Count,
+            live.Count(s => s.Current == CurrentState.Running),
+            live.Count(s => s.Current == CurrentState.Failed),
+            live.Count(s => s.CurrentJob is { } j && (j.Phase == JobPhase.Requested || j.Phase == JobPhase.Submitted && j.Status is not { } st || j.Status is { } s2 && !s2.IsTerminal())),
+            list.Count(s => s.ClusterKnown && s.ClusterStatus is not null),
+            poller?.LiveClusters ?? 0);
+        var overall = skyStatus is "ok" or "disabled" ? "ok" : skyStatus == "starting" ? "starting" : "degraded";
+        return TypedResults.Ok(new HealthDto(
+            overall,
+            typeof(SystemEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
+            (now - Started).TotalSeconds,
+            new SkyPilotHealthDto(skyStatus, poller?.LastAttemptAt, poller?.LastSuccessAt, staleness, poller?.LastError, poller?.LastErrorAt,
+                poller?.ConsecutiveFailures ?? 0, options.PollInterval.TotalSeconds, options.Sky.Executable),
+            "ok",
+            counts));
+    }
+
+    public static async Task<IResult> FlagSchemas(Experiments experiments, CancellationToken ct)
+    {
+        var list = await experiments.ListAsync(ct);
+        var schemas = list
+            .Where(s => !s.Deleted)
+            .SelectMany(s => s.Spec.Flags)
+            .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new FlagSchemaDto(
+                g.Key,
+                [.. g.Select(kv => kv.Value.Kind.ToString().ToLowerInvariant()).Distinct().Order()],
+                [.. g.Select(kv => kv.Value).Distinct().Take(5)],
+                g.Count()))
+            .ToList();
+        return TypedResults.Ok(new FlagSchemaListDto(schemas));
+    }
+
+    public static IResult Refresh(ActorRegistry registry)
+    {
+        if (!registry.TryGet<QueuePollerActor>(out var poller)) return Problems.Unavailable("the SkyPilot poller is disabled");
+        poller.Tell(PollNow.Instance);
+        return TypedResults.Accepted((string?)null, new AcceptedDto("polling"));
+    }
+
+    public static IResult Reconcile(Experiments experiments)
+    {
+        experiments.Tell(ReconcileAll.Instance);
+        return TypedResults.Accepted((string?)null, new AcceptedDto("reconciling"));
+    }
+
+    public static async Task<IResult> CancelJob(string jobId, HttpContext http, Experiments experiments, CancellationToken ct)
+    {
+        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
+        if (Naming.ExperimentOfJob(jobId) is not { } id) return Problems.NotFound($"job '{(jobId.Length > 64 ? jobId[..64] + "…" : jobId)}' not found");
+        var result = (CommandResult)await experiments.AskAsync(new CancelJob(id, jobId, experiments.Now, who), ct);
+        if (!result.IsSuccess) return Problems.From(result);
+        return TypedResults.Accepted($"/api/experiments/{id}/jobs", new AcceptedDto(result.Code == ResultCode.NoOp ? "already finished or cancelling" : "cancelling"));
+    }
+}
