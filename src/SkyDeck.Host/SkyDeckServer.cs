@@ -4,6 +4,7 @@ using Serilog.Events;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Host.Api;
+using SkyDeck.Ui;
 
 namespace SkyDeck.Host;
 
@@ -33,6 +34,7 @@ public static class SkyDeckServer
 
         var app = builder.Build();
         app.UseSkyDeckApi();
+        app.MapSkyDeckUi();
         return app;
     }
 
