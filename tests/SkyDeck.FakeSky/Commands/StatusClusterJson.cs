@@ -1,0 +1,61 @@
+using SkyDeck.FakeSky.State;
+
+namespace SkyDeck.FakeSky.Commands;
+
+/// <summary>SkyPilot's <c>StatusResponse.model_dump(mode='json', exclude={'handle', 'credentials'})</c>, summary flavour.</summary>
+internal sealed record StatusClusterJson(
+    string Name,
+    long LaunchedAt,
+    string LastUse,
+    string Status,
+    int Autostop,
+    bool ToDown,
+    string? Owner,
+    IReadOnlyDictionary<string, string> Metadata,
+    string ClusterHash,
+    bool ClusterEverUp,
+    long StatusUpdatedAt,
+    string UserHash,
+    string UserName,
+    string Workspace,
+    string LastCreationCommand,
+    bool IsManaged,
+    string ResourcesStr,
+    string ResourcesStrFull,
+    int Nodes,
+    string Cloud,
+    string? Region,
+    string? Zone,
+    string Cpus,
+    string Memory,
+    string? Accelerators,
+    string ClusterNameOnCloud)
+{
+    public static StatusClusterJson From(FakeCluster cluster) => new(
+        cluster.Name,
+        cluster.LaunchedAt,
+        cluster.LastUse,
+        cluster.Status,
+        cluster.Autostop,
+        cluster.ToDown,
+        null,
+        new Dictionary<string, string>(),
+        ClusterText.Hash(cluster),
+        true,
+        cluster.LaunchedAt,
+        FakeIdentity.UserHash,
+        FakeIdentity.UserName,
+        "default",
+        cluster.LastUse,
+        false,
+        ClusterText.Resources(cluster),
+        ClusterText.ResourcesFull(cluster),
+        cluster.NumNodes,
+        cluster.Cloud,
+        cluster.Region,
+        cluster.Zone,
+        ClusterText.Number(cluster.Cpus),
+        ClusterText.Number(cluster.Memory),
+        cluster.Accelerators,
+        $"{cluster.Name}-{ClusterText.Hash(cluster)}");
+}
