@@ -4,6 +4,7 @@ using Serilog.Events;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Host.Api;
+using SkyDeck.Host.Security;
 using SkyDeck.Ui;
 
 namespace SkyDeck.Host;
@@ -31,10 +32,14 @@ public static class SkyDeckServer
         builder.Services.AddSkyDeck(options, akka => akka.WithLiveFeed());
         builder.Services.AddSingleton(settings);
         builder.Services.AddSkyDeckApi();
+        var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
+        builder.Services.AddSkyDeckSecurity(tokens);
 
         var app = builder.Build();
         app.UseSkyDeckApi();
+        app.UseSkyDeckSecurity();
         app.MapSkyDeckUi();
+        app.MapSkyDeckEndpoints();
         return app;
     }
 

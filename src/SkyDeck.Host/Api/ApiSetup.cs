@@ -34,6 +34,12 @@ public static class ApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Maps the API (after authentication, so that every endpoint is behind it).</summary>
+    public static WebApplication MapSkyDeckEndpoints(this WebApplication app)
+    {
         app.MapOpenApi();
         app.MapExperimentEndpoints();
         app.MapSystemEndpoints();

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using SkyDeck.Host.Api;
+
+namespace SkyDeck.Host.Security;
+
+public sealed record LoginRequest(string Token);
+
+/// <summary>Token authentication, on only when tokens are configured (always when bound beyond loopback).</summary>
+public static class SecuritySetup
+{
+    private static readonly string[] PublicPaths = ["/login.html", "/login.js", "/app.css", "/favicon.svg", "/api/login"];
+
+    public static IServiceCollection AddSkyDeckSecurity(this IServiceCollection services, AccessTokens tokens)
+    {
+        services.AddSingleton(tokens);
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>Authenticates every request; when tokens are required, everything but the sign-in page needs one.</summary>
+    public static WebApplication UseSkyDeckSecurity(this WebApplication app)
+    {
+        var tokens = app.Services.GetRequiredService<AccessTokens>();
+        app.UseAuthentication();
+        app.Use(async (context, next) =>
+        {
+            var open = !tokens.Required
+                       || context.User.Identity?.IsAuthenticated == true
+                       || PublicPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal);
+            if (open)
+            {
+                await next();
+                return;
+            }
+
+            var wantsPage = HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                            && !context.Request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal);
+            if (wantsPage) context.Response.Redirect("/login.html");
+            else await context.ChallengeAsync(TokenAuthenticationHandler.SchemeName);
+        });
+        app.UseAuthorization();
+        app.MapPost("/api/login", Login).WithTags("Security").WithName("Login").AllowAnonymous();
+        app.MapPost("/api/logout", Logout).WithTags("Security").WithName("Logout");
+        return app;
+    }
+
+    public static async Task<IResult> Login(HttpContext http, AccessTokens tokens, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return error;
+        var read = new FieldReader(body);
+        read.RejectUnknown("token");
+        var presented = read.String("token", required: true);
+        if (!read.IsValid) return Problems.Invalid(read.Errors);
+        if (!tokens.Required) return TypedResults.Ok(new { user = Caller.Anonymous, required = false });
+        if (tokens.Match(presented!) is not { } token)
+            return TypedResults.Problem("that token is not valid", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+        http.Response.Cookies.Append(TokenAuthenticationHandler.Cookie, token.Secret, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/", MaxAge = TimeSpan.FromDays(30),
+        });
+        return TypedResults.Ok(new { user = token.User, required = true });
+    }
+
+    public static IResult Logout(HttpContext http)
+    {
+        http.Response.Cookies.Delete(TokenAuthenticationHandler.Cookie, new CookieOptions { Path = "/" });
+        return TypedResults.NoContent();
+    }
+}
