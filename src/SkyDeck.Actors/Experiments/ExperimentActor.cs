@@ -15,7 +15,8 @@ public sealed record ExperimentActorSettings(ReconcileSettings Reconcile, TimeSp
 /// <summary>
 /// One experiment: a thin event-sourced shell around <see cref="ExperimentDecider"/>, <see cref="ExperimentState.Evolve"/>
 /// and <see cref="Reconciler"/>. It persists, replies after the write, runs at most one <c>sky</c> call at a time
-/// (piped back as a message), reconciles on a timer and at once after every change, and pushes its summary.
+/// (piped back as a message), reconciles on a timer and at once after every change, and pushes its summary to the
+/// manager (which also relays its requests for an early poll).
 /// </summary>
 public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 {
@@ -23,7 +24,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     private readonly ISkyGateway _sky;
     private readonly ExperimentActorSettings _settings;
     private readonly TimeProvider _clock;
-    private readonly IActorRef _summaries;
+    private readonly IActorRef _manager;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _shutdown = new();
     private ExperimentState _state;
@@ -32,13 +33,13 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     private ExperimentSummary? _pushed;
     private bool _reconcileQueued;
 
-    public ExperimentActor(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef summaries)
+    public ExperimentActor(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef manager)
     {
         _id = id;
         _sky = sky;
         _settings = settings;
         _clock = clock;
-        _summaries = summaries;
+        _manager = manager;
         _state = ExperimentState.Empty(id);
         PersistenceId = Naming.PersistenceId(id);
 
@@ -70,8 +71,8 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef summaries) =>
-        Akka.Actor.Props.Create(() => new ExperimentActor(id, sky, settings, clock, summaries));
+    public static Props Props(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef manager) =>
+        Akka.Actor.Props.Create(() => new ExperimentActor(id, sky, settings, clock, manager));
 
     protected override void PostStop()
     {
@@ -154,7 +155,9 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         IExperimentCommand record = finished.Action is SkyCommand.Launch launch
             ? new RecordLaunchOutcome(_id, launch.JobId, finished.Outcome, now)
             : new RecordActionOutcome(_id, finished.Action.Kind, finished.Action.Target, finished.Outcome, now);
-        if (!finished.Outcome.Succeeded)
+        // A completed action is confirmed by observation: ask for a poll now rather than at the next tick.
+        if (finished.Outcome.Succeeded) _manager.Tell(PollNow.Instance);
+        else
             _log.Warning("{0}: sky {1} {2} failed ({3}): {4}", _id, finished.Action.Kind, finished.Action.Target, finished.Outcome.FailureKind, finished.Outcome.Reason);
         var decision = ExperimentDecider.Decide(_state, record);
         if (decision.Events.IsEmpty)
@@ -173,7 +176,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         var summary = ExperimentSummary.From(_state, _observed, _settings.Reconcile);
         if (summary == _pushed) return;
         _pushed = summary;
-        _summaries.Tell(new SummaryChanged(summary));
+        _manager.Tell(new SummaryChanged(summary));
     }
 
     private ExperimentDetail Detail() => new(

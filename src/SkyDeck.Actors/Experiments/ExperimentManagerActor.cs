@@ -11,6 +11,9 @@ namespace SkyDeck.Actors.Experiments;
 /// <summary>Directory event: an experiment id was taken (persisted before its first command is forwarded).</summary>
 public sealed record ExperimentRegistered(string ExperimentId, DateTimeOffset At) : ISkyDeckJournaled;
 
+/// <summary>Tells the manager where to relay experiments' requests for an early poll.</summary>
+public sealed record AttachPoller(IActorRef Poller);
+
 /// <summary>Snapshot of the directory.</summary>
 public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJournaled;
 
@@ -30,6 +33,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ImmutableArray<ExperimentSummary>? _listCache;
+    private IActorRef? _poller;
 
     public ExperimentManagerActor(Func<string, IActorRef, Props> childProps)
     {
@@ -51,6 +55,8 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
         Command<ListExperiments>(_ => Sender.Tell(new ExperimentList(List())));
         Command<SummaryChanged>(Summarised);
         Command<PollCompleted>(FanOut);
+        Command<AttachPoller>(m => _poller = m.Poller);
+        Command<PollNow>(m => _poller?.Tell(m));
         Command<ReconcileAll>(_ =>
         {
             foreach (var id in _ids) Child(id).Tell(new ReconcileNow(id));

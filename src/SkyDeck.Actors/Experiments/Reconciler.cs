@@ -114,6 +114,11 @@ public static class Reconciler
             return (new SkyCommand.Cancel(job.JobId, job.Cluster, job.SkyJobId!.Value), null);
         }
 
+        // Give SkyPilot a moment to confirm the cancel (so the job ends CANCELLED, not lost); the cluster action kills it anyway.
+        var clusterStillUp = s.Cluster.Status is SkyClusterStatus.Up;
+        var unconfirmed = s.LiveJobs.Where(j => j.CancelSentAt is { } sent && now < sent + settings.ConfirmWindow).Select(j => j.CancelSentAt!.Value).ToList();
+        if (clusterStillUp && unconfirmed.Count > 0) return (null, unconfirmed.Min() + settings.ConfirmWindow);
+
         var down = s.EffectiveDesired == DesiredState.Terminated;
         var reached = s.Cluster.Known
             ? down ? s.Cluster.Status is null : s.Cluster.Status is null or SkyClusterStatus.Stopped

@@ -40,6 +40,7 @@ public static class SkyDeckAkka
             if (!options.EnablePoller) return;
             var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock), "sky-poller");
             registry.Register<QueuePollerActor>(poller);
+            manager.Tell(new AttachPoller(poller));
         });
 
     /// <summary>Everything: <see cref="ISkyGateway"/> (the real CLI unless one is registered already), persistence and actors.</summary>

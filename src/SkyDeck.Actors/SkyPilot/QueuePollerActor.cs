@@ -61,13 +61,15 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
         _clock = clock;
         _status = new PollerStatus(null, null, null, null, 0, 0, 0, 0, 0, interval);
 
-        Receive<PollNow>(_ => Poll());
+        Receive<PollNow>(_ => PollSoon());
         Receive<Tick>(_ => Poll());
         Receive<PollFinished>(Finished);
         Receive<GetPollerStatus>(_ => Sender.Tell(_status));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    public static readonly TimeSpan MinSpacing = TimeSpan.FromSeconds(1);
 
     public static Props Props(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new QueuePollerActor(sky, manager, interval, clock));
@@ -78,6 +80,20 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
     {
         _shutdown.Cancel();
         _shutdown.Dispose();
+    }
+
+    /// <summary>Many experiments may ask at once: coalesce, and keep at least <see cref="MinSpacing"/> between polls.</summary>
+    private void PollSoon()
+    {
+        if (_polling)
+        {
+            _pollAgain = true;
+            return;
+        }
+
+        var since = _status.LastAttemptAt is { } last ? _clock.GetUtcNow() - last : TimeSpan.MaxValue;
+        if (since >= MinSpacing) Poll();
+        else Timers.StartSingleTimer(Tick.Instance, Tick.Instance, MinSpacing - since);
     }
 
     private void Poll()

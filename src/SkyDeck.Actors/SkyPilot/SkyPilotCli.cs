@@ -148,7 +148,11 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             var result = await Cli.Wrap(_options.Executable)
                 .WithArguments(args)
                 .WithStandardInputPipe(PipeSource.Null)
-                .WithEnvironmentVariables(env => env.Set("PYTHONUNBUFFERED", "1").Set("SKYPILOT_DEBUG", "0"))
+                .WithEnvironmentVariables(env =>
+                {
+                    env.Set("PYTHONUNBUFFERED", "1");
+                    foreach (var (name, value) in _options.Environment) env.Set(name, value);
+                })
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, timeoutCts.Token)
                 .ConfigureAwait(false);

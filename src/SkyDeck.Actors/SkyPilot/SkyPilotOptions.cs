@@ -14,4 +14,7 @@ public sealed record SkyPilotOptions
     public TimeSpan ActionTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Extra environment variables for every <c>sky</c> process (e.g. <c>SKYPILOT_API_SERVER_ENDPOINT</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

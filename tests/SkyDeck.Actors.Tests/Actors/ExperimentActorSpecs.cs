@@ -86,8 +86,11 @@ public sealed class ExperimentActorSpecs(ITestOutputHelper output) : ActorSpec(o
         experiment.Tell(new SetDesiredState(Id, DesiredState.Stopped, Clock.GetUtcNow(), "bob"));
         ExpectMsg(CommandResult.Accepted, Patience);
 
-        Eventually(() => Assert.Equal([SkyActionKind.Launch, SkyActionKind.Cancel, SkyActionKind.Stop], Sky.Commands.Select(c => c.Kind)));
+        Eventually(() => Assert.Equal([SkyActionKind.Launch, SkyActionKind.Cancel], Sky.Commands.Select(c => c.Kind)));
         summaries.FishForMessage<SummaryChanged>(m => m.Summary.Current == CurrentState.Stopping, Patience);
+        Advance(TimeSpan.FromSeconds(2));
+        experiment.Tell(new ClusterObserved(Id, Up(Clock.GetUtcNow(), Job("skydeck-exp1-g1-1", 1, SkyJobStatus.Cancelled))));
+        Eventually(() => Assert.Equal([SkyActionKind.Launch, SkyActionKind.Cancel, SkyActionKind.Stop], Sky.Commands.Select(c => c.Kind)));
         Advance(TimeSpan.FromSeconds(5));
         experiment.Tell(new ClusterObserved(Id, Stopped(Clock.GetUtcNow())));
         summaries.FishForMessage<SummaryChanged>(m => m.Summary.Current == CurrentState.Stopped, Patience);
@@ -142,6 +145,8 @@ public sealed class ExperimentActorSpecs(ITestOutputHelper output) : ActorSpec(o
 
         second.Tell(new SetDesiredState(Id, DesiredState.Terminated, Clock.GetUtcNow(), "bob"));
         ExpectMsg(CommandResult.Accepted, Patience);
+        Eventually(() => Assert.Contains(Sky.Commands, c => c is SkyCommand.Cancel));
+        Advance(Settings.Reconcile.ConfirmWindow);
         Eventually(() => Assert.Contains(Sky.Commands, c => c is SkyCommand.Down));
     }
 }

@@ -16,7 +16,8 @@ public sealed class HostedSkyDeck : IAsyncDisposable
 
     private HostedSkyDeck(IHost host) => _host = host;
 
-    public static async Task<HostedSkyDeck> StartAsync(string database, ISkyGateway sky, Func<SkyDeckOptions, SkyDeckOptions>? configure = null)
+    /// <param name="sky">Null: the real <see cref="SkyPilotCli"/> with <see cref="SkyDeckOptions.Sky"/>.</param>
+    public static async Task<HostedSkyDeck> StartAsync(string database, ISkyGateway? sky, Func<SkyDeckOptions, SkyDeckOptions>? configure = null)
     {
         var options = new SkyDeckOptions { DatabasePath = database, EnablePoller = false, PollInterval = TimeSpan.FromMilliseconds(200) };
         options = configure?.Invoke(options) ?? options;
@@ -24,7 +25,7 @@ public sealed class HostedSkyDeck : IAsyncDisposable
             .ConfigureLogging(logging => logging.ClearProviders())
             .ConfigureServices(services =>
             {
-                services.AddSingleton(sky);
+                if (sky is not null) services.AddSingleton(sky);
                 services.AddSkyDeck(options);
             })
             .Build();
@@ -42,9 +43,9 @@ public sealed class HostedSkyDeck : IAsyncDisposable
 
     public async Task<IReadOnlyList<ExperimentSummary>> ListAsync() => ((ExperimentList)await AskAsync(ListExperiments.Instance)).Experiments;
 
-    public async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    public async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");

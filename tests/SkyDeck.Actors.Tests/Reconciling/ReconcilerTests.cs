@@ -238,8 +238,13 @@ public sealed class ReconcilerTests
         Assert.Equal(new SkyCommand.Cancel(Job1, "skydeck-exp1", 1), cancelPlan.Action);
         state = state.Fold(cancelPlan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, now.AddSeconds(1), Callers.System)]);
 
-        var stopPlan = Plan(state, null, now.AddSeconds(1));
-        Assert.IsType<ClusterActionRequested>(Assert.Single(stopPlan.Events));
+        var waitForCancel = Plan(state, null, now.AddSeconds(1));
+        Assert.Null(waitForCancel.Action);
+        Assert.Equal(now.AddSeconds(1) + Settings.ConfirmWindow, waitForCancel.WakeAt);
+
+        var stopPlan = Plan(state, Up(now.AddSeconds(1), Job(Job1, 1, SkyJobStatus.Cancelled)), now.AddSeconds(1));
+        Assert.Contains(stopPlan.Events, e => e is JobStatusChanged { Status: SkyJobStatus.Cancelled });
+        Assert.Single(stopPlan.Events.OfType<ClusterActionRequested>());
         Assert.Equal(new SkyCommand.Stop("skydeck-exp1"), stopPlan.Action);
         state = state.Fold(stopPlan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Stop, "skydeck-exp1", now.AddSeconds(20), Callers.System)]);
         Assert.Equal(CurrentState.Stopping, CurrentStates.Derive(state, null, Settings));
@@ -249,11 +254,24 @@ public sealed class ReconcilerTests
 
         var confirmed = Plan(state, Stopped(now.AddSeconds(30)), now.AddSeconds(31));
         Assert.Contains(confirmed.Events, e => e is ClusterStatusChanged { Status: SkyClusterStatus.Stopped });
-        Assert.Contains(confirmed.Events, e => e is JobLost);
         Assert.Null(confirmed.Action);
         var final = state.Fold(confirmed.Events);
         Assert.Equal(CurrentState.Stopped, CurrentStates.Derive(final, null, Settings));
+        Assert.Equal(SkyJobStatus.Cancelled, final.Jobs[0].Status);
         Assert.False(final.Jobs[0].CountsAsFailure);
+    }
+
+    [Fact]
+    public void GivenCancelNeverConfirmed_WhenConfirmWindowPasses_ThenTheClusterIsStoppedAnyway()
+    {
+        var now = T0.AddMinutes(10);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new DesiredStateChanged(Id, DesiredState.Stopped, now, "bob", null),
+            new JobCancelRequested(Id, Job1, now, Callers.System, "x"),
+            new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, now, Callers.System));
+
+        Assert.Null(Plan(state, null, now + Settings.ConfirmWindow - TimeSpan.FromSeconds(1)).Action);
+        Assert.IsType<SkyCommand.Stop>(Plan(state, null, now + Settings.ConfirmWindow).Action);
     }
 
     [Fact]

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.SkyPilot;
+using SkyDeck.FakeSky;
+using static SkyDeck.Actors.Tests.Support.Specs;
+
+namespace SkyDeck.Actors.Tests.Integration;
+
+/// <summary>The real gateway (CliWrap, argv, parsers) against the project's fake <c>sky</c> executable.</summary>
+public sealed class SkyPilotCliSpecs : IDisposable
+{
+    private readonly FakeSkyHome _fake = FakeSkyHome.CreateTemporary();
+
+    public void Dispose() => Directory.Delete(_fake.Directory, recursive: true);
+
+    private SkyPilotCli Cli(Func<SkyPilotOptions, SkyPilotOptions>? configure = null)
+    {
+        var options = new SkyPilotOptions { Executable = FakeSkyHome.ExecutablePath, Environment = _fake.Environment, QueryTimeout = TimeSpan.FromSeconds(20) };
+        return new SkyPilotCli(configure?.Invoke(options) ?? options, NullLogger<SkyPilotCli>.Instance, TimeProvider.System);
+    }
+
+    private static SkyCommand.Launch Launch(string id, string command = "lt run=x") =>
+        new(Naming.Job(id, 1, 1), Naming.Cluster(id), command, new LaunchResources(1, "A100:4", "aws/us-east-1", false));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GivenALaunchedJob_WhenQueriedInJsonOrTableMode_ThenTheJobIsSeenAdvancing(bool json)
+    {
+        _fake.SetControl(c => c with { JsonOutput = json });
+        using var cli = Cli();
+
+        var launched = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+        var status = await cli.StatusAsync(CancellationToken.None);
+        var queue = await cli.QueueAsync(["skydeck-exp1"], CancellationToken.None);
+
+        Assert.True(launched.Succeeded, launched.Reason);
+        Assert.Equal(1, launched.SkyJobId);
+        var cluster = Assert.Single(status.Report!.Clusters);
+        Assert.Equal(("skydeck-exp1", SkyClusterStatus.Up), (cluster.Name, cluster.Status));
+        var job = Assert.Single(queue.Report!.Jobs["skydeck-exp1"]);
+        Assert.Equal(("skydeck-exp1-g1-1", SkyJobStatus.Running), (job.Name, job.Status));
+        var argv = _fake.ReadInvocations().Select(i => i.Argv).ToList();
+        Assert.Equal(json, argv.Any(a => a.Contains("-o")));
+        Assert.Contains(argv, a => a.SequenceEqual(["launch", "-y", "-d", "-c", "skydeck-exp1", "-n", "skydeck-exp1-g1-1", "--num-nodes", "1", "--gpus", "A100:4", "--infra", "aws/us-east-1", "--", "lt run=x"]));
+    }
+
+    [Fact]
+    public async Task GivenAFlagWithShellMetacharacters_WhenLaunched_ThenTheRemoteShellSeesOneLiteralArgument()
+    {
+        var spec = Spec() with { Flags = Spec().Flags.Add("note", FlagValue.Of("a b; rm -rf ~ $(whoami) `id` 'q' \"d\"\nnext")) };
+        using var cli = Cli();
+
+        await cli.ExecuteAsync(Launch("exp1", RemoteCommand.Build(spec)), CancellationToken.None);
+
+        var command = Assert.Single(_fake.ReadLaunches()).Command;
+        Assert.Equal(RemoteCommand.Build(spec), command);
+        var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "printf '%s\\0' " + command]) { RedirectStandardOutput = true })!;
+        var words = (await shell.StandardOutput.ReadToEndAsync()).TrimEnd('\0').Split('\0');
+        await shell.WaitForExitAsync();
+        Assert.Equal(RemoteCommand.Tokens(spec), words);
+        Assert.Contains("note=a b; rm -rf ~ $(whoami) `id` 'q' \"d\"\nnext", words);
+    }
+
+    [Fact]
+    public async Task GivenRunningJob_WhenCancelledStoppedAndDowned_ThenSkyPilotAgrees()
+    {
+        using var cli = Cli();
+        await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+
+        Assert.True((await cli.ExecuteAsync(new SkyCommand.Cancel("skydeck-exp1-g1-1", "skydeck-exp1", 1), CancellationToken.None)).Succeeded);
+        var cancelled = await cli.QueueAsync(["skydeck-exp1"], CancellationToken.None);
+        Assert.Equal(SkyJobStatus.Cancelled, cancelled.Report!.Jobs["skydeck-exp1"].Single().Status);
+
+        Assert.True((await cli.ExecuteAsync(new SkyCommand.Stop("skydeck-exp1"), CancellationToken.None)).Succeeded);
+        Assert.Equal(SkyClusterStatus.Stopped, (await cli.StatusAsync(CancellationToken.None)).Report!.Clusters.Single().Status);
+
+        Assert.True((await cli.ExecuteAsync(new SkyCommand.Down("skydeck-exp1"), CancellationToken.None)).Succeeded);
+        Assert.Empty((await cli.StatusAsync(CancellationToken.None)).Report!.Clusters);
+        Assert.True((await cli.ExecuteAsync(new SkyCommand.Down("skydeck-exp1"), CancellationToken.None)).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("launch", "capacity", SkyFailureKind.NoCapacity)]
+    [InlineData("launch", "invalid", SkyFailureKind.InvalidRequest)]
+    [InlineData("launch", "exit:1", SkyFailureKind.Unknown)]
+    [InlineData("launch", "hang", SkyFailureKind.Timeout)]
+    public async Task GivenAFaultyLaunch_WhenRun_ThenATypedFailureNotACrash(string command, string fault, SkyFailureKind kind)
+    {
+        _fake.SetControl(c => c.WithFault(command, fault));
+        using var cli = Cli(o => o with { LaunchTimeout = TimeSpan.FromSeconds(3) });
+
+        var outcome = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(kind, outcome.FailureKind);
+        Assert.False(string.IsNullOrWhiteSpace(outcome.Reason));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    [InlineData("exit:1")]
+    [InlineData("hang")]
+    public async Task GivenAFaultyStatus_WhenPolled_ThenAFailureAndNoReport(string fault)
+    {
+        using var cli = Cli(o => o with { QueryTimeout = TimeSpan.FromSeconds(3) });
+        await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+        _fake.SetControl(c => c.WithFault("status", fault));
+
+        var status = await cli.StatusAsync(CancellationToken.None);
+
+        Assert.Null(status.Report);
+        Assert.NotNull(status.Failure);
+    }
+
+    [Fact]
+    public async Task GivenQueueFailedWithExitZero_WhenQueried_ThenTheClusterIsUnknownNotEmpty()
+    {
+        using var cli = Cli();
+        await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+        _fake.SetControl(c => c.WithFault("queue", "queue_failed"));
+
+        var queue = await cli.QueueAsync(["skydeck-exp1"], CancellationToken.None);
+
+        Assert.False(queue.Report!.Jobs.ContainsKey("skydeck-exp1"));
+        Assert.Contains("ClusterNotUpError", queue.Report.Failed["skydeck-exp1"]);
+    }
+
+    [Fact]
+    public async Task GivenNoSkyExecutable_WhenCalled_ThenCliUnavailableNamingTheFix()
+    {
+        using var cli = Cli(o => o with { Executable = "/nonexistent/sky" });
+
+        var outcome = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+        var status = await cli.StatusAsync(CancellationToken.None);
+
+        Assert.Equal(SkyFailureKind.CliUnavailable, outcome.FailureKind);
+        Assert.Contains("SKYDECK_SKY_PATH", outcome.Reason);
+        Assert.Equal(SkyFailureKind.CliUnavailable, status.Failure!.Kind);
+    }
+
+    [Fact]
+    public async Task GivenEightSlowLaunchesAndACapOfTwo_WhenRunTogether_ThenNeverMoreThanTwoSkyProcesses()
+    {
+        _fake.SetControl(c => c.WithDelay("launch", 300));
+        using var cli = Cli(o => o with { MaxConcurrentProcesses = 2 });
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => cli.ExecuteAsync(Launch($"exp{i}"), CancellationToken.None)));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Reason));
+        Assert.Equal(2, cli.PeakConcurrentProcesses);
+        Assert.Equal(8, _fake.ReadLaunches().Select(l => l.Cluster).Distinct().Count());
+    }
+}
