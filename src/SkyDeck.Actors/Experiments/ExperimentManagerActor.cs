@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Pattern;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
@@ -121,10 +122,16 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
         Child(id).Forward(_extractor.EntityMessage(message));
     }
 
+    /// <summary>
+    /// Each experiment runs under a backoff supervisor: a persistent actor stops when its journal fails, and this
+    /// brings it back (1 s → 30 s) so it recovers and resumes reconciling on its own.
+    /// </summary>
     private IActorRef Child(string id)
     {
         var child = Context.Child(id);
-        return child.IsNobody() ? Context.ActorOf(_childProps(id, Self), id) : child;
+        if (!child.IsNobody()) return child;
+        var supervised = BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(_childProps(id, Self), "experiment", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1));
+        return Context.ActorOf(supervised, id);
     }
 
     private void Summarised(SummaryChanged changed)

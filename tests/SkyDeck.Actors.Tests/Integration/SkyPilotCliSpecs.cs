@@ -89,7 +89,7 @@ public sealed class SkyPilotCliSpecs : IDisposable
     public async Task GivenAFaultyLaunch_WhenRun_ThenATypedFailureNotACrash(string command, string fault, SkyFailureKind kind)
     {
         _fake.SetControl(c => c.WithFault(command, fault));
-        using var cli = Cli(o => o with { LaunchTimeout = TimeSpan.FromSeconds(3) });
+        using var cli = Cli(o => o with { LaunchTimeout = TimeSpan.FromSeconds(fault == "hang" ? 3 : 60) });
 
         var outcome = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
 
@@ -105,7 +105,7 @@ public sealed class SkyPilotCliSpecs : IDisposable
     [InlineData("hang")]
     public async Task GivenAFaultyStatus_WhenPolled_ThenAFailureAndNoReport(string fault)
     {
-        using var cli = Cli(o => o with { QueryTimeout = TimeSpan.FromSeconds(3) });
+        using var cli = Cli(o => o with { QueryTimeout = TimeSpan.FromSeconds(fault == "hang" ? 3 : 60) });
         await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
         _fake.SetControl(c => c.WithFault("status", fault));
 
