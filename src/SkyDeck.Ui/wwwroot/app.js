@@ -1,1 +1,91 @@
-export {};
+// SkyDeck dashboard entry point: wires the toolbar, table, bulk actions, form, health and live updates.
+
+import { getUser, setUser } from './api.js';
+import { store } from './store.js';
+import { view, readHash, updateView, onViewChange, shareableUrl } from './view.js';
+import { initTable, reveal, isShown, stats, flushNow } from './table.js';
+import { initBulk, selectionChanged } from './bulk.js';
+import { initForm, openExperimentDialog } from './form.js';
+import { initHealth } from './health.js';
+import { startLiveUpdates } from './stream.js';
+import { copyText } from './clipboard.js';
+import { toast } from './toast.js';
+import { loadSchemas } from './schemas.js';
+
+const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
+
+readHash();
+
+const filter = byTestId('filter');
+const varying = byTestId('toggle-varying');
+const deleted = byTestId('toggle-deleted');
+const user = byTestId('user-name');
+
+function syncToolbar() {
+  if (document.activeElement !== filter) filter.value = view.q;
+  varying.checked = view.varying;
+  deleted.checked = view.deleted;
+}
+syncToolbar();
+onViewChange(syncToolbar);
+
+let filterTimer = 0;
+filter.addEventListener('input', () => {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => updateView({ q: filter.value.trim() }), 120);
+});
+filter.addEventListener('keydown', e => {
+  if (e.key === 'Escape') {
+    filter.value = '';
+    updateView({ q: '' });
+  }
+});
+varying.addEventListener('change', () => updateView({ varying: varying.checked }));
+deleted.addEventListener('change', () => updateView({ deleted: deleted.checked }));
+
+user.value = getUser();
+user.addEventListener('change', () => {
+  user.value = setUser(user.value);
+  toast(`Changes are now recorded as “${user.value}”`, { type: 'info' });
+});
+
+byTestId('new-experiment').addEventListener('click', () => openExperimentDialog());
+byTestId('copy-link').addEventListener('click', () => copyText(shareableUrl(), 'Link to this view'));
+
+initTable({ selectionChanged });
+initBulk();
+initForm({
+  created: dto => {
+    if (isShown(dto.id) || !view.q) reveal(dto.id);
+    else {
+      toast(`${dto.id} is hidden by the filter`, { type: 'warning', action: { label: 'Clear filter', run: () => { updateView({ q: '' }); reveal(dto.id); } } });
+    }
+  },
+});
+initHealth();
+startLiveUpdates();
+loadSchemas();
+
+document.addEventListener('keydown', e => {
+  const typing = e.target.closest?.('input, textarea, select, [contenteditable="true"], dialog');
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === '/') {
+    e.preventDefault();
+    filter.focus();
+    filter.select();
+  } else if (e.key === 'n') {
+    e.preventDefault();
+    openExperimentDialog();
+  }
+});
+
+// Read-only hooks for measurements and debugging from the console (never used by the page itself).
+window.__skydeck = Object.freeze({
+  stats,
+  flushNow,
+  size: () => store.size,
+  ingest: dtos => {
+    for (const dto of dtos) store.applyOne(dto);
+  },
+  snapshot: () => [...store.values()],
+});

@@ -1,0 +1,180 @@
+// Pure formatting: states, times, durations and flag values. No DOM except badge().
+
+import { el } from './dom.js';
+import { numberSource } from './api.js';
+
+export const DESIRED_STATES = ['RUNNING', 'STOPPED', 'TERMINATED'];
+
+/** States that are on their way somewhere: shown with a pulse so "in progress" is visible at a glance. */
+export const TRANSITIONAL = new Set(['LAUNCHING', 'PENDING', 'RETRYING', 'STOPPING', 'TERMINATING', 'SETTING_UP', 'REQUESTED', 'SUBMITTED']);
+
+const STATE_HELP = {
+  INIT: 'Never launched',
+  LAUNCHING: 'Asking SkyPilot to launch a job',
+  PENDING: 'Job submitted, waiting for resources or setup',
+  RUNNING: 'A job is running',
+  RETRYING: 'The last attempt failed; waiting to retry',
+  SUCCEEDED: 'The job finished successfully',
+  FAILED: 'The job failed and will not be retried',
+  STOPPING: 'Cancelling jobs and stopping the cluster',
+  STOPPED: 'Nothing running; cluster stopped or absent',
+  TERMINATING: 'Tearing the cluster down',
+  TERMINATED: 'No cluster',
+  UNKNOWN: 'SkyPilot cannot be asked right now; last known state may be stale',
+};
+
+export function stateHelp(state) {
+  return STATE_HELP[state] || '';
+}
+
+/** A colour-coded state badge. kind: 'current' | 'desired' | 'job'. */
+export function badge(state, kind = 'current', testid) {
+  const text = state || '—';
+  const node = el('span', {
+    class: badgeClass(state, kind),
+    testid,
+    title: kind === 'desired' ? `Desired: ${text}` : stateHelp(state) || text,
+  }, text);
+  return node;
+}
+
+export function badgeClass(state, kind = 'current') {
+  const s = (state || 'NONE').toUpperCase();
+  return `badge badge-${kind} st-${s}${TRANSITIONAL.has(s) ? ' transitional' : ''}`;
+}
+
+/** The status to show for a job: SkyPilot's status when known, else SkyDeck's phase. */
+export function jobStatus(job) {
+  if (!job) return null;
+  if (job.status) return job.status;
+  if (job.phase === 'REQUESTED') return 'REQUESTED';
+  if (job.phase === 'SUBMITTED') return 'SUBMITTED';
+  return job.phase;
+}
+
+const TERMINAL_JOB = new Set(['SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED', 'LAUNCH_FAILED', 'LOST']);
+
+export function jobIsLive(job) {
+  return !!job && !TERMINAL_JOB.has(jobStatus(job)) && !job.ended_at;
+}
+
+export function jobOutcome(job) {
+  const s = jobStatus(job);
+  if (s === 'SUCCEEDED') return 'ok';
+  if (s === 'CANCELLED') return 'cancelled';
+  if (TERMINAL_JOB.has(s)) return 'failed';
+  if (s === 'RUNNING') return 'running';
+  return 'pending';
+}
+
+export function parseTime(value) {
+  if (!value) return null;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : t;
+}
+
+const pad = n => String(n).padStart(2, '0');
+
+/** Local date-time "2026-01-31 14:05:09" (the server sends UTC with an offset; the browser shows local time). */
+export function formatTime(value) {
+  const t = typeof value === 'number' ? value : parseTime(value);
+  if (t === null) return '—';
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function formatClock(value) {
+  const t = typeof value === 'number' ? value : parseTime(value);
+  if (t === null) return '—';
+  const d = new Date(t);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** "4s", "3m 05s", "2h 07m", "3d 4h". */
+export function formatDuration(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${pad(s % 60)}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${pad(m % 60)}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export function formatAge(value, now = Date.now()) {
+  const t = typeof value === 'number' ? value : parseTime(value);
+  if (t === null) return '—';
+  const s = Math.round((now - t) / 1000);
+  if (s < 0) return `in ${formatDuration(-s)}`;
+  if (s < 5) return 'just now';
+  return `${formatDuration(s)} ago`;
+}
+
+/**
+ * A job's duration: a finished job is end − start (never "to now"); a running one counts to now.
+ * Returns {seconds, live} or null when it never started.
+ */
+export function jobDuration(job, now = Date.now()) {
+  const start = parseTime(job.started_at);
+  if (start === null) return null;
+  const end = parseTime(job.ended_at);
+  if (end !== null) return { seconds: (end - start) / 1000, live: false };
+  if (!jobIsLive(job)) return null;
+  return { seconds: (now - start) / 1000, live: true };
+}
+
+/** Kind of a flag value: 'bool' | 'int' | 'float' | 'string' | 'missing'. */
+export function flagKind(flags, key) {
+  if (!flags || !(key in flags)) return 'missing';
+  const v = flags[key];
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') {
+    const src = numberSource(flags, key);
+    return src !== null ? (/[.eE]/.test(src) ? 'float' : 'int') : Number.isInteger(v) ? 'int' : 'float';
+  }
+  if (v === null || v === undefined) return 'missing';
+  return 'string';
+}
+
+/** The exact text of a flag value as it appears on the command line. */
+export function flagText(flags, key) {
+  if (!flags || !(key in flags)) return '';
+  const v = flags[key];
+  if (typeof v === 'number') return numberSource(flags, key) ?? String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return v === null || v === undefined ? '' : String(v);
+}
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+
+/** Display text: exact value; large integers get thousands separators. */
+export function flagDisplay(flags, key) {
+  const kind = flagKind(flags, key);
+  if (kind === 'missing') return '—';
+  if (kind === 'int' && Math.abs(flags[key]) >= 10000 && Number.isSafeInteger(flags[key])) return grouped.format(flags[key]);
+  return flagText(flags, key);
+}
+
+/** A comparable value for sorting: numbers as numbers, booleans false<true, text case-insensitively, missing last. */
+export function sortValue(value) {
+  if (value === null || value === undefined || value === '') return null;
+  return value;
+}
+
+export function compareValues(a, b) {
+  const am = a === null || a === undefined;
+  const bm = b === null || b === undefined;
+  if (am || bm) return am === bm ? 0 : am ? 1 : -1; // missing sorts last in both directions (handled by caller)
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  if (typeof a === 'number' && typeof b !== 'number') return -1;
+  if (typeof b === 'number' && typeof a !== 'number') return 1;
+  return collator.compare(String(a), String(b));
+}
+
+export const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+export function plural(n, one, many = one + 's') {
+  return `${n} ${n === 1 ? one : many}`;
+}

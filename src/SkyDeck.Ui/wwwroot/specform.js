@@ -1,0 +1,265 @@
+// The experiment spec fields shared by the New/Duplicate dialog and the Edit panel: inputs, client-side checks,
+// and the server's field errors shown next to the field they name.
+
+import { el, setText } from './dom.js';
+import { flagsToJson } from './api.js';
+import { createFlagsEditor } from './flagseditor.js';
+
+export const ID_PATTERN = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+export const ID_MAX = 48;
+const RESOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export function idProblem(id) {
+  if (!id) return 'is required';
+  if (id.length > ID_MAX) return `must be at most ${ID_MAX} characters (got ${id.length})`;
+  if (!ID_PATTERN.test(id)) return "must start with a letter, end with a letter or digit, and contain only letters, digits, '-', '_' and '.'";
+  return null;
+}
+
+const TEXT_FIELDS = [
+  { name: 'name', label: 'Name', placeholder: 'defaults to the ID' },
+  { name: 'base_command', label: 'Base Command', placeholder: 'e.g. lt  or  python train.py', required: true, mono: true },
+  { name: 'run_name', label: 'Run Name', placeholder: 'for run=…; defaults to the ID', mono: true },
+];
+
+const ADVANCED_FIELDS = [
+  { name: 'description', label: 'Description', textarea: true },
+  { name: 'accelerator', label: 'Accelerator', placeholder: 'e.g. A100 (server default if empty)', resource: true },
+  { name: 'cloud', label: 'Cloud', placeholder: 'e.g. aws', resource: true },
+  { name: 'region', label: 'Region', placeholder: 'e.g. us-east-1', resource: true },
+  { name: 'tags', label: 'Tags', placeholder: 'comma-separated' },
+  { name: 'group', label: 'Group' },
+];
+
+/**
+ * Builds the spec fields. mode: 'create' (with ID and Start immediately) or 'edit'. initial: an ExperimentDto-like
+ * object or null. Returns {element, flags, collect(), showError(ApiError), clearErrors(), focusFirst()}.
+ */
+export function createSpecForm({ mode, initial = null, onChange, idTaken = () => null }) {
+  const inputs = {};
+  const errors = {};
+  const rows = [];
+
+  const errorFor = name => (errors[name] = el('div', { class: 'field-error', testid: `error-${name}`, hidden: true, id: uid(`err-${name}`) }));
+
+  const row = (name, label, control, hint) => {
+    const err = errorFor(name);
+    control.setAttribute('aria-describedby', err.id);
+    return el('label', { class: `field field-${name}` },
+      el('span', { class: 'field-label' }, label),
+      control,
+      hint ? el('span', { class: 'field-hint' }, hint) : null,
+      err);
+  };
+
+  if (mode === 'create') {
+    inputs.id = el('input', { type: 'text', testid: 'field-id', required: true, maxLength: 200, autocomplete: 'off', spellcheck: false, placeholder: 'e.g. ppo_baseline' });
+    inputs.id.value = initial?.id ?? '';
+    rows.push(row('id', 'ID', inputs.id, 'Letters, digits, - _ . ; becomes the SkyPilot cluster name'));
+  }
+
+  for (const f of TEXT_FIELDS) {
+    inputs[f.name] = el('input', { type: 'text', testid: `field-${f.name}`, placeholder: f.placeholder || '', spellcheck: false, class: f.mono ? 'mono' : '' });
+    inputs[f.name].value = initial?.[f.name] ?? '';
+    rows.push(row(f.name, f.label, inputs[f.name]));
+  }
+
+  inputs.nodes = el('input', { type: 'number', testid: 'field-nodes', min: 1, max: 512, step: 1 });
+  inputs.nodes.value = String(initial?.nodes ?? 1);
+  inputs.gpus = el('input', { type: 'number', testid: 'field-gpus', min: 0, max: 64, step: 1 });
+  inputs.gpus.value = String(initial?.gpus ?? 0);
+  rows.push(el('div', { class: 'field-pair' }, row('nodes', 'Nodes', inputs.nodes), row('gpus', 'GPUs per node', inputs.gpus)));
+
+  const flags = createFlagsEditor({ text: initial ? flagsToJson(initial.flags) : '{\n  \n}', testid: 'flags', onInput: () => onChange?.() });
+  const flagsRow = el('div', { class: 'field field-flags' }, el('span', { class: 'field-label' }, 'Flags (JSON)'), flags.element);
+  rows.push(flagsRow);
+
+  const advanced = el('details', { class: 'advanced', testid: 'advanced' }, el('summary', null, 'More: description, resources, tags, group'));
+  for (const f of ADVANCED_FIELDS) {
+    const control = f.textarea
+      ? el('textarea', { testid: `field-${f.name}`, rows: 2 })
+      : el('input', { type: 'text', testid: `field-${f.name}`, placeholder: f.placeholder || '', spellcheck: false });
+    control.value = f.name === 'tags' ? (initial?.tags || []).join(', ') : initial?.[f.name] ?? '';
+    inputs[f.name] = control;
+    advanced.append(row(f.name, f.label, control));
+  }
+  inputs.use_spot = el('input', { type: 'checkbox', testid: 'field-use_spot' });
+  inputs.use_spot.checked = !!initial?.use_spot;
+  advanced.append(el('label', { class: 'field check' }, inputs.use_spot, ' Use spot instances', errorFor('use_spot')));
+  if (initial && ADVANCED_FIELDS.some(f => (f.name === 'tags' ? initial.tags?.length : initial[f.name])) || initial?.use_spot) advanced.open = true;
+  rows.push(advanced);
+
+  if (mode === 'create') {
+    inputs.start = el('input', { type: 'checkbox', testid: 'field-start' });
+    rows.push(el('label', { class: 'field check start-now' }, inputs.start, ' Start immediately', errorFor('desired_state')));
+  }
+
+  const general = el('div', { class: 'form-error', testid: 'form-error', role: 'alert', hidden: true });
+  const element = el('div', { class: 'spec-form' }, general, ...rows);
+
+  // Client-side checks as you type (the server has the last word).
+  if (inputs.id) {
+    inputs.id.addEventListener('input', () => {
+      const id = inputs.id.value.trim();
+      const problem = idProblem(id);
+      showField('id', id && problem ? [`ID ${problem}`] : id && idTaken(id) ? [idTaken(id)] : []);
+      onChange?.();
+    });
+  }
+  for (const name of ['nodes', 'gpus']) inputs[name].addEventListener('input', () => showField(name, []));
+  for (const f of [...TEXT_FIELDS, ...ADVANCED_FIELDS]) inputs[f.name].addEventListener('input', () => showField(f.name, []));
+
+  function showField(name, messages) {
+    const node = errors[name];
+    if (!node) return false;
+    setText(node, messages.join(' '));
+    node.hidden = messages.length === 0;
+    const input = inputs[name];
+    if (input) input.setAttribute('aria-invalid', messages.length ? 'true' : 'false');
+    return true;
+  }
+
+  function clearErrors() {
+    for (const name of Object.keys(errors)) showField(name, []);
+    flags.clearServerErrors();
+    general.hidden = true;
+    general.replaceChildren();
+  }
+
+  function int(name) {
+    const raw = inputs[name].value.trim();
+    if (!/^-?\d+$/.test(raw)) return { error: 'must be a whole number' };
+    return { value: Number(raw) };
+  }
+
+  /** Reads the fields. Returns {fields, flagsText} (edit: only changed fields) or null after showing what is wrong. */
+  function collect() {
+    clearErrors();
+    let ok = true;
+    const fields = {};
+    const text = name => inputs[name].value.trim();
+
+    if (mode === 'create') {
+      const id = text('id');
+      const problem = idProblem(id);
+      if (problem || idTaken(id)) {
+        showField('id', [problem ? `ID ${problem}` : idTaken(id)]);
+        ok = false;
+      }
+      fields.id = id;
+    }
+    for (const f of TEXT_FIELDS) {
+      const value = text(f.name);
+      if (f.required && !value) {
+        showField(f.name, [`${f.label} is required`]);
+        ok = false;
+      } else if (value) fields[f.name] = value;
+      else if (mode === 'edit') {
+        if (f.name === 'base_command') {
+          showField(f.name, [`${f.label} is required`]);
+          ok = false;
+        } else fields[f.name] = initial[f.name]; // blank name/run name: keep the current one
+      }
+    }
+    for (const [name, min, max] of [['nodes', 1, 512], ['gpus', 0, 64]]) {
+      const n = int(name);
+      if (n.error || n.value < min || n.value > max) {
+        showField(name, [`must be a whole number from ${min} to ${max}`]);
+        ok = false;
+      } else fields[name] = n.value;
+    }
+    for (const f of ADVANCED_FIELDS) {
+      const value = text(f.name);
+      if (f.name === 'tags') {
+        const tags = value ? value.split(',').map(t => t.trim()).filter(Boolean) : [];
+        if (mode === 'create' ? tags.length : !sameList(tags, initial.tags || [])) fields.tags = tags;
+        continue;
+      }
+      if (f.resource && value && !RESOURCE_PATTERN.test(value)) {
+        showField(f.name, ["must be a plain name of letters, digits, '-' and '_'"]);
+        ok = false;
+        continue;
+      }
+      if (value) fields[f.name] = value;
+      else if (mode === 'edit' && initial[f.name]) {
+        showField(f.name, ['cannot be cleared here yet (the API keeps the old value when a field is empty)']);
+        ok = false;
+      }
+    }
+    if (mode === 'create' ? inputs.use_spot.checked : inputs.use_spot.checked !== !!initial.use_spot) fields.use_spot = inputs.use_spot.checked;
+    if (mode === 'create') fields.desired_state = inputs.start.checked ? 'RUNNING' : 'STOPPED';
+
+    const check = flags.validate();
+    if (!check.ok) ok = false;
+    if (!ok) {
+      focusFirstError();
+      return null;
+    }
+    const flagsText = check.empty ? '{}' : flags.text().trim();
+    if (mode === 'edit') {
+      for (const key of Object.keys(fields)) {
+        if (key !== 'tags' && key !== 'use_spot' && fields[key] === initial[key]) delete fields[key];
+      }
+    }
+    return { fields, flagsText };
+  }
+
+  /** Shows an ApiError: each field's messages next to it, the rest at the top. */
+  function showError(error) {
+    clearErrors();
+    const leftovers = [];
+    const flagMessages = [];
+    for (const [field, messages] of Object.entries(error.fieldErrors || {})) {
+      const list = Array.isArray(messages) ? messages : [String(messages)];
+      if (field === 'flags' || field.startsWith('flags.')) {
+        const key = field.slice('flags.'.length);
+        flagMessages.push(...list.map(m => (key ? `${key}: ${m}` : m)));
+      } else if (!showField(field, list.map(m => `${labelOf(field)} ${m}`))) {
+        leftovers.push(...list.map(m => `${field}: ${m}`));
+      }
+    }
+    if (flagMessages.length) flags.showServerErrors(flagMessages);
+    if (error.status === 409 && inputs.id && !Object.keys(error.fieldErrors || {}).length) {
+      showField('id', [error.message]);
+    } else if (!Object.keys(error.fieldErrors || {}).length || leftovers.length) {
+      general.replaceChildren(el('strong', null, error.status === 0 ? 'Not saved. ' : 'The server refused this. '), leftovers.length ? leftovers.join('; ') : error.message);
+      general.hidden = false;
+    }
+    focusFirstError();
+  }
+
+  function focusFirstError() {
+    const bad = element.querySelector('[aria-invalid="true"]');
+    if (bad) {
+      const details = bad.closest('details');
+      if (details) details.open = true;
+      bad.focus();
+    }
+  }
+
+  return {
+    element,
+    inputs,
+    flags,
+    collect,
+    showError,
+    clearErrors,
+    focusFirst: () => (inputs.id || inputs.name).focus(),
+  };
+}
+
+function labelOf(field) {
+  const all = [...TEXT_FIELDS, ...ADVANCED_FIELDS];
+  const f = all.find(x => x.name === field);
+  return f ? f.label : field === 'id' ? 'ID' : field === 'nodes' ? 'Nodes' : field === 'gpus' ? 'GPUs' : field;
+}
+
+function sameList(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+let counter = 0;
+function uid(prefix) {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}
