@@ -125,6 +125,8 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
             var call = await sky.QueueAsync(up, cancellationToken).ConfigureAwait(false);
             queue = call.Report;
             if (call.Failure is { } failure) queueError = $"sky queue failed ({failure.Kind}): {failure.Reason}";
+            else if (queue!.Failed.Count > 0)
+                queueError = $"job queue unavailable for {queue.Failed.Count} of {up.Count} clusters, e.g. {queue.Failed.First().Key}: {queue.Failed.First().Value}";
         }
 
         var observations = owned.ToImmutableDictionary(

@@ -37,6 +37,8 @@ public sealed class HostedSkyDeck : IAsyncDisposable
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
+    public IServiceProvider Services => _host.Services;
+
     public Task<object> AskAsync(object message) => Manager.Ask<object>(message, TimeSpan.FromSeconds(15));
 
     public async Task<ExperimentDetail> GetAsync(string id) => (ExperimentDetail)await AskAsync(new GetExperiment(id));
