@@ -4,7 +4,7 @@ namespace SkyDeck.Host;
 public sealed record SkyDeckPaths(string Home)
 {
     public static SkyDeckPaths Default() =>
-        new(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".skydeck"));
+        new(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".skydeck"));
 
     public string PidFile => Path.Combine(Home, "skydeck.pid");
 
