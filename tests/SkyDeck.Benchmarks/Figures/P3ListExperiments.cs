@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using SkyDeck.Benchmarks.Baselines;
+using SkyDeck.Benchmarks.Harness;
+using SkyDeck.Benchmarks.Seeding;
+using SkyDeck.Benchmarks.Server;
+using SkyDeck.FakeSky;
+
+namespace SkyDeck.Benchmarks.Figures;
+
+/// <summary>
+/// P3: <c>GET /api/experiments</c> (what the dashboard loads) with <see cref="Scale.P3Fleet"/> experiments, against
+/// a bare Kestrel app serving the very same bytes as a static file. Latency is measured sequentially, in interleaved
+/// blocks so that both servers see the same machine noise; throughput with 4 concurrent clients reading full bodies.
+/// </summary>
+public sealed class P3ListExperiments : IFigure
+{
+    private const int Block = 10;
+    private const int Clients = 4;
+
+    public string Id => "P3";
+
+    public string Title => "GET /api/experiments at fleet scale";
+
+    public async Task RunAsync(FigureContext context, FigureResult result)
+    {
+        var scale = context.Scale;
+        var plan = new FleetPlan(scale.P3Fleet, scale.QuiescentEvents);
+        var (database, seed) = await context.SeedAsync("p3", plan);
+        result.Note(seed.ToString());
+        var fake = new FakeSkyHome(context.Workspace.NewDirectory("p3/fake"));
+        await using var server = await SkyDeckUnderTest.StartAsync(context.Workspace.NewDirectory("p3/home"), database, fake);
+        await server.WaitUntilReadyAsync(plan.Experiments, TimeSpan.FromMinutes(10));
+
+        var body = await server.Client.GetByteArrayAsync("/api/experiments");
+        await using var baseline = await StaticJsonServer.StartAsync(context.Workspace.NewDirectory("p3/static"), body);
+        using var staticClient = Http.Client(baseline.Url);
+        var skydeck = (Client: server.Client, Path: "/api/experiments");
+        var floor = (Client: staticClient, Path: StaticJsonServer.Path);
+        result.Note($"response: {body.Length / 1024.0 / 1024.0:0.00} MiB for {plan.Experiments:N0} experiments ({body.Length / plan.Experiments} bytes each)");
+
+        for (var i = 0; i < Block * 2; i++)
+        {
+            await GetAsync(skydeck);
+            await GetAsync(floor);
+        }
+
+        context.Log($"latency: {scale.P3LatencyRequests} sequential requests each, interleaved in blocks of {Block}");
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        while (ours.Count < scale.P3LatencyRequests)
+        {
+            for (var i = 0; i < Block; i++) ours.Add(await GetAsync(skydeck));
+            for (var i = 0; i < Block; i++) theirs.Add(await GetAsync(floor));
+        }
+
+        context.Log($"throughput: {Clients} clients, {scale.P3ThroughputWindow.TotalSeconds:0} s windows, alternating");
+        double oursDone = 0, theirsDone = 0;
+        for (var round = 0; round < 2; round++)
+        {
+            oursDone += await ThroughputAsync(skydeck, scale.P3ThroughputWindow);
+            theirsDone += await ThroughputAsync(floor, scale.P3ThroughputWindow);
+        }
+
+        var window = scale.P3ThroughputWindow.TotalSeconds * 2;
+        var oursRps = oursDone / window;
+        var theirsRps = theirsDone / window;
+        var p50 = Stats.Median(ours);
+        var floorP50 = Stats.Median(theirs);
+        result.Add("p50 latency", p50, "ms", floorP50, "Kestrel static file, same bytes", "≤ 25 ms and ≤ 5× baseline",
+            p50 <= 25 && p50 <= 5 * floorP50 ? Verdict.Pass : Verdict.Miss);
+        result.Add("throughput", oursRps, "req/s", theirsRps, "Kestrel static file, same bytes", "≥ 0.2× baseline", ResultRow.AtLeast(oursRps, 0.2 * theirsRps));
+        result.Note($"SkyDeck: {Stats.Describe(ours)}");
+        result.Note($"static file: {Stats.Describe(theirs)}");
+    }
+
+    private static async Task<double> GetAsync((HttpClient Client, string Path) target)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await target.Client.GetAsync(target.Path, HttpCompletionOption.ResponseHeadersRead);
+        await response.EnsureSuccessAsync();
+        await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static async Task<double> ThroughputAsync((HttpClient Client, string Path) target, TimeSpan window)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(window.TotalSeconds * Stopwatch.Frequency);
+        var done = 0;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                await GetAsync(target);
+                Interlocked.Increment(ref done);
+            }
+        }));
+        return done;
+    }
+}

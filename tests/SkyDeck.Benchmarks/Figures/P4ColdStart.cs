@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SkyDeck.Benchmarks.Baselines;
+using SkyDeck.Benchmarks.Harness;
+using SkyDeck.Benchmarks.Seeding;
+using SkyDeck.Benchmarks.Server;
+using SkyDeck.FakeSky;
+
+namespace SkyDeck.Benchmarks.Figures;
+
+/// <summary>
+/// P4: a cold start of the server in a fresh process on a journal of <see cref="Scale.P4Fleet"/> experiments ×
+/// <see cref="Scale.P4EventsPerExperiment"/> events. Done when (a) <c>GET /api/experiments</c> returns all of them,
+/// (b) every experiment whose last event asked for RUNNING has had its <c>sky launch</c> started (the reconciler is
+/// running again), and (c) the first SkyPilot poll has succeeded. Peak RSS is the child's VmHWM.
+/// </summary>
+public sealed class P4ColdStart : IFigure
+{
+    public string Id => "P4";
+
+    public string Title => "cold start on a full journal";
+
+    public async Task RunAsync(FigureContext context, FigureResult result)
+    {
+        var scale = context.Scale;
+        var plan = new FleetPlan(scale.P4Fleet, scale.P4EventsPerExperiment, PendingLaunches: scale.P4PendingLaunches);
+        var (template, seed) = await context.SeedAsync("p4/template", plan);
+        result.Note(seed.ToString() + "; one pending launch every " + (plan.Experiments / Math.Max(1, plan.PendingLaunches)).ToString(CultureInfo.InvariantCulture) + " experiments");
+
+        var reads = Enumerable.Range(0, 3).Select(_ => SqliteBaselines.ReadAllPayloads(template)).ToList();
+        var rawRead = Stats.Median(reads.Select(r => r.Elapsed.TotalMilliseconds).ToList());
+        result.Note($"raw SQLite read of all {reads[0].Rows:N0} journal rows ({reads[0].Bytes / 1024.0 / 1024.0:0.0} MiB of payload): " +
+                    string.Join(", ", reads.Select(r => $"{r.Elapsed.TotalMilliseconds:0} ms")));
+
+        context.Log("baseline: cold start on an empty database");
+        var empty = await ColdStartAsync(context, "p4/empty", null, 0, new HashSet<string>());
+        result.Note($"empty database: {empty}");
+
+        var runs = new List<Run>();
+        for (var i = 1; i <= scale.P4Runs; i++)
+        {
+            context.Log($"cold start {i}/{scale.P4Runs} with {plan.Experiments:N0} experiments");
+            var pending = seed.Fleet.Where(e => e.Kind == ExperimentKind.PendingLaunch).Select(e => e.State.ClusterName).ToHashSet(StringComparer.Ordinal);
+            var run = await ColdStartAsync(context, $"p4/run{i}", template, plan.Experiments, pending);
+            runs.Add(run);
+            result.Note($"run {i}: {run}");
+        }
+
+        var total = Stats.Median(runs.Select(r => r.ReadyMs).ToList());
+        var rss = runs.Max(r => r.PeakRssMb);
+        result.Add("time to complete table + reconciling", total, "ms", rawRead, "raw SQLite read of all journal payloads", "≤ 5 s", ResultRow.AtMost(total, 5000));
+        result.Add("peak RSS", rss, "MB", empty.PeakRssMb, "same server, empty database", "≤ 400 MB", ResultRow.AtMost(rss, 400));
+        result.Note($"runs: {scale.P4Runs} (time is the median, RSS the maximum); each run starts from a fresh copy of the seeded file and an empty fake cloud.");
+    }
+
+    private static async Task<Run> ColdStartAsync(FigureContext context, string name, string? template, int experiments, IReadOnlySet<string> pendingClusters)
+    {
+        var directory = context.Workspace.NewDirectory(name);
+        var database = Path.Combine(directory, "skydeck.db");
+        if (template is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                if (File.Exists(template + suffix)) File.Copy(template + suffix, database + suffix);
+        }
+
+        var fake = new FakeSkyHome(Path.Combine(directory, "fake"));
+        var port = FreePort.Next();
+        var info = ChildServer.StartInfo(["--db", database, "--home", Path.Combine(directory, "home"), "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        info.Environment[FakeSkyHome.HomeVariable] = fake.Directory;
+        info.Environment.Remove("SKYDECK_TOKEN");
+
+        var started = Stopwatch.GetTimestamp();
+        var startedUtc = DateTimeOffset.UtcNow;
+        using var child = Process.Start(info) ?? throw new InvalidOperationException("could not start the child server");
+        var stderr = child.StandardError.ReadToEndAsync();
+        var listening = ReadListeningAsync(child);
+        using var client = Http.Client(new Uri($"http://127.0.0.1:{port}"));
+        try
+        {
+            double? listed = null, polled = null, launched = pendingClusters.Count == 0 ? 0 : null;
+            var deadline = TimeSpan.FromMinutes(10);
+            while (listed is null || polled is null || launched is null)
+            {
+                if (child.HasExited) throw new InvalidOperationException($"the child server exited with {child.ExitCode}: {await stderr}");
+                if (Stopwatch.GetElapsedTime(started) > deadline) throw new TimeoutException($"cold start not complete after {deadline.TotalMinutes} min (listed={listed}, polled={polled}, launched={launched})");
+                try
+                {
+                    var (count, lastPoll) = await client.HealthAsync();
+                    if (listed is null && count >= experiments && await client.CountExperimentsAsync() >= experiments)
+                        listed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    if (polled is null && lastPoll is not null) polled = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                if (launched is null)
+                {
+                    var launches = fake.ReadInvocations()
+                        .Where(r => r.Argv.Count > 4 && r.Argv[0] == "launch" && pendingClusters.Contains(r.Argv[r.Argv.ToList().IndexOf("-c") + 1]))
+                        .ToList();
+                    if (launches.Count >= pendingClusters.Count) launched = (launches.Max(r => r.At) - startedUtc).TotalMilliseconds;
+                }
+
+                await Task.Delay(50);
+            }
+
+            var rss = PeakRssMb(child.Id);
+            return new Run(listed.Value, launched.Value, polled.Value, await listening, rss);
+        }
+        finally
+        {
+            child.StandardInput.Close();
+            if (!child.WaitForExit(30_000)) child.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The child's "listening MS" line; keeps draining stdout afterwards so the child never blocks on a full pipe.</summary>
+    private static Task<double> ReadListeningAsync(Process child)
+    {
+        var listening = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(async () =>
+        {
+            while (await child.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("listening ", StringComparison.Ordinal))
+                    listening.TrySetResult(double.Parse(line["listening ".Length..], CultureInfo.InvariantCulture));
+            }
+
+            listening.TrySetResult(double.NaN);
+        });
+        return listening.Task;
+    }
+
+    /// <summary>VmHWM: the peak resident set of the process so far.</summary>
+    public static double PeakRssMb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
+            var kb = double.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            return kb / 1024.0;
+        }
+
+        throw new InvalidOperationException($"no VmHWM in /proc/{pid}/status");
+    }
+
+    private sealed record Run(double ListedMs, double LaunchedMs, double FirstPollMs, double ListeningMs, double PeakRssMb)
+    {
+        public double ReadyMs => Math.Max(ListedMs, Math.Max(LaunchedMs, FirstPollMs));
+
+        public override string ToString() => FormattableString.Invariant(
+            $"ready {ReadyMs:0} ms (process start → HTTP listening {ListeningMs:0} ms, table complete {ListedMs:0} ms, pending launches started {LaunchedMs:0} ms, first poll {FirstPollMs:0} ms), peak RSS {PeakRssMb:0} MB");
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using SkyDeck.FakeSky;
+using SkyDeck.Host;
+
+namespace SkyDeck.Benchmarks.Server;
+
+/// <summary>
+/// <c>SkyDeck.Benchmarks --serve-child --db PATH --home DIR --port N</c>: the production server alone in a fresh
+/// process (same <see cref="SkyDeckServer.Build"/>, same Server GC as the <c>skydeck</c> executable, no probe), so a
+/// cold start pays for runtime start-up and JIT and its peak RSS is its own. <c>FAKE_SKY_HOME</c> comes from the
+/// environment. Prints <c>listening MS</c> once Kestrel and the actor system are up; stops when stdin closes.
+/// </summary>
+public static class ChildServer
+{
+    public const string Flag = "--serve-child";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        string Arg(string name) => args[args.ToList().IndexOf(name) + 1];
+        var port = int.Parse(Arg("--port"), CultureInfo.InvariantCulture);
+        var app = SkyDeckServer.Build(
+            [$"--SKYDECK_DB_PATH={Arg("--db")}", $"--SKYDECK_SKY_PATH={FakeSkyHome.ExecutablePath}"],
+            new ServerSettings(Host: "127.0.0.1", Port: port, LogToConsole: false, LogToFile: false),
+            new SkyDeckPaths(Arg("--home")));
+        await app.StartAsync();
+        var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+        Console.WriteLine(FormattableString.Invariant($"listening {sinceStart.TotalMilliseconds:0}"));
+        await Console.In.ReadToEndAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    /// <summary>How to start this executable again: its apphost if it sits next to the assembly, else <c>dotnet SkyDeck.Benchmarks.dll</c>.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var assembly = typeof(ChildServer).Assembly.Location;
+        var apphost = Path.Combine(Path.GetDirectoryName(assembly)!, OperatingSystem.IsWindows() ? "SkyDeck.Benchmarks.exe" : "SkyDeck.Benchmarks");
+        var info = File.Exists(apphost)
+            ? new ProcessStartInfo(apphost)
+            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { assembly } };
+        info.ArgumentList.Add(Flag);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        return info;
+    }
+}
