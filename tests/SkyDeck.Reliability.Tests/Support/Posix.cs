@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+
+namespace SkyDeck.Reliability.Tests.Support;
+
+/// <summary>Signals and /proc: what System.Diagnostics.Process does not offer.</summary>
+internal static class Posix
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
+
+    /// <summary>Alive and not a zombie.</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Resident set size in KiB from <c>/proc/{pid}/status</c> (VmRSS), or null when the process is gone.</summary>
+    public static long? RssKb(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+                var digits = new string([.. line.Where(char.IsDigit)]);
+                return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+}
