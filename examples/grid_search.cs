@@ -1,3 +1,4 @@
+#:property PublishAot=false
 // The Quick Start's grid search: 2 × 4 experiments over nodes × policy_architecture.core_resnet_layers, all started.
 // Run against a running SkyDeck:   dotnet run examples/grid_search.cs
 // Re-running is safe: an experiment that already exists with the same spec is left as it is; one whose spec

@@ -1,3 +1,4 @@
+#:property PublishAot=false
 // One experiment, the Quick Start's test_ppo, created and started.
 // Run against a running SkyDeck:   dotnet run examples/simple_experiment.cs
 // Safe to re-run (an identical experiment is left as it is). Set SKYDECK_URL to talk to another server.
