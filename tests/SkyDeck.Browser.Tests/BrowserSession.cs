@@ -98,11 +98,11 @@ public sealed class DashboardPage : IAsyncDisposable
         return dashboard;
     }
 
-    public ILocator Row(string id) => Page.Locator($"tr[data-testid='row'][data-id='{id}']");
+    public ILocator Row(string id) => Page.Locator($"[data-testid='row'][data-id='{id}']");
 
-    public ILocator Details(string id) => Page.Locator($"tr[data-testid='details'][data-id='{id}']");
+    public ILocator Details(string id) => Page.Locator($"[data-testid='details'][data-id='{id}']");
 
-    public ILocator Rows => Page.Locator("tr[data-testid='row']");
+    public ILocator Rows => Page.Locator("[data-testid='row']");
 
     /// <summary>Types a filter; callers assert the rows they expect (auto-waiting past the input debounce).</summary>
     public Task FilterAsync(string query) => Page.GetByTestId("filter").FillAsync(query);

@@ -44,7 +44,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await Expect(FlagCell(row, "trainer.ppo.enabled")).ToHaveTextAsync("true");
         await Expect(FlagCell(row, "trainer.ppo.enabled")).ToHaveClassAsync(new Regex(@"\bv-true\b"));
         // dotted keys are grouped under multi-row headers
-        await Expect(page.Locator("th[data-testid='col-group'][data-path='trainer.ppo']")).ToHaveTextAsync("ppo");
+        await Expect(page.Locator("[data-testid='col-group'][data-path='trainer.ppo']")).ToHaveTextAsync("ppo");
 
         // Start: the state reaches RUNNING through live updates, no reload
         await row.GetByTestId("row-start").ClickAsync();
@@ -184,16 +184,16 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await d.FilterAsync(p);
         await Expect(d.Rows).ToHaveCountAsync(3);
 
-        var lrHeader = d.Page.Locator("th[data-testid='col-flag'][data-key='lr']");
+        var lrHeader = d.Page.Locator("[data-testid='col-flag'][data-key='lr']");
         await lrHeader.ClickAsync();
         await ExpectOrder(d, $"{p}-b", $"{p}-c", $"{p}-a");
         await lrHeader.ClickAsync();
         await ExpectOrder(d, $"{p}-a", $"{p}-c", $"{p}-b");
         await Expect(lrHeader).ToHaveAttributeAsync("aria-sort", "descending");
 
-        await Expect(d.Page.Locator("th[data-testid='col-flag'][data-key='shared']")).ToHaveCountAsync(1);
+        await Expect(d.Page.Locator("[data-testid='col-flag'][data-key='shared']")).ToHaveCountAsync(1);
         await d.Page.GetByTestId("toggle-varying").CheckAsync();
-        await Expect(d.Page.Locator("th[data-testid='col-flag'][data-key='shared']")).ToHaveCountAsync(0);
+        await Expect(d.Page.Locator("[data-testid='col-flag'][data-key='shared']")).ToHaveCountAsync(0);
         await Expect(d.Page.Locator("[data-testid='common-flag'][data-key='shared']")).ToHaveTextAsync("shared = 1");
         await Expect(d.Page).ToHaveURLAsync(new Regex(@"sort=-f%3Alr.*varying=1"));
 

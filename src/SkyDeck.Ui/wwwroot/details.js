@@ -6,7 +6,7 @@ import { el, svg, setText, clear } from './dom.js';
 import { api } from './api.js';
 import { store } from './store.js';
 import {
-  badge, badgeClass, jobStatus, jobIsLive, jobOutcome, jobDuration, formatTime, formatDuration, formatAge,
+  badge, badgeClass, jobStatus, jobIsLive, jobOutcome, jobDuration, formatTime, formatShortTime, formatDuration, formatAge,
   parseTime, flagKind, flagText,
 } from './format.js';
 import * as actions from './actions.js';
@@ -18,7 +18,7 @@ import { toast, errorToast } from './toast.js';
 const JOB_LIMIT = 50;
 const EVENT_LIMIT = 100;
 
-export function createDetails(initialDto, { colSpan }) {
+export function createDetails(initialDto) {
   let dto = initialDto;
   let jobs = null;
   let jobsKey = '';
@@ -28,8 +28,8 @@ export function createDetails(initialDto, { colSpan }) {
   let fetchTimer = 0;
   let destroyed = false;
 
-  const td = el('td', { class: 'details-cell', colSpan: colSpan() });
-  const tr = el('tr', { class: 'detail-row', testid: 'details', dataset: { id: dto.id } }, td);
+  const td = el('div', { class: 'details-cell', role: 'cell' });
+  const tr = el('div', { class: 'detail-row', role: 'row', testid: 'details', dataset: { id: dto.id } }, td);
 
   // ----- skeleton -----
   const actionBar = el('div', { class: 'details-actions', testid: 'details-actions' });
@@ -227,7 +227,9 @@ export function createDetails(initialDto, { colSpan }) {
         durationCell.dataset.liveStart = job.started_at;
         durationCell.classList.add('live');
       }
-      const exit = [job.sky_exit_code !== null && job.sky_exit_code !== undefined ? `exit ${job.sky_exit_code}` : '', job.reason || '']
+      // SkyPilot's exit code only means something once the job is over (101 is "not finished yet")
+      const exitCode = !jobIsLive(job) && job.sky_exit_code !== null && job.sky_exit_code !== undefined ? `exit ${job.sky_exit_code}` : '';
+      const exit = [exitCode, job.reason || '']
         .filter(Boolean).join(' · ') || '—';
       const cancel = jobIsLive(job) && !job.cancel_requested_at
         ? el('button', { type: 'button', class: 'small danger', testid: 'job-cancel', onclick: () => cancelJob(job) }, 'Cancel')
@@ -237,9 +239,9 @@ export function createDetails(initialDto, { colSpan }) {
         el('td', { class: 'num', testid: 'job-sky-id' }, job.sky_job_id ?? '—'),
         el('td', null, el('span', { class: badgeClass(status, 'job'), testid: 'job-status', title: `phase ${job.phase}` }, status || '—')),
         el('td', { class: 'reason', testid: 'job-exit', title: exit }, exit),
-        el('td', { title: formatAge(job.requested_at) }, formatTime(job.requested_at)),
-        el('td', null, formatTime(job.started_at)),
-        el('td', null, formatTime(job.ended_at)),
+        el('td', { title: `${formatTime(job.requested_at)} (${formatAge(job.requested_at)})` }, formatShortTime(job.requested_at)),
+        el('td', { title: formatTime(job.started_at) }, formatShortTime(job.started_at)),
+        el('td', { title: formatTime(job.ended_at) }, formatShortTime(job.ended_at)),
         durationCell,
         el('td', null, cancel)));
     }
@@ -404,9 +406,6 @@ export function createDetails(initialDto, { colSpan }) {
       renderAll();
       noteConflict();
       if (versionChanged) scheduleFetch();
-    },
-    resize() {
-      td.colSpan = colSpan();
     },
     destroy() {
       destroyed = true;

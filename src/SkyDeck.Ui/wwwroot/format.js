@@ -83,6 +83,18 @@ export function formatTime(value) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** Compact: "14:05:09" today, "01-31 14:05" on another day (the full time goes in a title). */
+export function formatShortTime(value, now = Date.now()) {
+  const t = typeof value === 'number' ? value : parseTime(value);
+  if (t === null) return '—';
+  const d = new Date(t);
+  const today = new Date(now);
+  if (d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()) {
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function formatClock(value) {
   const t = typeof value === 'number' ? value : parseTime(value);
   if (t === null) return '—';

@@ -1,6 +1,12 @@
 // The experiments table: one keyed row per experiment. Store changes mark rows dirty; one animation frame later
-// only those rows are patched, the visible order is recomputed, and rows are moved with the fewest DOM moves.
-// The header (and every row's flag cells) is rebuilt only when the set of flag columns changes.
+// only those rows are patched, the visible order is recomputed (only when membership or a sort key changed), and rows
+// are moved with the fewest DOM moves. The header (and every row's flag cells) is rebuilt only when the set of flag
+// columns changes.
+//
+// It is an ARIA grid of divs rather than a <table>: a <table> lays out all 2,000 rows again whenever any cell changes.
+// Here every row is a fixed-height, fully contained box (a relayout boundary) with content-visibility: auto, so a
+// changed row costs one row of layout and off-screen rows cost nothing. Column widths come from the data and are
+// shared through one CSS variable, so columns stay aligned and do not jump when a value changes.
 
 import { el, setText, setAttr, setClass, clear } from './dom.js';
 import { store } from './store.js';
@@ -30,7 +36,10 @@ const BASE_COLUMNS = [
 const CURRENT_ORDER = ['RUNNING', 'PENDING', 'LAUNCHING', 'RETRYING', 'STOPPING', 'TERMINATING', 'UNKNOWN', 'FAILED', 'SUCCEEDED', 'STOPPED', 'INIT', 'TERMINATED'];
 
 export const stats = {
+  /** Duration of the first flush that had data (the first screen of rows). */
   initialRenderMs: null,
+  /** performance.now() when every visible row existed in the DOM. */
+  allRowsAt: null,
   flushes: [],
   record(ms, rows) {
     this.flushes.push({ at: performance.now(), ms, rows });
@@ -53,6 +62,10 @@ let dirty = new Set();
 let full = true;
 let frame = 0;
 let lastSelectedId = null;
+let creating = false; // rows still being created in later frames
+let visibleCount = 0;
+const CREATE_BUDGET_MS = 12;
+const MIN_FIRST_ROWS = 80;
 let onSelectionChange = () => {};
 let countNode;
 let emptyNode;
@@ -61,8 +74,8 @@ let commonNode;
 export function initTable({ selectionChanged }) {
   onSelectionChange = selectionChanged;
   table = document.querySelector('[data-testid="experiments-table"]');
-  thead = table.tHead;
-  tbody = table.tBodies[0];
+  thead = table.querySelector('[data-testid="grid-head"]');
+  tbody = table.querySelector('[data-testid="grid-body"]');
   countNode = document.querySelector('[data-testid="row-count"]');
   emptyNode = document.querySelector('[data-testid="empty-state"]');
   commonNode = document.querySelector('[data-testid="common-flags"]');
@@ -84,6 +97,13 @@ export function initTable({ selectionChanged }) {
   tbody.addEventListener('click', onBodyClick);
   tbody.addEventListener('keydown', onBodyKey);
   thead.addEventListener('click', onHeadClick);
+  thead.addEventListener('keydown', e => {
+    const th = e.target.closest('.th[data-sort-key]');
+    if (th && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      cycleSort(th.dataset.sortKey);
+    }
+  });
   thead.addEventListener('change', e => {
     if (e.target.matches('[data-testid="select-all"]')) selectAllVisible(e.target.checked);
   });
@@ -113,32 +133,52 @@ function flush() {
   dirty = new Set();
   full = false;
 
-  // 1. filter membership (all rows after a view change, else only the changed ones)
+  // 1. filter membership and flag-key counts: everything after a view change, else only the changed rows
+  let membershipChanged = wasFull;
+  let orderChanged = wasFull;
+  const shown = new Set(order);
   if (wasFull) {
     matches.clear();
-    for (const dto of store.values()) matches.set(dto.id, filterFn(dto));
-  } else {
-    for (const id of changed) {
-      const dto = store.get(id);
-      if (dto) matches.set(id, filterFn(dto));
-      else matches.delete(id);
+    keyCounts.clear();
+    countedKeys.clear();
+    for (const dto of store.values()) {
+      matches.set(dto.id, filterFn(dto));
+      if (visibleIn(dto)) countKeys(dto);
     }
   }
   for (const id of changed) {
-    if (!store.has(id)) dropRow(id);
+    const dto = store.get(id);
+    if (!dto) {
+      dropRow(id);
+      uncountKeys(id);
+      membershipChanged ||= shown.has(id);
+      continue;
+    }
+    if (wasFull) continue;
+    matches.set(id, filterFn(dto));
+    const now = visibleIn(dto);
+    uncountKeys(id);
+    if (now) countKeys(dto);
+    if (now !== shown.has(id)) membershipChanged = true;
+    else if (now && sortChanged(rows.get(id)?.dto, dto)) orderChanged = true;
   }
 
-  // 2. visible experiments, then the flag columns they need
-  const visible = [];
-  for (const dto of store.values()) if (visibleIn(dto)) visible.push(dto);
-  let keys = discoverFlagKeys(visible);
-  constantFlags = [];
-  if (view.varying && visible.length > 1) {
-    const split = splitVarying(keys, visible);
-    keys = split.varying;
-    constantFlags = split.constant;
+  // 2. flag columns (only those that vary, if asked: that needs every visible row)
+  let visible = null;
+  const visibleList = () => (visible ??= [...store.values()].filter(visibleIn));
+  let keys;
+  if (keysDirty || wasFull || view.varying) {
+    keys = leafOrder([...keyCounts.keys()]);
+    keysDirty = false;
+    constantFlags = [];
+    if (view.varying && visibleList().length > 1) {
+      const split = splitVarying(keys, visibleList());
+      keys = split.varying;
+      constantFlags = split.constant;
+    }
+  } else {
+    keys = columnKeys;
   }
-  keys = leafOrder(keys);
   const signature = keys.join('\n');
   const columnsChanged = signature !== columnSignature;
   if (columnsChanged) {
@@ -149,38 +189,171 @@ function flush() {
     updateHeaderSort();
   }
 
-  // 3. patch changed rows; create rows that appear for the first time; rebuild flag cells if columns changed
-  for (const dto of visible) {
-    let rv = rows.get(dto.id);
-    if (!rv) {
-      rv = createRow(dto);
-      rows.set(dto.id, rv);
-    } else if (rv.signature !== columnSignature) {
-      buildFlagCells(rv, dto);
-      patchRow(rv, dto);
-    } else if (changed.has(dto.id) || rv.dto !== dto) {
-      patchRow(rv, dto);
+  // 3–4. rows and order. After a membership, order or column change: sort the visible rows, create missing rows in
+  // that order within a frame budget (the first screen appears at once; the rest follows in later frames), patch the
+  // rest, and move rows with the fewest DOM moves. Otherwise only the changed rows are patched in place.
+  if (columnsChanged || membershipChanged || orderChanged || creating) {
+    const list = visibleList();
+    sortVisible(list);
+    const deadline = performance.now() + CREATE_BUDGET_MS;
+    let ready = list.length;
+    for (let i = 0; i < list.length; i++) {
+      const dto = list[i];
+      let rv = rows.get(dto.id);
+      if (!rv) {
+        if (i >= MIN_FIRST_ROWS && performance.now() > deadline) {
+          ready = i;
+          break;
+        }
+        rows.set(dto.id, (rv = createRow(dto)));
+      } else if (rv.signature !== columnSignature) {
+        buildFlagCells(rv, dto);
+        patchRow(rv, dto);
+      } else if (rv.dto !== dto) {
+        patchRow(rv, dto);
+      }
+    }
+    reorder(ready === list.length ? list.map(d => d.id) : list.slice(0, ready).map(d => d.id));
+    visibleCount = list.length;
+    creating = ready < list.length;
+    if (creating) schedule();
+  } else {
+    for (const id of changed) {
+      const rv = rows.get(id);
+      const dto = store.get(id);
+      if (rv && dto && rv.dto !== dto) patchRow(rv, dto);
     }
   }
 
-  // 4. order and move
-  sortVisible(visible);
-  reorder(visible.map(d => d.id));
+  // 5. column widths (fixed layout: a changed value can widen its column, never reflow the whole table by itself)
+  // (a full pass measures every visible row; otherwise changed rows can only widen their columns)
+  if (columnsChanged || wasFull) measureAll(visibleList());
+  else for (const id of changed) if (store.has(id) && visibleIn(store.get(id))) measureRow(store.get(id));
+  applyWidths();
 
-  // 5. everything around the table
-  if (wasFull) pruneSelection();
+  // 6. everything around the table
+  if (membershipChanged) pruneSelection();
   updateSelectionUi();
-  updateCounts(visible.length);
+  updateCounts(visibleCount);
   renderCommonFlags();
-  if (columnsChanged) requestAnimationFrame(stickHeaderRows);
   for (const id of view.open) {
     const rv = rows.get(id);
-    if (rv && visibleIn(rv.dto) && !rv.details) openDetails(rv, false);
+    if (rv && !rv.details && rv.tr.parentNode === tbody) openDetails(rv, false);
   }
 
   const ms = performance.now() - t0;
   if (stats.initialRenderMs === null) stats.initialRenderMs = ms;
+  if (!creating && stats.allRowsAt === null && store.size) stats.allRowsAt = performance.now();
   stats.record(ms, changed.size);
+}
+
+// ---------- flag-key counts over the visible rows ----------
+
+const keyCounts = new Map(); // flag key → number of visible experiments that have it
+const countedKeys = new Map(); // id → the keys counted for it
+let keysDirty = true;
+
+function countKeys(dto) {
+  const keys = Object.keys(dto.flags || {});
+  countedKeys.set(dto.id, keys);
+  for (const k of keys) {
+    const n = keyCounts.get(k) || 0;
+    keyCounts.set(k, n + 1);
+    if (n === 0) keysDirty = true;
+  }
+}
+
+function uncountKeys(id) {
+  const keys = countedKeys.get(id);
+  if (!keys) return;
+  countedKeys.delete(id);
+  for (const k of keys) {
+    const n = keyCounts.get(k) - 1;
+    if (n <= 0) {
+      keyCounts.delete(k);
+      keysDirty = true;
+    } else keyCounts.set(k, n);
+  }
+}
+
+function sortChanged(before, after) {
+  if (!before) return true;
+  if (!view.sort) return before.created_at !== after.created_at;
+  return sortValueOf(before, view.sort.key) !== sortValueOf(after, view.sort.key);
+}
+
+// ---------- column widths ----------
+
+const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const MONO = '12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
+const MONO13 = '13px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
+let measureContext;
+const charWidths = {};
+
+function textWidth(text, font) {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (measureContext.font !== font) measureContext.font = font;
+  return measureContext.measureText(text).width;
+}
+
+function monoWidth(text, font = MONO) {
+  charWidths[font] ??= textWidth('0123456789', font) / 10;
+  return String(text).length * charWidths[font];
+}
+
+const PAD = 18;
+const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, actions: 44 };
+let widths = { id: 0, name: 0, current: 0, job: 0, flags: [] };
+let applied = '';
+
+function emptyWidths() {
+  return {
+    id: monoWidth('ID', MONO13) + 30,
+    name: textWidth('Name', FONT) + 30,
+    current: 118,
+    job: 96,
+    flags: columnKeys.map(k => Math.max(monoWidth(k.slice(k.lastIndexOf('.') + 1)) + 30, 48)),
+  };
+}
+
+function measureAll(list) {
+  widths = emptyWidths();
+  for (const dto of list) measureRow(dto);
+}
+
+function measureRow(dto) {
+  if (!dto) return;
+  const grow = (key, w) => {
+    if (w > widths[key]) widths[key] = w;
+  };
+  grow('id', monoWidth(dto.id, MONO13) + PAD + (dto.deleted ? 64 : 0));
+  grow('name', textWidth(dto.name, FONT) + PAD + (dto.needs_restart ? 112 : 0));
+  grow('current', dto.current_state === 'RETRYING' ? 210 : 118);
+  grow('job', dto.current_job ? 170 : 96);
+  const flags = dto.flags || {};
+  columnKeys.forEach((key, i) => {
+    if (!(key in flags)) return;
+    const w = monoWidth(flagDisplay(flags, key)) + PAD;
+    if (w > widths.flags[i]) widths.flags[i] = w;
+  });
+}
+
+function columnWidths() {
+  const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
+  return [
+    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, 360), FIXED.desired,
+    clamp(widths.current, 100, 240), clamp(widths.job, 80, 200), FIXED.nodes, FIXED.gpus, FIXED.actions,
+    ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
+  ];
+}
+
+function applyWidths() {
+  const list = columnWidths();
+  const key = list.join(',');
+  if (key === applied) return;
+  applied = key;
+  table.style.setProperty('--cols', list.map(w => `${w}px`).join(' '));
+  table.style.setProperty('--grid-width', `${list.reduce((a, b) => a + b, 0)}px`);
 }
 
 // ---------- header ----------
@@ -188,9 +361,11 @@ function flush() {
 function buildHeader() {
   const layout = headerLayout(columnKeys);
   const depth = columnKeys.length ? layout.depth : 1;
-  const headRows = Array.from({ length: depth }, () => el('tr'));
-  for (const col of BASE_COLUMNS) {
-    const th = el('th', { class: `col-${col.key}`, rowSpan: depth, scope: 'col', testid: `col-${col.key}` });
+  const cells = [];
+  BASE_COLUMNS.forEach((col, i) => {
+    const th = el('div', { class: `th col-${col.key}`, role: 'columnheader', testid: `col-${col.key}` });
+    th.style.gridColumn = String(i + 1);
+    th.style.gridRow = `1 / span ${depth}`;
     if (col.key === 'select') {
       th.append(el('input', { type: 'checkbox', testid: 'select-all', title: 'Select all shown', 'aria-label': 'Select all shown' }));
     } else if (col.sortable !== false) {
@@ -199,45 +374,52 @@ function buildHeader() {
       th.tabIndex = 0;
       th.append(el('span', { class: 'th-label' }, col.label), el('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
     } else if (col.key === 'actions') {
-      th.append(el('span', { class: 'th-label' }, 'Actions'));
+      th.title = 'Start / Stop';
     }
-    headRows[0].append(th);
-  }
+    cells.push(th);
+  });
+  const firstColumn = BASE_COLUMNS.length + 1;
+  const position = new Map(columnKeys.map((k, i) => [k, firstColumn + i]));
   if (columnKeys.length) {
-    layout.rows.forEach((cells, level) => {
-      for (const cell of cells) {
+    layout.rows.forEach((rowCells, level) => {
+      for (const cell of rowCells) {
+        let th;
         if (cell.kind === 'group') {
-          headRows[level].append(el('th', {
-            class: 'col-flag-group',
-            colSpan: cell.colSpan,
-            scope: 'colgroup',
-            title: cell.path,
-            testid: 'col-group',
-            dataset: { path: cell.path },
-          }, cell.label));
+          const first = columnKeys.find(k => k === cell.path || k.startsWith(cell.path + '.'));
+          th = el('div', { class: 'th col-flag-group', role: 'columnheader', title: cell.path, testid: 'col-group', dataset: { path: cell.path } }, cell.label);
+          th.style.gridColumn = `${position.get(first)} / span ${cell.colSpan}`;
+          th.style.gridRow = String(level + 1);
         } else {
-          const th = el('th', {
-            class: 'col-flag sortable',
-            rowSpan: cell.rowSpan,
-            scope: 'col',
+          th = el('div', {
+            class: 'th col-flag sortable',
+            role: 'columnheader',
             title: `${cell.key} (click to sort)`,
             testid: 'col-flag',
             tabIndex: 0,
             dataset: { key: cell.key, sortKey: `f:${cell.key}` },
           }, el('span', { class: 'th-label' }, cell.label), el('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
-          headRows[level].append(th);
+          th.style.gridColumn = String(position.get(cell.key));
+          th.style.gridRow = `${level + 1} / span ${cell.rowSpan}`;
         }
+        cells.push(th);
       }
     });
   } else {
-    headRows[0].append(el('th', { class: 'col-flag-none', rowSpan: depth }, 'Flags'));
+    const none = el('div', { class: 'th col-flag-none', role: 'columnheader' }, 'Flags');
+    none.style.gridColumn = String(firstColumn);
+    none.style.gridRow = '1';
+    cells.push(none);
   }
-  thead.replaceChildren(...headRows);
+  thead.replaceChildren(...cells);
+  // scrolling a row into view must not leave it under the sticky header
+  requestAnimationFrame(() => (table.parentElement.style.scrollPaddingTop = `${thead.getBoundingClientRect().height}px`));
+  widths = emptyWidths();
+  applied = '';
   updateHeaderSort();
 }
 
 function updateHeaderSort() {
-  for (const th of thead.querySelectorAll('th[data-sort-key]')) {
+  for (const th of thead.querySelectorAll('.th[data-sort-key]')) {
     const active = view.sort && view.sort.key === th.dataset.sortKey;
     th.classList.toggle('sorted', !!active);
     setAttr(th, 'aria-sort', active ? (view.sort.dir > 0 ? 'ascending' : 'descending') : 'none');
@@ -245,17 +427,8 @@ function updateHeaderSort() {
   }
 }
 
-/** Multi-row sticky header: each header row sticks below the ones above it. */
-function stickHeaderRows() {
-  let top = 0;
-  for (const tr of thead.rows) {
-    for (const th of tr.cells) th.style.top = `${top}px`;
-    top += tr.getBoundingClientRect().height;
-  }
-}
-
 function onHeadClick(e) {
-  const th = e.target.closest('th[data-sort-key]');
+  const th = e.target.closest('.th[data-sort-key]');
   if (!th) return;
   cycleSort(th.dataset.sortKey);
 }
@@ -270,47 +443,59 @@ function cycleSort(key) {
 
 // ---------- rows ----------
 
-function createRow(dto) {
-  const tr = el('tr', { class: 'row', tabIndex: 0, testid: 'row', dataset: { id: dto.id } });
-  const checkbox = el('input', { type: 'checkbox', testid: 'row-select', 'aria-label': `Select ${dto.id}` });
-  const expander = el('span', { class: 'expander', 'aria-hidden': 'true' }, '▸');
-  const idText = el('span', { class: 'id-text' });
-  const deletedChip = el('span', { class: 'chip chip-deleted', testid: 'deleted-chip', hidden: true }, 'deleted');
-  const nameText = el('span', { class: 'name-text', testid: 'name-text' });
-  const restartChip = el('span', {
-    class: 'chip chip-restart',
-    testid: 'needs-restart',
-    hidden: true,
-    title: 'The configuration changed while a job was running. Stop and start again to apply it.',
-  }, 'restart to apply');
-  const desired = el('span');
-  const current = el('span');
-  const currentNote = el('span', { class: 'state-note', testid: 'state-note' });
-  const job = el('span');
-  const jobNote = el('span', { class: 'job-note' });
-  const startButton = el('button', { type: 'button', class: 'icon start', testid: 'row-start', title: 'Start (desired: RUNNING)', dataset: { action: 'start' } }, '▶');
-  const stopButton = el('button', { type: 'button', class: 'icon stop', testid: 'row-stop', title: 'Stop (desired: STOPPED)', dataset: { action: 'stop' } }, '■');
-  const restoreButton = el('button', { type: 'button', class: 'small', testid: 'row-restore', hidden: true, dataset: { action: 'restore' } }, 'Restore');
+// Rows are cloned from a template: far cheaper than building 25 elements one by one, 2,000 times.
+let rowTemplate = null;
+let flagCellTemplate = null;
 
-  const cells = {
-    select: el('td', { class: 'col-select' }, checkbox),
-    expand: el('td', { class: 'col-expand' }, expander),
-    id: el('td', { class: 'col-id', testid: 'cell-id' }, idText, deletedChip),
-    name: el('td', { class: 'col-name', testid: 'cell-name' }, nameText, restartChip),
-    desired: el('td', { class: 'col-desired', testid: 'cell-desired' }, desired),
-    current: el('td', { class: 'col-current', testid: 'cell-current' }, current, currentNote),
-    job: el('td', { class: 'col-job', testid: 'cell-job' }, job, jobNote),
-    nodes: el('td', { class: 'col-nodes num', testid: 'cell-nodes' }),
-    gpus: el('td', { class: 'col-gpus num', testid: 'cell-gpus' }),
-    actions: el('td', { class: 'col-actions' }, startButton, stopButton, restoreButton),
-  };
-  tr.append(...Object.values(cells));
+function template() {
+  if (rowTemplate) return rowTemplate;
+  const cell = (cls, testid, ...children) => el('div', { class: `td ${cls}`, role: 'cell', testid }, ...children);
+  rowTemplate = el('div', { class: 'row', role: 'row', tabIndex: 0, testid: 'row' },
+    cell('col-select', null, el('input', { type: 'checkbox', testid: 'row-select' })),
+    cell('col-expand', null, el('span', { class: 'expander', 'aria-hidden': 'true' }, '▸')),
+    cell('col-id', 'cell-id', el('span', { class: 'id-text' }), el('span', { class: 'chip chip-deleted', testid: 'deleted-chip', hidden: true }, 'deleted')),
+    cell('col-name', 'cell-name', el('span', { class: 'name-text', testid: 'name-text' }), el('span', {
+      class: 'chip chip-restart',
+      testid: 'needs-restart',
+      hidden: true,
+      title: 'The configuration changed while a job was running. Stop and start again to apply it.',
+    }, 'restart to apply')),
+    cell('col-desired', 'cell-desired', el('span')),
+    cell('col-current', 'cell-current', el('span'), el('span', { class: 'state-note', testid: 'state-note' })),
+    cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' })),
+    cell('col-nodes num', 'cell-nodes'),
+    cell('col-gpus num', 'cell-gpus'),
+    cell('col-actions', null, el('button', { type: 'button', class: 'icon' })));
+  flagCellTemplate = el('div', { class: 'td col-flag', role: 'cell', testid: 'cell-flag' });
+  return rowTemplate;
+}
+
+function createRow(dto) {
+  const tr = template().cloneNode(true);
+  tr.dataset.id = dto.id;
+  const c = tr.children;
+  const cells = { select: c[0], expand: c[1], id: c[2], name: c[3], desired: c[4], current: c[5], job: c[6], nodes: c[7], gpus: c[8], actions: c[9] };
+  const checkbox = cells.select.firstChild;
+  checkbox.setAttribute('aria-label', `Select ${dto.id}`);
   const rv = {
     id: dto.id,
     dto: null,
     tr,
     cells,
-    parts: { checkbox, expander, idText, deletedChip, nameText, restartChip, desired, current, currentNote, job, jobNote, startButton, stopButton, restoreButton },
+    parts: {
+      checkbox,
+      expander: cells.expand.firstChild,
+      idText: cells.id.firstChild,
+      deletedChip: cells.id.lastChild,
+      nameText: cells.name.firstChild,
+      restartChip: cells.name.lastChild,
+      desired: cells.desired.firstChild,
+      current: cells.current.firstChild,
+      currentNote: cells.current.lastChild,
+      job: cells.job.firstChild,
+      jobNote: cells.job.lastChild,
+      toggle: cells.actions.firstChild,
+    },
     flagCells: [],
     signature: null,
     detailTr: null,
@@ -323,8 +508,13 @@ function createRow(dto) {
 
 function buildFlagCells(rv, dto) {
   for (const td of rv.flagCells) td.remove();
-  rv.flagCells = columnKeys.map(key => el('td', { class: 'col-flag', testid: 'cell-flag', dataset: { key } }));
-  if (!columnKeys.length) rv.flagCells = [el('td', { class: 'col-flag-none' })];
+  template();
+  rv.flagCells = columnKeys.map(key => {
+    const td = flagCellTemplate.cloneNode(false);
+    td.dataset.key = key;
+    return td;
+  });
+  if (!columnKeys.length) rv.flagCells = [el('div', { class: 'td col-flag-none', role: 'cell' })];
   rv.tr.append(...rv.flagCells);
   rv.signature = columnSignature;
   rv.flagDto = null;
@@ -339,7 +529,7 @@ function patchFlags(rv, dto) {
     const td = rv.flagCells[i];
     const kind = flagKind(flags, key);
     setText(td, flagDisplay(flags, key));
-    setClass(td, `col-flag v-${kind}${kind === 'bool' ? (flags[key] ? ' v-true' : ' v-false') : ''}`);
+    setClass(td, `td col-flag v-${kind}${kind === 'bool' ? (flags[key] ? ' v-true' : ' v-false') : ''}`);
     setAttr(td, 'title', kind === 'missing' ? `${key}: not set` : `${key} = ${flagText(flags, key)}`);
   });
 }
@@ -372,12 +562,21 @@ function patchRow(rv, dto) {
   setText(rv.cells.nodes, dto.nodes);
   setText(rv.cells.gpus, dto.gpus);
 
-  const deleted = !!dto.deleted;
-  p.startButton.hidden = deleted;
-  p.stopButton.hidden = deleted;
-  p.restoreButton.hidden = !deleted;
-  p.startButton.disabled = dto.desired_state === 'RUNNING';
-  p.stopButton.disabled = dto.desired_state !== 'RUNNING';
+  // one button per row: Start, Stop, or Restore for a deleted experiment
+  const action = dto.deleted ? 'restore' : dto.desired_state === 'RUNNING' ? 'stop' : 'start';
+  if (p.toggle.dataset.action !== action) {
+    const look = {
+      start: ['▶', 'row-start', 'icon start', `Start ${dto.id} (desired: RUNNING)`],
+      stop: ['■', 'row-stop', 'icon stop', `Stop ${dto.id} (desired: STOPPED)`],
+      restore: ['↺', 'row-restore', 'icon restore', `Restore ${dto.id}`],
+    }[action];
+    p.toggle.dataset.action = action;
+    p.toggle.textContent = look[0];
+    p.toggle.dataset.testid = look[1];
+    p.toggle.className = look[2];
+    p.toggle.title = look[3];
+    p.toggle.setAttribute('aria-label', look[3]);
+  }
 
   setClass(rv.tr, rowClass(rv, dto));
   rv.tr.dataset.current = dto.current_state;
@@ -594,7 +793,7 @@ function updateSelectionUi() {
 // ---------- events ----------
 
 function onBodyClick(e) {
-  const tr = e.target.closest('tr.row');
+  const tr = e.target.closest('.row');
   if (!tr || !tbody.contains(tr)) return;
   const id = tr.dataset.id;
   const rv = rows.get(id);
@@ -620,7 +819,7 @@ function onBodyClick(e) {
     else if (action === 'restore') actions.restore([id]);
     return;
   }
-  if (e.target.closest('td.col-select')) {
+  if (e.target.closest('.col-select')) {
     // a click next to the checkbox toggles it: a bigger target
     rv.parts.checkbox.click();
     return;
@@ -630,7 +829,7 @@ function onBodyClick(e) {
 }
 
 function onBodyKey(e) {
-  if (e.target.matches('tr.row') && (e.key === 'Enter' || e.key === ' ')) {
+  if (e.target.matches('.row') && (e.key === 'Enter' || e.key === ' ')) {
     e.preventDefault();
     toggleDetails(e.target.dataset.id);
   }
@@ -656,13 +855,13 @@ function syncOpen() {
 }
 
 function openDetails(rv, focus) {
-  rv.details = createDetails(rv.dto, { colSpan: () => BASE_COLUMNS.length + Math.max(columnKeys.length, 1) });
+  rv.details = createDetails(rv.dto);
   rv.detailTr = rv.details.tr;
   rv.tr.after(rv.detailTr);
   setText(rv.parts.expander, '▾');
   setAttr(rv.tr, 'aria-expanded', 'true');
   setClass(rv.tr, rowClass(rv, rv.dto));
-  if (focus) rv.detailTr.scrollIntoView({ block: 'nearest' });
+  if (focus) rv.tr.scrollIntoView({ block: 'nearest' });
 }
 
 function closeDetails(rv) {
@@ -673,11 +872,6 @@ function closeDetails(rv) {
   setText(rv.parts.expander, '▸');
   setAttr(rv.tr, 'aria-expanded', 'false');
   setClass(rv.tr, rowClass(rv, rv.dto));
-}
-
-/** Column count changed: widen open detail cells. */
-export function refreshDetailSpans() {
-  for (const rv of rows.values()) rv.details?.resize();
 }
 
 // ---------- surroundings ----------
