@@ -40,6 +40,26 @@ internal static class Posix
         }
     }
 
+    /// <summary>Processes whose environment has <paramref name="name"/>=<paramref name="value"/>.</summary>
+    public static IReadOnlyList<int> ProcessesWithEnvironment(string name, string value)
+    {
+        var wanted = $"{name}={value}";
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').Contains(wanted)) found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Resident set size in KiB from <c>/proc/{pid}/status</c> (VmRSS), or null when the process is gone.</summary>
     public static long? RssKb(int pid)
     {

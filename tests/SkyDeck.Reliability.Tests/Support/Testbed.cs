@@ -83,7 +83,9 @@ public sealed class Testbed : IDisposable
     public void Dispose()
     {
         foreach (var server in _servers) server.Dispose();
-        foreach (var pid in SafeLiveFakeSkyProcesses()) Posix.Signal(pid, Posix.SigKill);
+        // Every fake process of this testbed, logged or not yet (a killed server may have just forked one).
+        foreach (var pid in SafeLiveFakeSkyProcesses().Concat(Posix.ProcessesWithEnvironment(FakeSkyHome.HomeVariable, Fake.Directory)).Distinct())
+            Posix.Signal(pid, Posix.SigKill);
         if (System.Environment.GetEnvironmentVariable("SKYDECK_KEEP_TESTBED") is "1") return;
         try
         {
