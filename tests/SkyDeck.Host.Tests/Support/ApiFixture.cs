@@ -19,12 +19,15 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Extra SKYDECK_* settings for this fixture's server.</summary>
     protected virtual IReadOnlyDictionary<string, string>? Settings => null;
 
+    /// <summary>The ASP.NET Core environment the server runs in.</summary>
+    protected virtual string Environment => "Production";
+
     /// <summary>A fresh, valid experiment id (tests sharing a server never collide).</summary>
     public string NewId(string prefix) => $"{prefix}-{Interlocked.Increment(ref _ids)}";
 
     public async Task InitializeAsync()
     {
-        App = new SkyDeckApp(Database.Path, Sky, Settings);
+        App = new SkyDeckApp(Database.Path, Sky, Settings, Environment);
         Client = App.Client();
         await Client.GetJsonAsync("/api/experiments");
     }

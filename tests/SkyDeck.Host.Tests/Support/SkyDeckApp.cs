@@ -10,9 +10,9 @@ namespace SkyDeck.Host.Tests.Support;
 /// <summary>
 /// The real server (<see cref="SkyDeckServer.Build"/> through <c>Program</c>) on a temp SQLite file, with settings
 /// passed the way a user passes them (SKYDECK_* keys) and, unless <paramref name="gateway"/> is null, the scripted
-/// fake <c>sky</c> swapped in. Runs as Production, like <c>skydeck start</c>.
+/// fake <c>sky</c> swapped in. Runs as Production (like <c>skydeck start</c>) unless told otherwise.
 /// </summary>
-public sealed class SkyDeckApp(string databasePath, ISkyGateway? gateway, IReadOnlyDictionary<string, string>? settings = null)
+public sealed class SkyDeckApp(string databasePath, ISkyGateway? gateway, IReadOnlyDictionary<string, string>? settings = null, string environment = "Production")
     : WebApplicationFactory<Program>
 {
     public string DatabasePath { get; } = databasePath;
@@ -22,7 +22,7 @@ public sealed class SkyDeckApp(string databasePath, ISkyGateway? gateway, IReadO
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment(environment);
         builder.UseSetting("SKYDECK_DB_PATH", DatabasePath);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);

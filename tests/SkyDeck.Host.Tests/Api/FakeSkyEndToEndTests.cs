@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using SkyDeck.FakeSky;
+using SkyDeck.Host.Tests.Support;
+
+namespace SkyDeck.Host.Tests.Api;
+
+/// <summary>
+/// One end-to-end run through the real CLI gateway: SKYDECK_SKY_PATH points at the <c>fake-sky</c> executable (through
+/// a wrapper that sets its FAKE_SKY_HOME), so argv building, process handling and output parsing are all exercised.
+/// </summary>
+public sealed class FakeSkyEndToEndTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+    private readonly FakeSkyHome _home = FakeSkyHome.CreateTemporary();
+    private readonly string _wrapper;
+
+    public FakeSkyEndToEndTests()
+    {
+        _wrapper = Path.Combine(_home.Directory, "sky");
+        File.WriteAllText(_wrapper, $"#!/bin/sh\nFAKE_SKY_HOME='{_home.Directory}' exec '{FakeSkyHome.ExecutablePath}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(_wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        try
+        {
+            Directory.Delete(_home.Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    [Fact]
+    public async Task GivenTheFakeSkyCli_WhenAnExperimentIsStartedThenStopped_ThenItRunsAndItsClusterEndsStopped()
+    {
+        var settings = SkyDeckApp.Seconds(("SKYDECK_POLL_INTERVAL", 0.3), ("SKYDECK_CONFIRM_WINDOW", 2));
+        settings["SKYDECK_SKY_PATH"] = _wrapper;
+        await using var app = new SkyDeckApp(_database.Path, gateway: null, settings);
+        using var client = app.Client();
+        var timeout = TimeSpan.FromSeconds(45); // each sky call is a process start; generous for a loaded machine
+
+        await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("e2e", new { desired_state = "RUNNING" }))).ExpectAsync(HttpStatusCode.Created);
+        var running = await Eventually.Until(() => client.GetJsonAsync("/api/experiments/e2e"), e => e.Str("current_state") == "RUNNING", "e2e RUNNING", timeout);
+
+        var launch = Assert.Single(_home.ReadLaunches());
+        Assert.Equal("skydeck-e2e", launch.Cluster);
+        Assert.Equal("skydeck-e2e-g1-1", launch.JobName);
+        Assert.Equal(running.Str("command"), launch.Command);
+        Assert.Equal(launch.JobId, running.GetProperty("current_job").GetProperty("sky_job_id").GetInt64());
+        Assert.Equal("UP", running.GetProperty("cluster").Str("status"));
+        var sky = (await client.GetJsonAsync("/api/health")).GetProperty("skypilot");
+        Assert.Equal(0, sky.GetProperty("consecutive_failures").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.String, sky.GetProperty("last_success_at").ValueKind);
+        Assert.Equal(_wrapper, sky.Str("executable"));
+
+        await (await client.PostJsonAsync("/api/experiments/e2e/state", new JsonObject { ["desired_state"] = "STOPPED" })).ExpectAsync(HttpStatusCode.OK);
+        var stopped = await Eventually.Until(() => client.GetJsonAsync("/api/experiments/e2e"), e => e.Str("current_state") == "STOPPED", "e2e STOPPED", timeout);
+
+        Assert.Equal("STOPPED", stopped.GetProperty("cluster").Str("status"));
+        Assert.Equal("STOPPED", _home.ReadState().FindCluster("skydeck-e2e")?.Status);
+        var job = Assert.Single((await client.GetJsonAsync("/api/experiments/e2e/jobs")).GetProperty("jobs").EnumerateArray());
+        Assert.Equal(System.Text.Json.JsonValueKind.String, job.GetProperty("ended_at").ValueKind);
+        Assert.Equal("system", job.Str("cancelled_by"));
+        Assert.Single(_home.ReadLaunches());
+        Assert.Contains(_home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "stop" && i.Argv.Contains("skydeck-e2e"));
+    }
+}
