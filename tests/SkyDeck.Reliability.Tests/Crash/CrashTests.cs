@@ -42,6 +42,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var kills = 0;
         var convergence = new List<TimeSpan>();
         var statesAtRestart = new Dictionary<string, int>();
+        var listFilled = new List<(int AtReady, int Total, TimeSpan Until)>();
         var changesBefore = model.Acknowledged;
         while (kills < Soak.Kills || model.Acknowledged - changesBefore < Soak.Changes)
         {
@@ -59,8 +60,16 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             var orphans = _bed.LiveFakeSkyProcessesStartedBefore(killedAt).Count;
 
             server = await _bed.StartAsync();
-            foreach (var state in (await server.Api.ExperimentsAsync()).Values.Select(e => e.GetProperty("current_state").GetString()!))
+            var ready = Stopwatch.StartNew();
+            var listedAtReady = (await server.Api.ExperimentsAsync()).Count;
+            foreach (var experiment in model.Existing)
+            {
+                var state = (await server.Api.GetAsync(experiment.Id)).Body.GetProperty("current_state").GetString()!;
                 statesAtRestart[state] = statesAtRestart.GetValueOrDefault(state) + 1;
+            }
+
+            await Eventually.Until(async () => (await server.Api.ExperimentsAsync()).Count, n => n >= model.Existing.Count(), "the list to show every experiment", ConvergenceLimit);
+            listFilled.Add((listedAtReady, model.Existing.Count(), ready.Elapsed));
 
             var problems = await model.VerifyAsync(server.Api);
             Assert.True(problems.Count == 0, $"after kill {kills}:\n{string.Join('\n', problems)}");
@@ -89,6 +98,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             two-live-jobs samples:     {watch.Samples} samples of the fake cloud, violations: 0
             convergence after restart: max {convergence.Max().TotalSeconds:F1} s, mean {convergence.Average(t => t.TotalSeconds):F1} s (limit {ConvergenceLimit.TotalSeconds:0} s)
             current states just after restarts: {string.Join(", ", statesAtRestart.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}
+            GET /api/experiments when /api/health first answered: {string.Join(", ", listFilled.Select(l => $"{l.AtReady}/{l.Total}"))} listed; complete within {listFilled.Max(l => l.Until).TotalSeconds:F1} s
             """));
     }
 
