@@ -70,6 +70,15 @@ export class ApiError extends Error {
   }
 }
 
+let redirecting = false;
+
+/** This SkyDeck needs a token and the session is missing or expired: go to the sign-in page once. */
+function signInAgain() {
+  if (redirecting) return;
+  redirecting = true;
+  location.assign('/login.html');
+}
+
 async function request(method, path, { body, rawBody, signal } = {}) {
   const headers = { Accept: 'application/json' };
   let payload;
@@ -96,6 +105,7 @@ async function request(method, path, { body, rawBody, signal } = {}) {
       data = null;
     }
   }
+  if (response.status === 401) signInAgain();
   if (!response.ok) throw new ApiError(response.status, data, `${response.status} ${response.statusText}`.trim());
   return data;
 }

@@ -50,7 +50,13 @@ export function createDetails(initialDto) {
     activitySection));
 
   // ----- actions -----
+  let actionsKey = '';
+
   function renderActions() {
+    // rebuilt only when what they offer changes, so a focused button keeps its focus across live updates
+    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}`;
+    if (key === actionsKey) return;
+    actionsKey = key;
     const running = dto.desired_state === 'RUNNING';
     const buttons = [];
     if (dto.deleted) {

@@ -36,6 +36,13 @@ export function validateFlagsText(text) {
       return { ok: false, error: `"${key}" is not a valid flag key: letters, digits, '_' and '-', separated by '.'` };
     }
   }
+  // JSON.parse silently keeps the last of two equal keys; say so instead
+  const seen = new Set();
+  for (const m of trimmed.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)) {
+    const key = JSON.parse(`"${m[1]}"`);
+    if (seen.has(key)) return { ok: false, error: `"${key}" appears twice` };
+    seen.add(key);
+  }
   const sorted = [...keys].sort();
   for (let i = 0; i + 1 < sorted.length; i++) {
     if (sorted[i + 1].startsWith(sorted[i] + '.')) {
