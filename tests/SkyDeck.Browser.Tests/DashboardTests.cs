@@ -74,6 +74,14 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await Expect(details.GetByTestId("details-command")).ToContainTextAsync("trainer.lr=0.002");
         await Expect(details.GetByTestId("details-running-command")).ToContainTextAsync("trainer.lr=0.001");
 
+        // Restart to apply: stop, then start again with the new flags
+        await details.GetByTestId("detail-restart").ClickAsync();
+        await Expect(details.GetByTestId("job-row")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
+        await Expect(job.GetByTestId("job-status")).ToHaveTextAsync("RUNNING", Slow);
+        await Expect(row.GetByTestId("needs-restart")).ToBeHiddenAsync();
+        await Expect(details.GetByTestId("details-running-command")).ToHaveCountAsync(0);
+        await Expect(details.GetByTestId("job-row").Nth(1).GetByTestId("job-status")).ToHaveTextAsync("CANCELLED");
+
         // Stop: the open panel follows the job to its end without a reload
         await details.GetByTestId("detail-stop").ClickAsync();
         await Expect(row.GetByTestId("cell-current")).ToHaveTextAsync(new Regex("^STOPPED"), Slow);

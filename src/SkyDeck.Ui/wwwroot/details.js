@@ -54,7 +54,7 @@ export function createDetails(initialDto) {
 
   function renderActions() {
     // rebuilt only when what they offer changes, so a focused button keeps its focus across live updates
-    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}`;
+    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}|${dto.needs_restart}`;
     if (key === actionsKey) return;
     actionsKey = key;
     const running = dto.desired_state === 'RUNNING';
@@ -65,6 +65,9 @@ export function createDetails(initialDto) {
       buttons.push(
         button('Start', 'detail-start', () => actions.start(dto.id), 'primary', running),
         button('Stop', 'detail-stop', () => actions.stop(dto.id), '', !running),
+        dto.needs_restart && running
+          ? button('Restart to apply', 'detail-restart', () => actions.restart(dto.id), 'primary')
+          : null,
         button(editing ? 'Editing…' : 'Edit', 'detail-edit', () => startEditing(), '', !!editing),
         button('Duplicate', 'detail-duplicate', () => openExperimentDialog(dto)),
         button('Copy command', 'detail-copy-command', () => copyText(dto.command, 'Command')),
@@ -79,7 +82,7 @@ export function createDetails(initialDto) {
         el('span', { class: 'spacer' }),
         button('Delete', 'detail-delete', () => actions.remove(dto.id), 'danger'));
     }
-    actionBar.replaceChildren(...buttons);
+    actionBar.replaceChildren(...buttons.filter(Boolean));
   }
 
   function button(label, testid, onclick, cls = '', disabled = false) {

@@ -131,7 +131,9 @@ export function createFlagsEditor({ text = '{}', testid = 'flags', onInput } = {
   }
 
   function currentKeys() {
-    return result.ok ? new Set(Object.keys(result.flags)) : new Set();
+    if (result.ok) return new Set(Object.keys(result.flags));
+    // mid-edit (invalid JSON): the keys written so far, so they are not suggested again
+    return new Set([...textarea.value.matchAll(/"((?:[^"\\\n]|\\.)*)"\s*:/g)].map(m => m[1]));
   }
 
   // Typing a key inside the JSON: the caret is in an open string that starts a key ({ or , before it).

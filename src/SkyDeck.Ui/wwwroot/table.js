@@ -315,7 +315,7 @@ function emptyWidths() {
   return {
     id: monoWidth('ID', MONO13) + 30,
     name: textWidth('Name', FONT) + 30,
-    current: 118,
+    current: 132,
     job: 96,
     flags: columnKeys.map(k => Math.max(monoWidth(k.slice(k.lastIndexOf('.') + 1)) + 30, 48)),
   };
@@ -333,7 +333,7 @@ function measureRow(dto) {
   };
   grow('id', monoWidth(dto.id, MONO13) + PAD + (dto.deleted ? 64 : 0));
   grow('name', textWidth(dto.name, FONT) + PAD + (dto.needs_restart ? 112 : 0));
-  grow('current', dto.current_state === 'RETRYING' ? 210 : 118);
+  grow('current', dto.current_state === 'RETRYING' ? 220 : 132);
   grow('job', dto.current_job ? 170 : 96);
   const flags = dto.flags || {};
   columnKeys.forEach((key, i) => {
@@ -347,7 +347,7 @@ function columnWidths() {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
   return [
     FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, 360), FIXED.desired,
-    clamp(widths.current, 100, 240), clamp(widths.job, 80, 200), FIXED.nodes, FIXED.gpus, FIXED.actions,
+    clamp(widths.current, 110, 240), clamp(widths.job, 80, 200), FIXED.nodes, FIXED.gpus, FIXED.actions,
     ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
 }
