@@ -30,6 +30,42 @@ public static class SqliteBaselines
     }
 
     /// <summary>
+    /// What recovering one actor at a time costs SQLite alone: for every experiment, the same three statements the
+    /// journal and snapshot store issue (latest snapshot, events after it, highest sequence number), on one connection.
+    /// </summary>
+    public static (TimeSpan Elapsed, int Queries) ReadPerExperiment(string databasePath, IReadOnlyList<string> persistenceIds)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var connection = new SqliteConnection(SqliteDatabase.ConnectionString(databasePath));
+        connection.Open();
+        using var snapshot = connection.CreateCommand();
+        snapshot.CommandText = "SELECT sequence_number, snapshot FROM snapshot WHERE persistence_id = $pid ORDER BY sequence_number DESC LIMIT 1";
+        var snapshotPid = snapshot.Parameters.Add("$pid", SqliteType.Text);
+        using var events = connection.CreateCommand();
+        events.CommandText = "SELECT sequence_number, manifest, message FROM journal WHERE persistence_id = $pid AND sequence_number > $from ORDER BY sequence_number";
+        var eventsPid = events.Parameters.Add("$pid", SqliteType.Text);
+        var from = events.Parameters.Add("$from", SqliteType.Integer);
+        using var highest = connection.CreateCommand();
+        highest.CommandText = "SELECT MAX(sequence_number) FROM journal WHERE persistence_id = $pid";
+        var highestPid = highest.Parameters.Add("$pid", SqliteType.Text);
+        foreach (var pid in persistenceIds)
+        {
+            snapshotPid.Value = pid;
+            long after = 0;
+            using (var reader = snapshot.ExecuteReader())
+                if (reader.Read()) after = reader.GetInt64(0);
+            eventsPid.Value = pid;
+            from.Value = after;
+            using (var reader = events.ExecuteReader())
+                while (reader.Read()) _ = reader.GetFieldValue<byte[]>(2);
+            highestPid.Value = pid;
+            _ = highest.ExecuteScalar();
+        }
+
+        return (Stopwatch.GetElapsedTime(started), persistenceIds.Count * 3);
+    }
+
+    /// <summary>
     /// <paramref name="rows"/> appends of <paramref name="payload"/>, one transaction each, WAL + synchronous=FULL
     /// (the journal's settings), into a table shaped like the journal. Returns the total time.
     /// </summary>

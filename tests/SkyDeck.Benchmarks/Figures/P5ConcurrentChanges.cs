@@ -32,6 +32,8 @@ public sealed class P5ConcurrentChanges : IFigure
         var payload = "{\"experiment_id\":\"bench-00000\",\"desired\":\"STOPPED\",\"at\":\"2026-11-28T12:00:00.0000000+00:00\",\"who\":\"anonymous\",\"reason\":null}"u8.ToArray();
         var oneByOne = SqliteBaselines.AppendOneByOne(context.Workspace.PathOf("p5/baseline.db"), scale.P5Changes, payload);
         var batched = SqliteBaselines.AppendBatched(context.Workspace.PathOf("p5/baseline.db"), scale.P5Changes, payload);
+        var plugin = await PluginProbe.PersistConcurrentlyAsync(context.Workspace.PathOf("p5/plugin-probe.db"), scale.P5Changes);
+        var unstarved = await PluginProbe.PersistConcurrentlyAsync(context.Workspace.PathOf("p5/plugin-probe-threads.db"), scale.P5Changes, minThreads: 128);
 
         await using var server = await SkyDeckUnderTest.StartAsync(context.Workspace.NewDirectory("p5/home"), database, fake);
         await server.WaitUntilReadyAsync(plan.Experiments, TimeSpan.FromMinutes(10));
@@ -64,6 +66,7 @@ public sealed class P5ConcurrentChanges : IFigure
         result.Note($"durability: {durable:N0} of {ids.Count:N0} DesiredStateChanged rows visible to another connection right after the last 2xx"
                     + (durable >= ids.Count ? " (all acknowledged changes were committed)" : " — SOME ACKNOWLEDGED CHANGES WERE NOT YET COMMITTED"));
         result.Note($"raw SQLite, the same {ids.Count:N0} rows in ONE transaction: {batched.TotalMilliseconds:0.0} ms (what journal batching could approach)");
+        result.Note($"plugin alone: {ids.Count:N0} bare persistent actors persisting one event each at the same moment (production persistence wiring, no HTTP, no SkyDeck logic): {plugin.TotalMilliseconds:0} ms; with the thread pool's minimum raised to 128: {unstarved.TotalMilliseconds:0} ms");
         result.Note($"sky calls during the round: {server.Probe.TotalCalls - calls} (expected 0: the changes need no action)");
         if (durable < ids.Count) result.Rows[^1] = result.Rows[^1] with { Verdict = Verdict.Miss };
     }

@@ -21,6 +21,7 @@ public static class BenchmarkRunner
             results.Add(result);
             log.WriteLine($"{figure.Id} — {figure.Title}");
             var watch = Stopwatch.StartNew();
+            var loadBefore = BenchmarkReport.LoadAverage();
             using var workspace = Workspace.Create(figure.Id);
             try
             {
@@ -34,6 +35,7 @@ public static class BenchmarkRunner
             }
 
             result.Elapsed = watch.Elapsed;
+            result.Note($"machine load average (1/5/15 min) at start {loadBefore}, at end {BenchmarkReport.LoadAverage()} — on 2 cores; every ratio compares with a baseline taken inside the same figure.");
             log.WriteLine($"  done in {watch.Elapsed.TotalSeconds:0} s");
         }
 

@@ -13,7 +13,7 @@ namespace SkyDeck.Benchmarks.Seeding;
 /// </summary>
 public static class FakeCloudSeeder
 {
-    private static readonly JsonSerializerOptions Json = new()
+    public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,

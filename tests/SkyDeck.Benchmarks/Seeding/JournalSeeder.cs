@@ -42,7 +42,9 @@ public static class JournalSeeder
         SqliteDatabase.Prepare(databasePath);
         using var host = Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
-            .ConfigureServices(services => services.AddAkka("skydeck-seeder", (akka, _) => akka.WithSkyDeckPersistence(databasePath)))
+            .ConfigureServices(services => services.AddAkka("skydeck-seeder", (akka, _) => akka
+                .AddHocon("akka.loglevel = WARNING\nakka.stdout-loglevel = OFF", HoconAddMode.Prepend)
+                .WithSkyDeckPersistence(databasePath)))
             .Build();
         await host.StartAsync();
         var snapshots = 0;

@@ -43,6 +43,9 @@ public sealed class SkyDeckUnderTest : IAsyncDisposable
 
     public SkyDeckOptions Options => _app.Services.GetRequiredService<SkyDeckOptions>();
 
+    /// <summary>The server's own services, for in-process breakdowns (never to change its behaviour).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <param name="pollSeconds">Large by default: figures trigger polls themselves (<c>POST /api/refresh</c>) or rely on the early poll after an action.</param>
     public static async Task<SkyDeckUnderTest> StartAsync(string home, string databasePath, FakeSkyHome fake, double pollSeconds = 3600, IEnumerable<string>? extraArgs = null)
     {
