@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using SkyDeck.Actors.SkyPilot;
@@ -6,8 +7,11 @@ using static SkyDeck.Actors.Experiments.ExperimentCommands;
 
 namespace SkyDeck.Actors.Experiments;
 
-/// <summary>Timing knobs of the experiment actor shell.</summary>
-public sealed record ExperimentActorSettings(ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50)
+/// <summary>
+/// Timing knobs of the experiment actor shell. <paramref name="PassivateWhenAbsent"/>: as a cluster-sharded entity,
+/// stop for good after answering about an experiment that does not exist (so remember-entities keeps no junk).
+/// </summary>
+public sealed record ExperimentActorSettings(ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50, bool PassivateWhenAbsent = false)
 {
     public static readonly ExperimentActorSettings Default = new(ReconcileSettings.Default, TimeSpan.FromSeconds(60));
 }
@@ -45,10 +49,18 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is ExperimentState snapshot) _state = snapshot; });
         Recover<IExperimentEvent>(e => _state = ExperimentState.Evolve(_state, e));
-        Recover<RecoveryCompleted>(_ => AfterChange());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (!_state.Exists) _manager.Tell(new NothingToReport(id));
+            AfterChange();
+        });
 
         Command<IExperimentCommand>(Handle);
-        Command<GetExperiment>(_ => Sender.Tell(_state.Exists ? Detail() : CommandResult.NotFound));
+        Command<GetExperiment>(_ =>
+        {
+            Sender.Tell(_state.Exists ? Detail() : CommandResult.NotFound);
+            PassivateIfAbsent();
+        });
         Command<ClusterObserved>(m =>
         {
             _observed = m.Observation;
@@ -87,6 +99,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         if (decision.Events.IsEmpty)
         {
             Sender.Tell(decision.Result);
+            PassivateIfAbsent();
             return;
         }
 
@@ -117,7 +130,12 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
     private void Reconcile()
     {
-        if (!_state.Exists) return;
+        if (!_state.Exists)
+        {
+            PassivateIfAbsent();
+            return;
+        }
+
         var plan = Reconciler.Plan(_state, _observed, _clock.GetUtcNow(), _settings.Reconcile, _inFlight?.Kind);
         if (plan.Events.Count == 0)
         {
@@ -168,6 +186,12 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
         PersistAll(decision.Events, Apply);
         DeferAsync(decision, _ => AfterChange());
+    }
+
+    // Stopping a remembered entity any other way counts as a crash and the shard would restart it.
+    private void PassivateIfAbsent()
+    {
+        if (_settings.PassivateWhenAbsent && !_state.Exists) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 
     private void PushSummary()

@@ -15,6 +15,9 @@ public static class ExperimentCommands
 
     public sealed record UpdateSpec(string ExperimentId, ExperimentSpec Spec, DateTimeOffset At, string Who) : IExperimentCommand;
 
+    /// <summary>Change some fields of the spec (merged by the actor, atomically) and optionally the desired state.</summary>
+    public sealed record PatchExperiment(string ExperimentId, SpecPatch Patch, DesiredState? Desired, DateTimeOffset At, string Who) : IExperimentCommand;
+
     public sealed record SetDesiredState(string ExperimentId, DesiredState Desired, DateTimeOffset At, string Who, string? Reason = null) : IExperimentCommand;
 
     public sealed record DeleteExperiment(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;

@@ -11,6 +11,7 @@ public static class ExperimentDecider
         CreateExperiment c => Create(s, c),
         _ when !s.Exists => Decision.NotFound,
         UpdateSpec c => UpdateSpec(s, c),
+        PatchExperiment c => Patch(s, c),
         SetDesiredState c => SetDesired(s, c),
         DeleteExperiment c => s.Deleted ? Decision.NoOp : Decision.Accept(new ExperimentDeleted(s.Id, c.At, c.Who)),
         RestoreExperiment c => s.Deleted ? Decision.Accept(new ExperimentRestored(s.Id, c.At, c.Who)) : Decision.NoOp,
@@ -39,6 +40,18 @@ public static class ExperimentDecider
         var errors = c.Spec.Validate();
         if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
         return c.Spec == s.Spec ? Decision.NoOp : Decision.Accept(new SpecUpdated(s.Id, c.Spec, s.Generation + 1, c.At, c.Who));
+    }
+
+    private static Decision Patch(ExperimentState s, PatchExperiment c)
+    {
+        if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' is deleted; restore it first"));
+        var spec = c.Patch.ApplyTo(s.Spec!);
+        var errors = spec.Validate();
+        if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
+        var events = new List<IExperimentEvent>();
+        if (spec != s.Spec) events.Add(new SpecUpdated(s.Id, spec, s.Generation + 1, c.At, c.Who));
+        if (c.Desired is { } desired && desired != s.Desired) events.Add(new DesiredStateChanged(s.Id, desired, c.At, c.Who, "patched"));
+        return events.Count == 0 ? Decision.NoOp : new Decision([.. events], CommandResult.Accepted);
     }
 
     private static Decision SetDesired(ExperimentState s, SetDesiredState c)

@@ -10,7 +10,7 @@ public static partial class ExperimentId
 {
     public const int MaxLength = 48;
 
-    [GeneratedRegex("^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Null when valid, else a sentence saying what is wrong.</summary>

@@ -23,7 +23,7 @@ public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJou
 /// every registered experiment back after a restart so reconciliation resumes unasked, keeps the summary read model
 /// the table lists from, and fans poll results out to the experiments they concern.
 /// </summary>
-public sealed class ExperimentManagerActor : ReceivePersistentActor
+public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
 {
     public const string DirectoryPersistenceId = "experiment-directory";
 
@@ -35,6 +35,10 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ImmutableArray<ExperimentSummary>? _listCache;
     private IActorRef? _poller;
+    private readonly HashSet<string> _unreported = new(StringComparer.Ordinal);
+    private readonly List<IActorRef> _listWaiting = [];
+
+    private static readonly TimeSpan ReportDeadline = TimeSpan.FromSeconds(20);
 
     public ExperimentManagerActor(Func<string, IActorRef, Props> childProps)
     {
@@ -48,13 +52,32 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
         Recover<ExperimentRegistered>(e => _ids.Add(e.ExperimentId));
         Recover<RecoveryCompleted>(_ =>
         {
+            foreach (var invalid in _ids.Where(id => !ExperimentId.IsValid(id)).ToList())
+            {
+                _log.Warning("Ignoring directory entry '{0}': not a valid experiment id", invalid);
+                _ids.Remove(invalid);
+            }
+
+            _unreported.UnionWith(_ids);
             foreach (var id in _ids) Child(id);
+            if (_unreported.Count > 0) Timers.StartSingleTimer(ReportsOverdue.Instance, ReportsOverdue.Instance, ReportDeadline);
             _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
         });
 
         Command<CreateExperiment>(Create);
-        Command<ListExperiments>(_ => Sender.Tell(new ExperimentList(List())));
+        Command<ListExperiments>(_ =>
+        {
+            if (_unreported.Count == 0) Sender.Tell(new ExperimentList(List()));
+            else _listWaiting.Add(Sender);
+        });
         Command<SummaryChanged>(Summarised);
+        Command<NothingToReport>(m => Reported(m.ExperimentId));
+        Command<ReportsOverdue>(_ =>
+        {
+            _log.Warning("{0} experiments had not reported after {1}; listing without them", _unreported.Count, ReportDeadline);
+            _unreported.Clear();
+            AnswerWaitingLists();
+        });
         Command<PollCompleted>(FanOut);
         Command<AttachPoller>(m => _poller = m.Poller);
         Command<PollNow>(m => _poller?.Tell(m));
@@ -77,6 +100,13 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed class ReportsOverdue
+    {
+        public static readonly ReportsOverdue Instance = new();
+    }
 
     public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink)));
@@ -134,10 +164,26 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
         return Context.ActorOf(supervised, id);
     }
 
+    /// <summary>After a restart the table must be complete, not "whatever recovered first": lists wait for every experiment.</summary>
+    private void Reported(string id)
+    {
+        if (_unreported.Count == 0 || !_unreported.Remove(id) || _unreported.Count > 0) return;
+        Timers.Cancel(ReportsOverdue.Instance);
+        AnswerWaitingLists();
+    }
+
+    private void AnswerWaitingLists()
+    {
+        var list = new ExperimentList(List());
+        foreach (var waiting in _listWaiting) waiting.Tell(list);
+        _listWaiting.Clear();
+    }
+
     private void Summarised(SummaryChanged changed)
     {
         _summaries[changed.Summary.Id] = changed.Summary;
         _listCache = null;
+        Reported(changed.Summary.Id);
         foreach (var subscriber in _subscribers) subscriber.Tell(changed);
     }
 
@@ -146,25 +192,6 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor
 
     private void FanOut(PollCompleted poll)
     {
-        var delivered = new HashSet<string>(StringComparer.Ordinal);
-        if (poll.Clusters is { } clusters)
-        {
-            foreach (var (cluster, observation) in clusters)
-            {
-                if (Naming.ExperimentOfCluster(cluster) is not { } id || !_ids.Contains(id)) continue;
-                Child(id).Tell(new ClusterObserved(id, observation));
-                delivered.Add(id);
-            }
-        }
-
-        foreach (var summary in _summaries.Values)
-        {
-            if (!summary.Watching || delivered.Contains(summary.Id)) continue;
-            var cluster = Naming.Cluster(summary.Id);
-            var observation = poll.Clusters is null
-                ? ClusterObservation.Unknown(cluster, poll.At, poll.Error ?? "sky status failed")
-                : ClusterObservation.Absent(cluster, poll.At);
-            Child(summary.Id).Tell(new ClusterObserved(summary.Id, observation));
-        }
+        foreach (var observed in PollFanOut.Messages(poll, _ids.Contains, _summaries.Values)) Child(observed.ExperimentId).Tell(observed);
     }
 }

@@ -14,6 +14,9 @@ public sealed record ClusterObserved(string ExperimentId, ClusterObservation Obs
 /// <summary>Sent by an experiment to the summary sink whenever its summary changes.</summary>
 public sealed record SummaryChanged(ExperimentSummary Summary);
 
+/// <summary>Sent by an experiment actor that recovered and found no experiment (an id registered, then rejected).</summary>
+public sealed record NothingToReport(string ExperimentId);
+
 /// <summary>To the manager: reply with every experiment's summary (<see cref="ExperimentList"/>), deleted ones included.</summary>
 public sealed record ListExperiments
 {

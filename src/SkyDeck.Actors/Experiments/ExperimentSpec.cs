@@ -46,10 +46,10 @@ public sealed partial record ExperimentSpec(
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex FlagKeyPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceNamePattern();
 
     /// <summary>Every problem with this spec, each naming its field (snake_case, as the API spells it).</summary>

@@ -19,7 +19,7 @@ public static partial class Naming
             ? cluster[ClusterPrefix.Length..]
             : null;
 
-    [GeneratedRegex(@"^skydeck-(?<id>.+)-g\d+-\d+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^skydeck-(?<id>.+)-g\d+-\d+\z", RegexOptions.CultureInvariant)]
     private static partial Regex JobPattern();
 
     public static string? ExperimentOfJob(string jobId) =>

@@ -17,6 +17,7 @@ public static class ApiSetup
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
         });
         services.AddProblemDetails();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddExceptionHandler<AskTimeoutHandler>();
         services.AddOpenApi();
         services.AddSingleton<Experiments>();

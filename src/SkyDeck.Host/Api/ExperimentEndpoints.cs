@@ -63,22 +63,13 @@ public static class ExperimentEndpoints
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
         if (error is not null) return error;
-        if (await experiments.GetAsync(id, ct) is not { } current) return NotFound(id);
 
         var read = new FieldReader(body);
         read.RejectUnknown([.. SpecFields, "desired_state"]);
         var desired = read.Desired("desired_state");
-        var spec = ReadSpec(read, current.Summary.Spec, id);
-        if (!read.IsValid || spec is null) return Problems.Invalid(read.Errors);
-
-        var result = (CommandResult)await experiments.AskAsync(new UpdateSpec(id, spec, experiments.Now, who), ct);
-        if (!result.IsSuccess) return Problems.From(result);
-        if (desired is { } state)
-        {
-            result = (CommandResult)await experiments.AskAsync(new SetDesiredState(id, state, experiments.Now, who), ct);
-            if (!result.IsSuccess) return Problems.From(result);
-        }
-        return await Get(id, experiments, ct);
+        var patch = ReadPatch(read);
+        if (!read.IsValid) return Problems.Invalid(read.Errors);
+        return await Command(id, http, experiments, _ => new PatchExperiment(id, patch, desired, experiments.Now, who), ct);
     }
 
     public static Task<IResult> Delete(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
@@ -110,10 +101,7 @@ public static class ExperimentEndpoints
         read.RejectUnknown("flags");
         var flags = read.Flags("flags", required: true);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
-        if (await experiments.GetAsync(id, ct) is not { } current) return NotFound(id);
-        var spec = current.Summary.Spec with { Flags = flags! };
-        if (spec.Validate() is { IsEmpty: false } invalid) return Problems.Invalid(invalid);
-        return await Command(id, http, experiments, _ => new UpdateSpec(id, spec, experiments.Now, who), ct);
+        return await Command(id, http, experiments, _ => new PatchExperiment(id, new SpecPatch(Flags: flags), null, experiments.Now, who), ct);
     }
 
     public static async Task<IResult> Status(string id, Experiments experiments, [FromQuery] int? limit, CancellationToken ct)
@@ -140,6 +128,19 @@ public static class ExperimentEndpoints
     private static IResult NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");
 
     private static string Display(string id) => id.Length <= 64 ? id : id[..64] + "…";
+
+    /// <summary>The fields the body sets; explicit nulls clear optional fields. The actor merges and validates it atomically.</summary>
+    private static SpecPatch ReadPatch(FieldReader read)
+    {
+        string[] clearable = [SpecPatch.AcceleratorField, SpecPatch.CloudField, SpecPatch.RegionField, SpecPatch.DescriptionField, SpecPatch.GroupField];
+        foreach (var required in new[] { "name", "base_command", "run_name", "nodes", "gpus", "flags", "use_spot", "tags" })
+            if (read.IsNull(required)) read.Fail(required, "cannot be cleared");
+        return new SpecPatch(
+            read.String("name"), read.String("base_command"), read.String("run_name"), read.Flags("flags"), read.Int("nodes"), read.Int("gpus"),
+            read.String("accelerator"), read.String("cloud"), read.String("region"), read.Bool("use_spot"), read.String("description"),
+            read.Strings("tags"), read.String("group"),
+            [.. clearable.Where(read.IsNull)]);
+    }
 
     /// <summary>The spec from the body's fields over <paramref name="baseline"/> (null: a new experiment, with defaults).</summary>
     private static ExperimentSpec? ReadSpec(FieldReader read, ExperimentSpec? baseline, string? id)

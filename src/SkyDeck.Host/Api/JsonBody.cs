@@ -49,6 +49,9 @@ public sealed class FieldReader(JsonElement body)
 
     public bool Has(string name) => body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
+    /// <summary>Present and explicitly <c>null</c>: "clear this optional field".</summary>
+    public bool IsNull(string name) => body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null;
+
     public void Fail(string field, string message) => _errors.Add(new FieldError(field, message));
 
     /// <summary>Fields not in <paramref name="known"/> are errors: a typo must not be silently ignored.</summary>

@@ -9,7 +9,7 @@ public static class Problems
     public static ValidationProblem Invalid(IEnumerable<FieldError> errors, string? detail = null) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray()),
-            detail: detail ?? string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")),
+            detail: (detail is null ? "" : detail + ": ") + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")),
             title: "The request is invalid");
 
     public static ValidationProblem Invalid(string field, string message) => Invalid([new FieldError(field, message)]);

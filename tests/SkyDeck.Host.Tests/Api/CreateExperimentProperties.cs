@@ -63,9 +63,7 @@ public sealed class CreateExperimentProperties(ApiFixture fx) : IClassFixture<Ap
                     foreach (var (name, value) in fields)
                         body[name] = name == "desired_state" ? desired?.DeepClone() : value?.DeepClone();
                     return body.ToJsonString();
-                })
-            // An id ending in '\n' wedges the server (BUG, see TrailingNewlineTests); remove this filter once fixed.
-            .Where(raw => JsonNode.Parse(raw)?["id"] is not JsonValue v || !v.TryGetValue<string>(out var id) || !id.EndsWith('\n'));
+                });
 
     private static readonly Gen<(string Body, string ContentType)> Request = Gen.Select(
         Gen.Frequency(

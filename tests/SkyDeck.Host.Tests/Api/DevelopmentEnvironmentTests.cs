@@ -15,10 +15,8 @@ public sealed class DevelopmentEnvironmentTests(DevelopmentEnvironmentTests.Fixt
         protected override string Environment => "Development";
     }
 
-    private const string Bug =
-        "BUG: in Development RouteHandlerOptions.ThrowOnBadRequest is on, and UseExceptionHandler turns the BadHttpRequestException of an unbindable query parameter into a 500";
 
-    [Theory(Skip = Bug)]
+    [Theory]
     [InlineData("/api/events?after=abc")]
     [InlineData("/api/events?limit=1.5")]
     [InlineData("/api/experiments?include_deleted=maybe")]

@@ -14,7 +14,7 @@ public sealed class TrailingNewlineTests(ApiFixture fx) : IClassFixture<ApiFixtu
 
     private readonly HttpClient _client = fx.Client;
 
-    [Fact(Skip = Bug)]
+    [Fact]
     public async Task GivenAnIdEndingInANewline_WhenPosted_Then400NamingIdAndTheServerKeepsWorking()
     {
         var response = await _client.PostJsonAsync("/api/experiments", Http.NewExperiment("exp\n", new { name = "newline id", run_name = "newline.id" }));
@@ -23,7 +23,7 @@ public sealed class TrailingNewlineTests(ApiFixture fx) : IClassFixture<ApiFixtu
         await fx.CreateAsync(fx.NewId("after"));
     }
 
-    [Fact(Skip = Bug)]
+    [Fact]
     public async Task GivenAFlagKeyEndingInANewline_WhenPosted_Then400NamingTheFlag()
     {
         var body = Http.NewExperiment(fx.NewId("flagnl"), new { flags = new Dictionary<string, object> { ["lr\n"] = 1 } });
@@ -33,7 +33,7 @@ public sealed class TrailingNewlineTests(ApiFixture fx) : IClassFixture<ApiFixtu
         Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith("flags.lr", StringComparison.Ordinal));
     }
 
-    [Theory(Skip = Bug)]
+    [Theory]
     [InlineData("accelerator", "A100\n")]
     [InlineData("cloud", "aws\n")]
     [InlineData("region", "us-east-1\n")]
