@@ -1,4 +1,5 @@
 using System.Globalization;
+using SkyDeck.Actors.Cluster;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;
 
@@ -7,7 +8,8 @@ namespace SkyDeck.Host;
 /// <summary>
 /// Reads SkyDeck's settings: the <c>SkyDeck</c> section of appsettings.json, overridden by the documented
 /// environment variables (<c>SKYDECK_DB_PATH</c>, <c>SKYDECK_POLL_INTERVAL</c>, <c>SKYDECK_RECONCILE_INTERVAL</c>,
-/// <c>SKYDECK_SKY_PATH</c>, …). A malformed value is an error naming the setting, not a silent default.
+/// <c>SKYDECK_SKY_PATH</c>, …; cluster mode: <c>SKYDECK_CLUSTER</c>, <c>SKYDECK_SEED_NODES</c>, <c>SKYDECK_DB</c>,
+/// <c>SKYDECK_REMOTE_HOST</c>, <c>SKYDECK_REMOTE_PORT</c>). A malformed value is an error naming the setting, not a silent default.
 /// </summary>
 public static class SkyDeckConfiguration
 {
@@ -36,6 +38,7 @@ public static class SkyDeckConfiguration
         };
         return defaults with
         {
+            Cluster = ReadCluster(Get, section),
             DatabasePath = Path.GetFullPath(ExpandHome(Get("SKYDECK_DB_PATH", "DatabasePath") ?? paths.DatabaseFile)),
             PollInterval = Seconds(Get("SKYDECK_POLL_INTERVAL", "PollIntervalSeconds"), "SKYDECK_POLL_INTERVAL", defaults.PollInterval),
             ReconcileInterval = Seconds(Get("SKYDECK_RECONCILE_INTERVAL", "ReconcileIntervalSeconds"), "SKYDECK_RECONCILE_INTERVAL", defaults.ReconcileInterval),
@@ -44,9 +47,60 @@ public static class SkyDeckConfiguration
         };
     }
 
+    /// <summary>
+    /// Cluster mode (<c>SKYDECK_CLUSTER</c>) needs the seed nodes and a PostgreSQL database; the cluster settings without
+    /// it are a mistake (the process would quietly run alone on SQLite), so they are errors too.
+    /// </summary>
+    private static SkyDeckClusterOptions? ReadCluster(Func<string, string, string?> get, IConfigurationSection section)
+    {
+        var enabled = Bool(get("SKYDECK_CLUSTER", "Cluster"), "SKYDECK_CLUSTER");
+        var seeds = get("SKYDECK_SEED_NODES", "SeedNodes") is { } list
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. section.GetSection("SeedNodes").GetChildren().Select(c => c.Value?.Trim()).OfType<string>().Where(v => v.Length > 0)];
+        var database = get("SKYDECK_DB", "Db");
+        var host = get("SKYDECK_REMOTE_HOST", "RemoteHost");
+        var port = get("SKYDECK_REMOTE_PORT", "RemotePort");
+        var publicHost = get("SKYDECK_REMOTE_PUBLIC_HOST", "RemotePublicHost");
+        if (!enabled)
+        {
+            var stray = new[] { ("SKYDECK_SEED_NODES", seeds.Length > 0), ("SKYDECK_DB", database is not null), ("SKYDECK_REMOTE_HOST", host is not null), ("SKYDECK_REMOTE_PORT", port is not null), ("SKYDECK_REMOTE_PUBLIC_HOST", publicHost is not null) }
+                .Where(s => s.Item2).Select(s => s.Item1).ToList();
+            if (stray.Count > 0)
+                throw new ConfigurationException($"{string.Join(", ", stray)} only apply in cluster mode: set SKYDECK_CLUSTER=true (or remove them; a single process keeps its data in SKYDECK_DB_PATH)");
+            return null;
+        }
+
+        if (seeds.Length == 0)
+            throw new ConfigurationException("cluster mode needs SKYDECK_SEED_NODES: comma-separated akka.tcp://skydeck@host:port addresses of the nodes to join (the first one starts the cluster)");
+        foreach (var seed in seeds)
+        {
+            if (SkyDeckClusterOptions.ValidateSeedNode(seed) is { } seedError) throw new ConfigurationException($"SKYDECK_SEED_NODES: {seedError}");
+        }
+
+        if (string.IsNullOrWhiteSpace(database))
+            throw new ConfigurationException("cluster mode needs SKYDECK_DB: the PostgreSQL connection string every node shares, e.g. 'Host=db;Database=skydeck;Username=skydeck;Password=…'");
+        if (PostgresDatabase.Validate(database) is { } databaseError) throw new ConfigurationException($"SKYDECK_DB {databaseError}");
+        if (host is not null && string.IsNullOrWhiteSpace(host)) throw new ConfigurationException("SKYDECK_REMOTE_HOST must not be empty");
+
+        var defaults = new SkyDeckClusterOptions { ConnectionString = database, SeedNodes = [.. seeds] };
+        return defaults with
+        {
+            RemoteHost = host?.Trim() ?? defaults.RemoteHost,
+            RemotePort = Int(port, "SKYDECK_REMOTE_PORT", defaults.RemotePort, 0, 65535),
+            PublicHost = string.IsNullOrWhiteSpace(publicHost) ? null : publicHost.Trim(),
+        };
+    }
+
+    private static bool Bool(string? text, string name) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" or "0" or "no" or "off" => false,
+        "true" or "1" or "yes" or "on" => true,
+        _ => throw new ConfigurationException($"{name} must be true or false (got '{text}')"),
+    };
+
     private static string ExpandHome(string path) =>
         path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), path[2..])
             : path;
 
     private static TimeSpan Seconds(string? text, string name, TimeSpan fallback)

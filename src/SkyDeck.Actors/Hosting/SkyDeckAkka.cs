@@ -5,6 +5,7 @@ using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SkyDeck.Actors.Cluster;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;
@@ -23,8 +24,12 @@ public static class SkyDeckAkka
                 mode: PersistenceMode.Both,
                 autoInitialize: true,
                 tagStorageMode: TagMode.TagTable,
-                journalBuilder: journal => journal.AddWriteEventAdapter<ExperimentTagger>("experiment-tagger", [typeof(IExperimentEvent)]))
+                journalBuilder: TagExperimentEvents)
             .WithSkyDeckSerialization();
+
+    /// <summary>Every experiment event is tagged, so the audit log reads them all in order through one tag query.</summary>
+    public static void TagExperimentEvents(AkkaPersistenceJournalBuilder journal) =>
+        journal.AddWriteEventAdapter<ExperimentTagger>("experiment-tagger", [typeof(IExperimentEvent)]);
 
     public static AkkaConfigurationBuilder WithSkyDeckSerialization(this AkkaConfigurationBuilder builder) =>
         builder.WithCustomSerializer("skydeck-json", [typeof(ISkyDeckJournaled)], system => new SkyDeckJsonSerializer(system));
@@ -43,16 +48,20 @@ public static class SkyDeckAkka
             manager.Tell(new AttachPoller(poller));
         });
 
-    /// <summary>Everything: <see cref="ISkyGateway"/> (the real CLI unless one is registered already), persistence and actors.</summary>
+    /// <summary>
+    /// Everything: <see cref="ISkyGateway"/> (the real CLI unless one is registered already), persistence and actors —
+    /// a single process on SQLite, or with <see cref="SkyDeckOptions.Cluster"/> a cluster node on PostgreSQL.
+    /// </summary>
     public static IServiceCollection AddSkyDeck(this IServiceCollection services, SkyDeckOptions options, Action<AkkaConfigurationBuilder>? configure = null)
     {
-        SqliteDatabase.Prepare(options.DatabasePath);
+        if (options.Cluster is { } cluster) PostgresDatabase.Prepare(cluster.ConnectionString);
+        else SqliteDatabase.Prepare(options.DatabasePath);
         services.AddSingleton(options);
         services.AddSingleton(options.Sky);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SkyPilotCli>();
         services.TryAddSingleton<ISkyGateway>(sp => sp.GetRequiredService<SkyPilotCli>());
-        return services.AddAkka("skydeck", (builder, _) =>
+        return services.AddAkka(SkyDeckClusterOptions.SystemName, (builder, _) =>
         {
             builder
                 .ConfigureLoggers(loggers =>
@@ -60,9 +69,9 @@ public static class SkyDeckAkka
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddHocon("akka.persistence.max-concurrent-recoveries = 100", HoconAddMode.Prepend)
-                .WithSkyDeckPersistence(options.DatabasePath)
-                .WithSkyDeckActors(options);
+                .AddHocon("akka.persistence.max-concurrent-recoveries = 100", HoconAddMode.Prepend);
+            if (options.Cluster is { } cluster) builder.WithSkyDeckCluster(options, cluster);
+            else builder.WithSkyDeckPersistence(options.DatabasePath).WithSkyDeckActors(options);
             configure?.Invoke(builder);
         });
     }

@@ -1,3 +1,4 @@
+using SkyDeck.Actors.Cluster;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.SkyPilot;
 
@@ -20,6 +21,12 @@ public sealed record SkyDeckOptions
     public SkyPilotOptions Sky { get; init; } = new();
 
     public int SnapshotEvery { get; init; } = 50;
+
+    /// <summary>
+    /// Null: one process on SQLite (<see cref="DatabasePath"/>). Set: this process is a node of a SkyDeck cluster on
+    /// PostgreSQL (<c>SKYDECK_CLUSTER</c>, <c>SKYDECK_SEED_NODES</c>, <c>SKYDECK_DB</c>, …).
+    /// </summary>
+    public SkyDeckClusterOptions? Cluster { get; init; }
 
     /// <summary>Start the poller (tests that drive observations by hand turn it off).</summary>
     public bool EnablePoller { get; init; } = true;

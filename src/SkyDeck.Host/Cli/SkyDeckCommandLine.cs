@@ -89,21 +89,56 @@ public static class SkyDeckCommandLine
             Description = "Run the server in this process (logs to the console and the log file) until Ctrl+C or SIGTERM.",
         };
         var detached = new Option<bool>("--detached") { Hidden = true };
+        var (cluster, seedNodes, db, remotePort) = ClusterOptions();
         var command = new Command(
             "start",
             "Start the server in the background and wait until it answers; prints its URL and pid. Says so and exits 0 "
             + "when it is already running. Fails with one message when the port is taken, the data directory is not "
             + "writable, the database is damaged or a setting is invalid.\n\n" + ExitCodes.HelpText)
         {
-            host, port, insecure, foreground, detached,
+            host, port, insecure, foreground, detached, cluster, seedNodes, db, remotePort,
         };
         command.SetAction(async (parse, ct) =>
         {
+            // Passed on as the documented settings: the foreground server reads them from the environment, and a
+            // server started in the background inherits it.
+            if (parse.GetValue(cluster)) Environment.SetEnvironmentVariable("SKYDECK_CLUSTER", "true");
+            if (parse.GetValue(seedNodes) is { } seeds) Environment.SetEnvironmentVariable("SKYDECK_SEED_NODES", seeds);
+            if (parse.GetValue(db) is { } database) Environment.SetEnvironmentVariable("SKYDECK_DB", database);
+            if (parse.GetValue(remotePort) is { } remote) Environment.SetEnvironmentVariable("SKYDECK_REMOTE_PORT", remote.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var settings = new ServerSettings(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(insecure));
             if (parse.GetValue(foreground)) return await ServerControl.RunInForegroundAsync(settings, parse.GetValue(detached), paths, console);
             return await Commands.StartAsync(settings, paths, console, ct);
         });
         return command;
+    }
+
+    private static (Option<bool> Cluster, Option<string> SeedNodes, Option<string> Db, Option<int?> RemotePort) ClusterOptions()
+    {
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Run as a node of a SkyDeck cluster on PostgreSQL (SKYDECK_CLUSTER); needs --seed-nodes and --db.",
+        };
+        var seedNodes = new Option<string>("--seed-nodes")
+        {
+            Description = "Comma-separated akka.tcp://skydeck@host:port addresses of the nodes to join; the first one starts the cluster (SKYDECK_SEED_NODES).",
+            HelpName = "addresses",
+        };
+        var db = new Option<string>("--db")
+        {
+            Description = "The PostgreSQL connection string every node shares, e.g. 'Host=db;Database=skydeck;Username=skydeck;Password=…' (SKYDECK_DB).",
+            HelpName = "connection-string",
+        };
+        var remotePort = new Option<int?>("--remote-port")
+        {
+            Description = "TCP port this node listens on for the other nodes (SKYDECK_REMOTE_PORT; default 4053).",
+            HelpName = "port",
+        };
+        remotePort.Validators.Add(result =>
+        {
+            if (Number(result) is { } p and (< 1 or > 65535)) result.AddError($"--remote-port must be from 1 to 65535 (got {p})");
+        });
+        return (cluster, seedNodes, db, remotePort);
     }
 
     private static Command StopCommand(SkyDeckPaths paths, CliConsole console)

@@ -1,0 +1,141 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Config;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Hosting;
+using SkyDeck.Actors.SkyPilot;
+
+namespace SkyDeck.Actors.Cluster;
+
+/// <summary>
+/// The cluster-mode wiring: remoting + clustering (keep-majority split-brain resolver), the PostgreSQL journal, the
+/// experiments as a remember-entities shard region, the poller as a cluster singleton, and on every node a summary
+/// relay and a manager facade registered as <see cref="ExperimentManagerActor"/>.
+/// </summary>
+public static class SkyDeckCluster
+{
+    public const string RegionName = "experiment";
+
+    /// <summary>Sharding keeps its own state (coordinator, remembered entities) in this plugin and schema, apart from the events.</summary>
+    public const string ShardingPlugin = "sharding";
+
+    public static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(30);
+
+    // A shard loads its remembered entities before it takes messages, and one that times out is restarted after a
+    // back-off and drops what it buffered. The first loads on a node that just started (cold JIT, first PostgreSQL
+    // queries) take seconds, on a busy machine tens of seconds, far beyond the 2 s / 5 s defaults; so allow a minute,
+    // and start the journals with the node instead of on first use.
+    private const string ShardingTuning = """
+        akka.cluster.sharding {
+          waiting-for-state-timeout = 30s
+          updating-state-timeout = 60s
+        }
+        akka.persistence.journal.auto-start-journals = ["akka.persistence.journal.sql", "akka.persistence.journal.sharding"]
+        akka.persistence.snapshot-store.auto-start-snapshot-stores = ["akka.persistence.snapshot-store.sql", "akka.persistence.snapshot-store.sharding"]
+        """;
+
+    /// <summary>
+    /// Events and snapshots in PostgreSQL exactly as in SQLite mode (tagged, JSON); sharding state in schema
+    /// <c>sharding</c>. The tables come from <see cref="PostgresDatabase.Prepare"/>, not the plugin's auto-initialisation.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSkyDeckClusterPersistence(this AkkaConfigurationBuilder builder, string connectionString, bool autoInitialize = false) =>
+        builder
+            .WithSqlPersistence(
+                connectionString: connectionString,
+                providerName: LinqToDB.ProviderName.PostgreSQL15,
+                mode: PersistenceMode.Both,
+                autoInitialize: autoInitialize,
+                tagStorageMode: TagMode.TagTable,
+                journalBuilder: SkyDeckAkka.TagExperimentEvents)
+            .WithSqlPersistence(
+                connectionString: connectionString,
+                providerName: LinqToDB.ProviderName.PostgreSQL15,
+                mode: PersistenceMode.Both,
+                schemaName: PostgresDatabase.ShardingSchema,
+                autoInitialize: autoInitialize,
+                pluginIdentifier: ShardingPlugin,
+                isDefaultPlugin: false)
+            .WithSkyDeckSerialization();
+
+    public static AkkaConfigurationBuilder WithSkyDeckCluster(this AkkaConfigurationBuilder builder, SkyDeckOptions options, SkyDeckClusterOptions cluster)
+    {
+        var settings = options.ActorSettings with { PassivateWhenAbsent = true };
+        builder
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = cluster.RemoteHost,
+                Port = cluster.RemotePort,
+                PublicHostName = cluster.PublicHost,
+                // Experiment details with a long job history and read-model snapshots exceed the 128 kB default frame.
+                MaxFrameSize = 4 * 1024 * 1024,
+                SendBufferSize = 8 * 1024 * 1024,
+                ReceiveBufferSize = 8 * 1024 * 1024,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = [.. cluster.SeedNodes],
+                // Keep the side with more nodes; a crashed node is downed once it has been unreachable for
+                // stable-after (20 s), then its shards and singletons move.
+                SplitBrainResolver = new KeepMajorityOption(),
+                // A GC pause or a busy machine easily delays heartbeats by more than the 3 s default; flapping
+                // reachability stalls membership changes. A real crash is still noticed within seconds.
+                FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = TimeSpan.FromSeconds(6) },
+            })
+            .WithSkyDeckClusterPersistence(cluster.ConnectionString)
+            .AddHocon(ShardingTuning, HoconAddMode.Prepend)
+            .WithCustomSerializer("skydeck-wire", SkyDeckWireSerializer.Types, system => new SkyDeckWireSerializer(system))
+            .WithDistributedPubSub(role: "")
+            .WithActors((system, registry) =>
+                registry.Register<SummaryRelayActor>(system.ActorOf(SummaryRelayActor.Props(DistributedPubSub.Get(system).Mediator), "experiment-relay")))
+            .WithShardRegion<ExperimentRegion>(
+                RegionName,
+                (_, registry, resolver) =>
+                {
+                    var sky = resolver.GetService<ISkyGateway>();
+                    var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+                    var relay = registry.Get<SummaryRelayActor>();
+                    return id => ExperimentActor.Props(id, sky, settings, clock, relay);
+                },
+                new ExperimentMessageExtractor(),
+                new ShardOptions
+                {
+                    RememberEntities = true,
+                    // The LMDB store behind ddata remember-entities is broken with the served LightningDB (PACKAGES.md §6).
+                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                    StateStoreMode = StateStoreMode.Persistence,
+                    JournalPluginId = $"akka.persistence.journal.{ShardingPlugin}",
+                    SnapshotPluginId = $"akka.persistence.snapshot-store.{ShardingPlugin}",
+                })
+            .WithActors((system, registry) =>
+            {
+                var facade = system.ActorOf(
+                    ClusterManagerActor.Props(registry.Get<ExperimentRegion>(), DistributedPubSub.Get(system).Mediator, ResyncInterval),
+                    "experiments");
+                registry.Register<ExperimentManagerActor>(facade);
+            });
+        if (!options.EnablePoller) return builder;
+        return builder
+            .WithSingleton<QueuePollerActor>(
+                "sky-poller",
+                (_, registry, resolver) => QueuePollerActor.Props(
+                    resolver.GetService<ISkyGateway>(),
+                    registry.Get<ExperimentManagerActor>(),
+                    options.PollInterval,
+                    resolver.GetService<TimeProvider>() ?? TimeProvider.System),
+                new ClusterSingletonOptions(),
+                createProxyToo: true)
+            .WithActors((_, registry) =>
+            {
+                var poller = registry.Get<QueuePollerActor>();
+                registry.Get<ExperimentManagerActor>().Tell(new AttachPoller(poller));
+                registry.Get<SummaryRelayActor>().Tell(new AttachPoller(poller));
+            });
+    }
+}

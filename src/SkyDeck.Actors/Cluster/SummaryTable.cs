@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using SkyDeck.Actors.Experiments;
+
+namespace SkyDeck.Actors.Cluster;
+
+/// <summary>
+/// One node's copy of the summary read model. Summaries reach it from every node, live (published by the experiment
+/// that changed) or in a peer's snapshot, so an older summary must never replace a newer one: a live summary wins
+/// unless its version is lower (observation-only changes keep the version), a snapshot's only if its version is higher.
+/// </summary>
+public sealed class SummaryTable
+{
+    private readonly Dictionary<string, ExperimentSummary> _rows = new(StringComparer.Ordinal);
+    private ImmutableArray<ExperimentSummary>? _list;
+
+    public int Count => _rows.Count;
+
+    public IEnumerable<ExperimentSummary> Rows => _rows.Values;
+
+    public IEnumerable<string> Ids => _rows.Keys;
+
+    public bool Contains(string id) => _rows.ContainsKey(id);
+
+    /// <summary>A live change; false when it is older than what the table holds.</summary>
+    public bool Apply(ExperimentSummary summary) => Put(summary, _rows.TryGetValue(summary.Id, out var held) && summary.Version < held.Version);
+
+    /// <summary>A summary from a peer's snapshot; false unless it is new here or has a higher version.</summary>
+    public bool Merge(ExperimentSummary summary) => Put(summary, _rows.TryGetValue(summary.Id, out var held) && summary.Version <= held.Version);
+
+    /// <summary>Oldest first, as the single-process manager lists them.</summary>
+    public ImmutableArray<ExperimentSummary> List() =>
+        _list ??= [.. _rows.Values.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)];
+
+    private bool Put(ExperimentSummary summary, bool stale)
+    {
+        if (stale) return false;
+        _rows[summary.Id] = summary;
+        _list = null;
+        return true;
+    }
+}
