@@ -37,12 +37,6 @@ public sealed class P4ColdStart : IFigure
         var perExperiment = SqliteBaselines.ReadPerExperiment(template, pids);
         result.Note($"raw SQLite, recovery-shaped: {perExperiment.Queries:N0} statements (latest snapshot, events after it, highest sequence number — per experiment, one connection): {perExperiment.Elapsed.TotalMilliseconds:0} ms");
 
-        context.Log("diagnosis: the same recoveries with bare persistent actors on the production persistence wiring");
-        var bare = await PluginProbe.RecoverAllAsync(Copy(context, template, "p4/plugin-probe"), pids);
-        result.Note(FormattableString.Invariant($"plugin alone: {pids.Count:N0} bare persistent actors (same ids, same plugin and settings, no SkyDeck logic, in this warm process) recover in {bare.TotalMilliseconds:0} ms ({pids.Count / bare.TotalSeconds:0} actors/s)"));
-        var unstarved = await PluginProbe.RecoverAllAsync(Copy(context, template, "p4/plugin-probe-threads"), pids, minThreads: 128);
-        result.Note(FormattableString.Invariant($"plugin alone with the thread pool's minimum raised to 128 (tests starvation by synchronous SQLite calls): {unstarved.TotalMilliseconds:0} ms ({pids.Count / unstarved.TotalSeconds:0} actors/s)"));
-
         context.Log("baseline: cold start on an empty database");
         var empty = await ColdStartAsync(context, "p4/empty", null, 0, new HashSet<string>());
         result.Note($"empty database: {empty}");
@@ -55,7 +49,15 @@ public sealed class P4ColdStart : IFigure
             var run = await ColdStartAsync(context, $"p4/run{i}", template, plan.Experiments, pending);
             runs.Add(run);
             result.Note($"run {i}: {run}");
+            context.Log($"run {i}: {run}");
         }
+
+        context.Log("diagnosis: the same recoveries with bare persistent actors on the production persistence wiring");
+        var bare = await PluginProbe.RecoverAllAsync(Copy(context, template, "p4/plugin-probe"), pids);
+        result.Note(FormattableString.Invariant($"plugin alone: {pids.Count:N0} bare persistent actors (same ids, same plugin and settings, no SkyDeck logic, in this warm process) recover in {bare.TotalMilliseconds:0} ms ({pids.Count / bare.TotalSeconds:0} actors/s)"));
+        var unstarved = await PluginProbe.RecoverAllAsync(Copy(context, template, "p4/plugin-probe-threads"), pids, minThreads: 128);
+        result.Note(FormattableString.Invariant($"plugin alone with the thread pool's minimum raised to 128 (tests starvation by synchronous SQLite calls): {unstarved.TotalMilliseconds:0} ms ({pids.Count / unstarved.TotalSeconds:0} actors/s)"));
+        context.Log(FormattableString.Invariant($"plugin alone: {bare.TotalMilliseconds:0} ms; with 128 minimum threads: {unstarved.TotalMilliseconds:0} ms"));
 
         var total = Stats.Median(runs.Select(r => r.ReadyMs).ToList());
         var recovering = Stats.Median(runs.Select(r => r.ListedMs - r.ListeningMs).ToList());

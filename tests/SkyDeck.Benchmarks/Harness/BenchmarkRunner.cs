@@ -35,13 +35,22 @@ public static class BenchmarkRunner
             }
 
             result.Elapsed = watch.Elapsed;
+            foreach (var row in result.Rows)
+                log.WriteLine($"  = {row.FigureCell}: {row.ValueCell} (baseline {row.BaselineCell}, ratio {row.RatioCell}, target {row.Target}: {row.VerdictCell})");
             result.Note($"machine load average (1/5/15 min) at start {loadBefore}, at end {BenchmarkReport.LoadAverage()} — on 2 cores; every ratio compares with a baseline taken inside the same figure.");
             log.WriteLine($"  done in {watch.Elapsed.TotalSeconds:0} s");
+            // Written after every figure, so an interrupted run still leaves the figures it finished.
+            await WriteAsync(new BenchmarkReport(options, results, clock.Elapsed, startedAt));
         }
 
         var report = new BenchmarkReport(options, results, clock.Elapsed, startedAt);
-        Directory.CreateDirectory(options.OutputDirectory);
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "results.md"), report.ToMarkdown());
+        await WriteAsync(report);
         return report;
+    }
+
+    private static async Task WriteAsync(BenchmarkReport report)
+    {
+        Directory.CreateDirectory(report.Options.OutputDirectory);
+        await File.WriteAllTextAsync(Path.Combine(report.Options.OutputDirectory, "results.md"), report.ToMarkdown());
     }
 }
