@@ -112,6 +112,44 @@ export function initTable({ selectionChanged }) {
   setInterval(tick, 1000);
 }
 
+let creationTimer = 0;
+let pending = null; // {list, index}: the sorted rows of the last full render, created up to index
+
+/** Creates and appends the next rows of `pending` (they follow every row already shown, in order). */
+function continueChunk(t0) {
+  const { list } = pending;
+  const deadline = t0 + CREATE_BUDGET_MS;
+  const fragment = document.createDocumentFragment();
+  let i = pending.index;
+  for (; i < list.length && (i === pending.index || performance.now() < deadline); i++) {
+    const dto = list[i];
+    let rv = rows.get(dto.id);
+    if (!rv) rows.set(dto.id, (rv = createRow(dto)));
+    else if (rv.signature !== columnSignature) buildFlagCells(rv, dto);
+    if (rv.dto !== dto) patchRow(rv, dto);
+    fragment.append(rv.tr);
+    if (rv.detailTr) fragment.append(rv.detailTr);
+    order.push(dto.id);
+  }
+  tbody.append(fragment);
+  pending.index = i;
+  creating = i < list.length;
+  if (creating) {
+    if (!creationTimer) creationTimer = setTimeout(continueCreating, 0);
+  } else {
+    pending = null;
+    if (stats.allRowsAt === null) stats.allRowsAt = performance.now();
+    updateSelectionUi();
+  }
+  stats.record(performance.now() - t0, 0);
+}
+
+function continueCreating() {
+  creationTimer = 0;
+  if (frame) cancelAnimationFrame(frame);
+  flush();
+}
+
 function schedule() {
   if (!frame) frame = requestAnimationFrame(flush);
 }
@@ -134,6 +172,13 @@ function flush() {
   const changed = dirty;
   dirty = new Set();
   full = false;
+
+  // Still creating the rows of the last full render and nothing changed since: just append the next chunk.
+  if (creating && pending && !wasFull && changed.size === 0) {
+    continueChunk(t0);
+    return;
+  }
+  pending = null;
 
   // 1. filter membership and flag-key counts: everything after a view change, else only the changed rows
   let membershipChanged = wasFull;
@@ -218,7 +263,9 @@ function flush() {
     reorder(ready === list.length ? list.map(d => d.id) : list.slice(0, ready).map(d => d.id));
     visibleCount = list.length;
     creating = ready < list.length;
-    if (creating) schedule();
+    pending = creating ? { list, index: ready } : null;
+    // the next chunk runs as its own task (input and painting get their turn in between) without waiting a frame
+    if (creating && !creationTimer) creationTimer = setTimeout(continueCreating, 0);
   } else {
     for (const id of changed) {
       const rv = rows.get(id);
