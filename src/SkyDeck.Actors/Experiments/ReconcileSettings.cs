@@ -1,6 +1,10 @@
 namespace SkyDeck.Actors.Experiments;
 
-/// <summary>The reconciler's knobs; plain data so that the pure functions can take them.</summary>
+/// <summary>
+/// The reconciler's knobs; plain data so that the pure functions can take them. <see cref="AdoptGrace"/> is how long an
+/// interrupted launch may still turn up (a `sky launch` orphaned by a crash can keep provisioning for minutes) before it
+/// is declared lost and launched again.
+/// </summary>
 public sealed record ReconcileSettings(
     int MaxRestarts,
     TimeSpan BackoffBase,
@@ -14,6 +18,6 @@ public sealed record ReconcileSettings(
         BackoffBase: TimeSpan.FromSeconds(10),
         BackoffCap: TimeSpan.FromMinutes(10),
         ConfirmWindow: TimeSpan.FromMinutes(2),
-        AdoptGrace: TimeSpan.FromMinutes(2),
+        AdoptGrace: TimeSpan.FromMinutes(10),
         DefaultAccelerator: "A100");
 }

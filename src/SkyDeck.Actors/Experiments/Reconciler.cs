@@ -53,15 +53,26 @@ public static class Reconciler
                 continue;
             }
 
-            if (job.Phase == JobPhase.Requested && inFlight == SkyActionKind.Launch) continue;
-            var since = job.Phase == JobPhase.Requested ? job.RequestedAt : job.SubmittedAt ?? job.RequestedAt;
-            if (o.At <= since) continue;
-            if (job.Phase == JobPhase.Requested && o.At < job.RequestedAt + settings.AdoptGrace) continue;
+            if (job.Phase == JobPhase.Requested)
+            {
+                // An interrupted launch: adopt it if it shows up within the grace; after that it is lost whatever state
+                // it left the cluster in (INIT included — `sky launch -c` on an INIT cluster provisions it again).
+                if (inFlight == SkyActionKind.Launch || !o.ClusterKnown || o.At < job.RequestedAt + settings.AdoptGrace) continue;
+                Emit(new JobLost(s.Id, job.JobId, o.ClusterStatus switch
+                {
+                    null => "the launch was interrupted and no cluster exists",
+                    SkyClusterStatus.Up => "the launch was interrupted and SkyPilot never received the job",
+                    var status => $"the launch was interrupted and left the cluster {status.Value.ToSkyString()}",
+                }, now, Callers.System));
+                continue;
+            }
+
+            if (o.At <= (job.SubmittedAt ?? job.RequestedAt)) continue;
             if (clusterGone)
                 Emit(new JobLost(s.Id, job.JobId, o.ClusterStatus is null ? "the cluster no longer exists" : "the cluster was stopped", now, Callers.System));
             else if (queueAnswered)
                 Emit(new JobLost(s.Id, job.JobId,
-                    job.Phase == JobPhase.Requested ? "the launch was interrupted and SkyPilot never received the job" : "SkyPilot's job queue no longer lists the job",
+                    "SkyPilot's job queue no longer lists the job",
                     now, Callers.System));
         }
         return s;
@@ -77,7 +88,12 @@ public static class Reconciler
         }
 
         var requested = s.LiveJobs.FirstOrDefault(j => j.Phase == JobPhase.Requested);
-        if (requested is not null) return (null, requested.RequestedAt + settings.AdoptGrace);
+        if (requested is not null)
+        {
+            // Adoption (or loss) is decided by the next observation; past the grace there is nothing to wake up for.
+            var graceEnds = requested.RequestedAt + settings.AdoptGrace;
+            return (null, graceEnds > now ? graceEnds : null);
+        }
         if (s.LiveJobs.Any()) return (null, null);
 
         var run = RunAssessment.Of(s, settings);

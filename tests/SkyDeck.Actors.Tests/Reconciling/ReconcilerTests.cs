@@ -98,6 +98,22 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public void GivenALaunchInterruptedWhileProvisioning_WhenTheClusterStaysInitPastTheGrace_ThenLostAndRelaunchedNotStuck()
+    {
+        var state = Given(Created(), LaunchRequested());
+        var initCluster = new ClusterObservation(Naming.Cluster(Id), T0.AddSeconds(30), true, SkyClusterStatus.Init, false, [], null);
+        var late = initCluster with { At = T0 + Settings.AdoptGrace };
+
+        var early = Plan(state, initCluster, T0.AddSeconds(30));
+        var lost = Plan(state, late, T0 + Settings.AdoptGrace);
+
+        Assert.DoesNotContain(early.Events, e => e is JobLost);
+        Assert.Contains(lost.Events, e => e is JobLost { Reason: "the launch was interrupted and left the cluster INIT" });
+        var afterGrace = Plan(state, null, T0 + Settings.AdoptGrace + TimeSpan.FromSeconds(1));
+        Assert.Null(afterGrace.WakeAt);
+    }
+
+    [Fact]
     public void GivenSubmittedJob_WhenObservationPredatesTheLaunch_ThenNotLost()
     {
         var state = Given(Created(), LaunchRequested(), Launched(at: T0.AddSeconds(5)));
