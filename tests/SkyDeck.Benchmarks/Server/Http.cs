@@ -59,6 +59,19 @@ public static class Http
                 last.ValueKind == JsonValueKind.Null ? null : last.GetDateTimeOffset());
     }
 
+    /// <summary>Like <see cref="HealthAsync"/>, but null while the server answers 503 (busy: an Ask timed out, e.g. during a cold start).</summary>
+    public static async Task<(int Experiments, DateTimeOffset? LastPollSuccess)?> TryHealthAsync(this HttpClient client, CancellationToken ct = default)
+    {
+        using var response = await client.GetAsync("/api/health", ct);
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable) return null;
+        await response.EnsureSuccessAsync();
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        var root = json.RootElement;
+        var last = root.GetProperty("skypilot").GetProperty("last_success_at");
+        return (root.GetProperty("counts").GetProperty("experiments").GetInt32(),
+                last.ValueKind == JsonValueKind.Null ? null : last.GetDateTimeOffset());
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; throws with <paramref name="what"/> on timeout.</summary>
     public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, int pollMs = 50)
     {

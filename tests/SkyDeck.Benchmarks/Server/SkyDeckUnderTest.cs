@@ -80,8 +80,8 @@ public sealed class SkyDeckUnderTest : IAsyncDisposable
     /// <summary>Waits until the read model lists <paramref name="experiments"/> and the poller has completed its first poll.</summary>
     public async Task WaitUntilReadyAsync(int experiments, TimeSpan timeout)
     {
-        await Http.Until(async () => (await Client.HealthAsync()).Experiments >= experiments, timeout, $"{experiments} experiments in the read model", 100);
-        await Http.Until(async () => (await Client.HealthAsync()).LastPollSuccess is not null, timeout, "the first SkyPilot poll", 100);
+        await Http.Until(async () => await Client.TryHealthAsync() is { } health && health.Experiments >= experiments, timeout, $"{experiments} experiments in the read model", 100);
+        await Http.Until(async () => await Client.TryHealthAsync() is { LastPollSuccess: not null }, timeout, "the first SkyPilot poll", 100);
         var listed = await Client.CountExperimentsAsync();
         if (listed < experiments) throw new InvalidOperationException($"GET /api/experiments lists {listed}, expected {experiments}");
     }
