@@ -1,4 +1,17 @@
 // SkyDeck dashboard entry point: wires the toolbar, table, bulk actions, form, health and live updates.
+//
+// Modules (ES modules, no build step, no framework; user text only ever via textContent):
+//   api.js        REST client (JSON, X-SkyDeck-User, ProblemDetails → ApiError; keeps numbers' JSON spelling)
+//   store.js      experiments by id; applies an update only if its version is newer; tells listeners what changed
+//   stream.js     /api/stream (SSE) with resume; polls every 5 s while it is down; reports live/polling/offline
+//   table.js      the keyed grid: flag-tree header, filter, sort, selection, per-row patches, minimal moves
+//   columns.js    flag columns (dotted-key tree, "only columns that vary")     filter.js   the filter language
+//   details.js    expanded panel: config + editor, command, jobs + SVG timeline, audit trail; refreshes live
+//   specform.js   spec fields + server field errors      form.js     New / Duplicate dialog
+//   flagseditor.js  flags JSON editor with validation and typeahead (schemas.js, suggest.js)
+//   bulk.js       bulk Start/Stop/Delete with per-row report      actions.js   start/stop/delete+undo/restart
+//   health.js     header pills and the stale-data banner          view.js      filter/sort/toggles in the URL hash
+//   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
 import { store } from './store.js';

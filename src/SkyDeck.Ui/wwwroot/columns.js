@@ -4,13 +4,6 @@
 
 import { flagText } from './format.js';
 
-/** Sorted union of flag keys over the given experiments. */
-export function discoverFlagKeys(experiments) {
-  const keys = new Set();
-  for (const e of experiments) for (const k of Object.keys(e.flags || {})) keys.add(k);
-  return [...keys].sort(compareKeys);
-}
-
 /** Dotted keys compare segment by segment, so a.b, a.b.c and a.c stay adjacent. */
 export function compareKeys(a, b) {
   const as = a.split('.');

@@ -3,8 +3,6 @@
 import { el } from './dom.js';
 import { numberSource } from './api.js';
 
-export const DESIRED_STATES = ['RUNNING', 'STOPPED', 'TERMINATED'];
-
 /** States that are on their way somewhere: shown with a pulse so "in progress" is visible at a glance. */
 export const TRANSITIONAL = new Set(['LAUNCHING', 'PENDING', 'RETRYING', 'STOPPING', 'TERMINATING', 'SETTING_UP', 'REQUESTED', 'SUBMITTED']);
 
@@ -166,12 +164,6 @@ export function flagDisplay(flags, key) {
   if (kind === 'missing') return '—';
   if (kind === 'int' && Math.abs(flags[key]) >= 10000 && Number.isSafeInteger(flags[key])) return grouped.format(flags[key]);
   return flagText(flags, key);
-}
-
-/** A comparable value for sorting: numbers as numbers, booleans false<true, text case-insensitively, missing last. */
-export function sortValue(value) {
-  if (value === null || value === undefined || value === '') return null;
-  return value;
 }
 
 export function compareValues(a, b) {

@@ -35,11 +35,13 @@ export function initHealth() {
     const now = Date.now();
     // backend: can we reach SkyDeck at all, and how fresh is what we know
     const age = lastHealthAt === null ? null : (now - lastHealthAt) / 1000;
+    // backend = SkyDeck itself (reachable, its own status); SkyPilot's health has its own pill
+    const own = lastHealth?.backend ?? lastHealth?.status;
     const backendLevel = healthError ? (age === null || age > 3 * HEALTH_INTERVAL_MS / 1000 ? 'bad' : 'warn')
-      : lastHealth ? (lastHealth.status === 'ok' ? 'ok' : 'warn') : 'unknown';
+      : lastHealth ? (own === 'ok' ? 'ok' : 'warn') : 'unknown';
     setClass(backend, `pill pill-${backendLevel}`);
-    setText(backend, healthError ? `backend: unreachable${age !== null ? ` (${formatDuration(age)})` : ''}` : lastHealth ? `backend: ${lastHealth.status}` : 'backend: …');
-    backend.title = healthError || (lastHealth ? `SkyDeck ${lastHealth.version}, up ${formatDuration(lastHealth.uptime_seconds)}` : '');
+    setText(backend, healthError ? `backend: unreachable${age !== null ? ` (${formatDuration(age)})` : ''}` : lastHealth ? `backend: ${own}` : 'backend: …');
+    backend.title = healthError || (lastHealth ? `SkyDeck ${lastHealth.version}, up ${formatDuration(lastHealth.uptime_seconds)}; overall ${lastHealth.status}` : '');
     backend.dataset.level = backendLevel;
 
     const s = lastHealth?.skypilot;

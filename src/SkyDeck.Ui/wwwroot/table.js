@@ -12,7 +12,7 @@ import { el, setText, setAttr, setClass, clear } from './dom.js';
 import { store } from './store.js';
 import { view, updateView, onViewChange } from './view.js';
 import { compileFilter } from './filter.js';
-import { discoverFlagKeys, splitVarying, headerLayout, leafOrder } from './columns.js';
+import { splitVarying, headerLayout, leafOrder } from './columns.js';
 import {
   badgeClass, stateHelp, jobStatus, formatAge, formatDuration, jobDuration, parseTime,
   flagKind, flagDisplay, flagText, compareValues, collator,
