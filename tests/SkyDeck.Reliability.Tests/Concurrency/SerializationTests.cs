@@ -68,12 +68,8 @@ public sealed class SerializationTests(ITestOutputHelper output) : IDisposable
             $"{Requests} concurrent changes ({Parallelism} at a time) → {events.Count} journal events, sequence 1..{events.Count} without gaps; {specUpdates.Count} spec updates, generations 2..{1 + specUpdates.Count}; {events.Count(e => Type(e) == "desired_state_changed")} desired-state changes; {events.Count(e => e.GetProperty("who").GetString() == "system")} reconciler events interleaved"));
     }
 
-    // BUG (lost update at the HTTP edge): PATCH /api/experiments/{id} and POST …/flags read the current spec (one Ask),
-    // build a whole new spec from it and send UpdateSpec (a second Ask). Two concurrent edits of different fields both
-    // read the same old spec, both answer 200, and the later UpdateSpec silently reverts the earlier one's field.
-    // Measured: 39 of 60 acknowledged field edits lost. Fix: send the patch (the fields given) to the actor and let
-    // the decider apply it to the current spec, or make UpdateSpec conditional on the generation that was read
-    // (expected_generation → 409/retry).
+    // Found the bug fixed in 4504c34: PATCH read the spec and sent a whole new one in a second Ask, so concurrent edits of
+    // different fields were acknowledged and then silently reverted (39 of 60 lost). The actor now merges the patch.
     [Fact]
     public async Task GivenConcurrentPatchesOfDifferentFields_WhenTheyRace_ThenEveryAcknowledgedFieldSurvives()
     {

@@ -16,8 +16,9 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Experiments = 1_000;
     private const int ListWorkers = 2;
-    private const int ChangeWorkers = 4;
+    private const int ChangeWorkers = 8;
     private const int Subscribers = 3;
+    private const int CreateParallelism = 16;
     private const int Cap = 4;
 
     /// <summary>Every sky command sleeps this long after it is recorded, so each process is certainly alive for
@@ -45,7 +46,7 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
 
         var create = new LatencyRecorder("create");
         var creating = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = CreateParallelism }, async (id, _) =>
             await Timed(create, "create", () => api.CreateAsync(id, "STOPPED", new JsonObject { ["trainer.lr"] = 0.001, ["layers"] = 4 })));
         var createTook = creating.Elapsed;
         Assert.Equal(Experiments, (await api.ExperimentsAsync()).Count);
@@ -111,7 +112,7 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
         var requests = list.Count + state.Count + patch.Count;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             mode {Soak.Mode}: {Experiments} experiments, {ListWorkers} list readers, {Subscribers} stream subscribers, {ChangeWorkers} change writers, {duration.TotalSeconds:F1} s
-            setup: {Experiments} creates in {createTook.TotalSeconds:F1} s ({Experiments / createTook.TotalSeconds:F0}/s, 8 at a time); {create.Summary(createTook)}
+            setup: {Experiments} creates in {createTook.TotalSeconds:F1} s ({Experiments / createTook.TotalSeconds:F0}/s, {CreateParallelism} at a time); {create.Summary(createTook)}
             bulk start (POST state RUNNING × {Experiments}): {(bulkStarted is { } all ? $"all acknowledged after {all.TotalSeconds:F1} s" : $"{Math.Min(next, Experiments)} acknowledged")}
             throughput: {requests / duration.TotalSeconds:F0} requests/s
               {list.Summary(duration)}

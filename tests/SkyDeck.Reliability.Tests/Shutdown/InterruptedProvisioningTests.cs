@@ -17,14 +17,8 @@ public sealed class InterruptedProvisioningTests(ITestOutputHelper output) : IDi
 
     private readonly Testbed _bed = new(new Dictionary<string, string> { ["SKYDECK_ADOPT_GRACE"] = "5" });
 
-    // BUG (stuck LAUNCHING forever): after the restart the job is still "requested" and the cluster is INIT. Reconciler.
-    // Observe declares an unseen requested job lost only when the cluster is gone/STOPPED or its queue was answered (UP);
-    // SkyDeck never asks the queue of an INIT cluster, so neither happens, and PlanRunning waits for adoption forever
-    // (its wake-up time, RequestedAt + AdoptGrace, is already past, so it re-plans on every scheduler tick). No
-    // relaunch, no message, no error. Fix: once the adopt grace has passed and no launch is in flight, a requested job
-    // that is not in the observation is lost whatever the cluster's status (INIT included); `sky launch -c` on an
-    // INIT cluster re-provisions it.
-    [Fact(Skip = "BUG: a launch interrupted while provisioning (cluster left INIT) leaves the experiment LAUNCHING forever; see the comment")]
+    // Found the bug fixed in 4d64b92: the experiment stayed LAUNCHING forever (and re-planned on every scheduler tick).
+    [Fact]
     public async Task GivenALaunchKilledWhileProvisioning_WhenTheServerRestarts_ThenTheLaunchIsRetriedAndOneJobRuns()
     {
         _bed.Control(c => c.WithDelay("launch", 3000));
