@@ -30,8 +30,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"mode {Soak.Mode}, seed {seed} (replay with SKYDECK_SOAK_SEED={seed}), {_bed}");
         // Small delays so that kills land while sky calls are running (and their processes outlive the server).
         _bed.Control(c => c.WithDelay("launch", 300).WithDelay("cancel", 100).WithDelay("stop", 150).WithDelay("down", 150));
-        var initial = Soak.Full ? 12 : 6;
-        var model = new ChangeModel(seed, Workers, maxExperiments: Soak.Full ? 32 : 12);
+        var initial = Soak.Full ? 12 : 5;
+        var model = new ChangeModel(seed, Workers, maxExperiments: Soak.Full ? 32 : 9);
         var perBurst = Math.Max(20, Soak.Changes / Soak.Kills);
 
         await using var watch = LiveJobWatch.Start(_bed.Fake, TimeSpan.FromMilliseconds(100));
@@ -59,7 +59,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             kills++;
             var orphans = _bed.LiveFakeSkyProcessesStartedBefore(killedAt).Count;
 
+            var restarting = Stopwatch.StartNew();
             server = await _bed.StartAsync();
+            var restartTook = restarting.Elapsed;
             var ready = Stopwatch.StartNew();
             var listedAtReady = (await server.Api.ExperimentsAsync()).Count;
             foreach (var experiment in model.Existing)
@@ -80,7 +82,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             Assert.True(duplicates.Count == 0, $"after kill {kills}, job names launched twice:\n{string.Join('\n', duplicates)}");
             Assert.True(watch.Violations.Count == 0, $"after kill {kills}, clusters with two live jobs:\n{string.Join('\n', watch.Violations)}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"kill {kills,2}: after {killAfter} acknowledged changes of this burst (+{jitter.TotalMilliseconds:0} ms), {orphans} orphaned fake-sky processes; verified; converged in {took.TotalSeconds:F1} s"));
+                $"kill {kills,2}: after {killAfter} acknowledged changes of this burst (+{jitter.TotalMilliseconds:0} ms), {orphans} orphaned fake-sky processes; ready again in {restartTook.TotalSeconds:F1} s; verified; converged in {took.TotalSeconds:F1} s"));
         }
 
         var overlaps = FakeCloudAudit.OverlappingJobs(_bed.Fake.ReadState());
