@@ -37,7 +37,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
         Receive<CreateExperiment>(Create);
         Receive<IWithExperimentId>(m => _region.Forward(m));
-        Receive<ListExperiments>(_ => Sender.Tell(new ExperimentList(_table.List())));
+        Receive<ListExperiments>(_ => Sender.Tell(new ExperimentList(_table.List(), _table.Revision)));
         Receive<SummaryChanged>(m =>
         {
             if (_table.Apply(m.Summary)) Notify(m);

@@ -15,6 +15,9 @@ public sealed class SummaryTable
 
     public int Count => _rows.Count;
 
+    /// <summary>Grows with every row this table accepted.</summary>
+    public long Revision { get; private set; }
+
     public IEnumerable<ExperimentSummary> Rows => _rows.Values;
 
     public IEnumerable<string> Ids => _rows.Keys;
@@ -36,6 +39,7 @@ public sealed class SummaryTable
         if (stale) return false;
         _rows[summary.Id] = summary;
         _list = null;
+        Revision++;
         return true;
     }
 }

@@ -34,6 +34,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ImmutableArray<ExperimentSummary>? _listCache;
+    private long _revision;
     private IActorRef? _poller;
     private readonly HashSet<string> _unreported = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _listWaiting = [];
@@ -67,7 +68,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
         Command<CreateExperiment>(Create);
         Command<ListExperiments>(_ =>
         {
-            if (_unreported.Count == 0) Sender.Tell(new ExperimentList(List()));
+            if (_unreported.Count == 0) Sender.Tell(new ExperimentList(List(), _revision));
             else _listWaiting.Add(Sender);
         });
         Command<SummaryChanged>(Summarised);
@@ -174,7 +175,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
 
     private void AnswerWaitingLists()
     {
-        var list = new ExperimentList(List());
+        var list = new ExperimentList(List(), _revision);
         foreach (var waiting in _listWaiting) waiting.Tell(list);
         _listWaiting.Clear();
     }
@@ -183,6 +184,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
     {
         _summaries[changed.Summary.Id] = changed.Summary;
         _listCache = null;
+        _revision++;
         Reported(changed.Summary.Id);
         foreach (var subscriber in _subscribers) subscriber.Tell(changed);
     }

@@ -23,7 +23,11 @@ public sealed record ListExperiments
     public static readonly ListExperiments Instance = new();
 }
 
-public sealed record ExperimentList(ImmutableArray<ExperimentSummary> Experiments);
+/// <summary>
+/// Every summary, oldest first. <paramref name="Revision"/> grows with every change the answering read model applied,
+/// so two lists with the same revision from the same read model are identical (the host caches on it).
+/// </summary>
+public sealed record ExperimentList(ImmutableArray<ExperimentSummary> Experiments, long Revision = 0);
 
 /// <summary>To the manager: reconcile every experiment now.</summary>
 public sealed record ReconcileAll
