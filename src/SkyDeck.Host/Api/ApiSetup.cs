@@ -21,6 +21,7 @@ public static class ApiSetup
         services.AddExceptionHandler<AskTimeoutHandler>();
         services.AddOpenApi();
         services.AddSingleton<Experiments>();
+        services.AddSingleton<ExperimentListCache>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton(sp => new SkyDeck.Actors.Audit.AuditLog(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
         return services;

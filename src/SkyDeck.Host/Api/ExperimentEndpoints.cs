@@ -12,10 +12,12 @@ public static class ExperimentEndpoints
     private static readonly string[] SpecFields =
         ["name", "base_command", "run_name", "nodes", "gpus", "flags", "accelerator", "cloud", "region", "use_spot", "description", "tags", "group"];
 
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/experiments").WithTags("Experiments");
-        api.MapGet("/", List).WithName("ListExperiments");
+        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentListDto>(contentType: JsonContentType);
         api.MapPost("/", Create).WithName("CreateExperiment");
         api.MapGet("/{id}", Get).WithName("GetExperiment");
         api.MapPatch("/{id}", Patch).WithName("UpdateExperiment");
@@ -28,10 +30,18 @@ public static class ExperimentEndpoints
         return api;
     }
 
-    public static async Task<IResult> List(Experiments experiments, [FromQuery(Name = "include_deleted")] bool? includeDeleted, CancellationToken ct)
+    /// <summary>
+    /// The table from cached bytes (<see cref="ExperimentListCache"/>), with a strong ETag: a client that sends it back
+    /// in <c>If-None-Match</c> gets 304 until something changes. <c>no-cache</c>: caches must ask every time.
+    /// </summary>
+    public static async Task<IResult> List(
+        HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] bool? includeDeleted, CancellationToken ct)
     {
-        var all = await experiments.ListAsync(ct);
-        return TypedResults.Ok(new ExperimentListDto([.. all.Where(s => includeDeleted == true || !s.Deleted).Select(ExperimentDto.From)]));
+        var list = await experiments.ListWithRevisionAsync(ct);
+        var body = await cache.GetAsync(list, includeDeleted == true, ct);
+        http.Response.Headers.CacheControl = "no-cache";
+        // Answers If-None-Match (and the other preconditions) with 304, and sets ETag and Content-Length.
+        return TypedResults.Bytes(body.Bytes, JsonContentType, entityTag: body.ETag);
     }
 
     public static async Task<IResult> Create(HttpContext http, Experiments experiments, CancellationToken ct)

@@ -16,7 +16,11 @@ public sealed class Experiments(IRequiredActor<ExperimentManagerActor> manager, 
         await AskAsync(new GetExperiment(id), cancellationToken) as ExperimentDetail;
 
     public async Task<IReadOnlyList<ExperimentSummary>> ListAsync(CancellationToken cancellationToken) =>
-        ((ExperimentList)await AskAsync(ListExperiments.Instance, cancellationToken)).Experiments;
+        (await ListWithRevisionAsync(cancellationToken)).Experiments;
+
+    /// <summary>Every summary and the read model's revision (the list cache keys on both).</summary>
+    public async Task<ExperimentList> ListWithRevisionAsync(CancellationToken cancellationToken) =>
+        (ExperimentList)await AskAsync(ListExperiments.Instance, cancellationToken);
 
     public void Tell(object message) => manager.ActorRef.Tell(message);
 }

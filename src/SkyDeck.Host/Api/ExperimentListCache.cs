@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using SkyDeck.Actors.Experiments;
+
+namespace SkyDeck.Host.Api;
+
+/// <summary>
+/// The bytes of <c>GET /api/experiments</c>, exactly as serializing an <see cref="ExperimentListDto"/> with the API's
+/// JSON options gives them, without doing that per request. Each row is serialized once per summary instance (the read
+/// model keeps an instance until its experiment changes, so a change re-serializes one row), and the whole body once
+/// per list the read model hands out (for each value of <c>include_deleted</c>): an unchanged table is served from
+/// bytes with no serialization at all.
+/// </summary>
+public sealed class ExperimentListCache
+{
+    private readonly JsonSerializerOptions _json;
+    private readonly ConditionalWeakTable<ExperimentSummary, byte[]> _rows = new();
+    private readonly ConditionalWeakTable<ExperimentSummary, byte[]>.CreateValueCallback _serializeRow;
+    private readonly byte[] _prefix;
+    private readonly byte[] _suffix;
+    private readonly string _epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private readonly Body?[] _bodies = new Body?[2];
+    private readonly SemaphoreSlim _building = new(1, 1);
+    private long _builds;
+
+    public ExperimentListCache(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options)
+    {
+        _json = options.Value.SerializerOptions;
+        _serializeRow = summary => JsonSerializer.SerializeToUtf8Bytes(ExperimentDto.From(summary), _json);
+        // The envelope comes from the serializer itself, so its property name follows the configured naming policy.
+        var empty = JsonSerializer.SerializeToUtf8Bytes(new ExperimentListDto([]), _json);
+        var split = empty.AsSpan().IndexOf("[]"u8) + 1;
+        if (split <= 0) throw new InvalidOperationException($"unexpected empty list JSON: {System.Text.Encoding.UTF8.GetString(empty)}");
+        _prefix = empty[..split];
+        _suffix = empty[split..];
+    }
+
+    /// <summary>
+    /// The body for <paramref name="list"/>: the cached one when it was built from this very list, else built now from
+    /// the cached rows (serializing only rows not seen before) and kept for the next request.
+    /// </summary>
+    public async ValueTask<Body> GetAsync(ExperimentList list, bool includeDeleted, CancellationToken cancellationToken)
+    {
+        var slot = includeDeleted ? 1 : 0;
+        if (Hit(Volatile.Read(ref _bodies[slot]), list) is { } cached) return cached;
+
+        // One build at a time: concurrent requests after a change wait for it instead of serializing the same rows twice.
+        await _building.WaitAsync(cancellationToken);
+        try
+        {
+            if (Hit(Volatile.Read(ref _bodies[slot]), list) is { } built) return built;
+            var body = Build(list, includeDeleted);
+            Volatile.Write(ref _bodies[slot], body);
+            return body;
+        }
+        finally
+        {
+            _building.Release();
+        }
+    }
+
+    /// <summary>
+    /// The same list object means the same rows (summaries and the array are immutable). The revision alone is not
+    /// trusted: a restarted manager counts from zero again, so a revision can come back with other rows.
+    /// </summary>
+    private static Body? Hit(Body? cached, ExperimentList list) =>
+        cached is not null && cached.Revision == list.Revision && cached.Source == list.Experiments ? cached : null;
+
+    private Body Build(ExperimentList list, bool includeDeleted)
+    {
+        var rows = new List<byte[]>(list.Experiments.Length);
+        var length = (long)_prefix.Length + _suffix.Length;
+        foreach (var summary in list.Experiments)
+        {
+            if (summary.Deleted && !includeDeleted) continue;
+            var row = _rows.GetValue(summary, _serializeRow);
+            length += row.Length + (rows.Count == 0 ? 0 : 1);
+            rows.Add(row);
+        }
+
+        var bytes = new byte[length];
+        var writer = new SpanWriter(bytes);
+        writer.Write(_prefix);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) writer.Write(","u8);
+            writer.Write(rows[i]);
+        }
+
+        writer.Write(_suffix);
+        // A build number besides the revision: every body built gets an ETag no other body in this process had.
+        var build = Interlocked.Increment(ref _builds);
+        var etag = new EntityTagHeaderValue($"\"{_epoch}-{list.Revision}-{build}-{(includeDeleted ? "all" : "live")}\"");
+        return new Body(list.Experiments, list.Revision, bytes, etag);
+    }
+
+    private ref struct SpanWriter(Span<byte> target)
+    {
+        private readonly Span<byte> _target = target;
+        private int _at;
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_target[_at..]);
+            _at += bytes.Length;
+        }
+    }
+
+    /// <summary>A serialized experiment list: its JSON bytes and the strong ETag that names them.</summary>
+    public sealed record Body(ImmutableArray<ExperimentSummary> Source, long Revision, byte[] Bytes, EntityTagHeaderValue ETag);
+}
