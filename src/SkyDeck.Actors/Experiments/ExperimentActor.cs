@@ -73,6 +73,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             Reconcile();
         });
         Command<ActionFinished>(Finished);
+        Command<RecordDispatch>(RecordDispatched);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", _id));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -103,12 +104,30 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        // Plan what the change calls for now and write it in the same batch: one write, then the reply and the sky call.
+        var changed = decision.Events.Aggregate(_state, ExperimentState.Evolve);
+        var plan = Reconciler.Plan(changed, _observed, _clock.GetUtcNow(), _settings.Reconcile, _inFlight?.Kind);
         var replyTo = Sender;
-        PersistAll(decision.Events, Apply);
+        PersistAll(decision.Events.Concat(plan.Events), Apply);
         DeferAsync(decision.Result, result =>
         {
             replyTo.Tell(result);
-            AfterChange();
+            if (_state.Exists) Act(plan);
+            else PassivateIfAbsent();
+        });
+    }
+
+    /// <summary>The gateway's report that a launch waits for, or got, a sky process slot: written before it goes on.</summary>
+    private void RecordDispatched(RecordDispatch record)
+    {
+        IExperimentEvent e = record.Queued
+            ? new JobLaunchQueued(_id, record.JobId, _clock.GetUtcNow(), Callers.System)
+            : new JobLaunchDispatched(_id, record.JobId, _clock.GetUtcNow(), Callers.System);
+        var replyTo = Sender;
+        Persist(e, written =>
+        {
+            Apply(written);
+            replyTo.Tell(Akka.Done.Instance);
         });
     }
 
@@ -153,7 +172,8 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         {
             _inFlight = action;
             _log.Info("{0}: running sky {1} {2}", _id, action.Kind, action.Target);
-            _sky.ExecuteAsync(action, _shutdown.Token).PipeTo(
+            var dispatch = action is SkyCommand.Launch launch ? new DispatchJournal(Self, launch.JobId) : null;
+            _sky.ExecuteAsync(action, _shutdown.Token, dispatch).PipeTo(
                 Self,
                 success: outcome => new ActionFinished(action, outcome),
                 failure: e => new ActionFinished(action, SkyOutcome.Failed(SkyFailureKind.Unknown, e.GetBaseException().Message)));
@@ -208,6 +228,20 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         [.. _state.Jobs.Reverse().Select(JobView.From)]);
 
     private sealed record ActionFinished(SkyCommand Action, SkyOutcome Outcome);
+
+    private sealed record RecordDispatch(string JobId, bool Queued);
+
+    /// <summary>Lets the gateway, off the actor, have the experiment persist a launch's queueing and dispatch.</summary>
+    private sealed class DispatchJournal(IActorRef experiment, string jobId) : ISkyDispatchJournal
+    {
+        private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
+
+        public Task QueuedAsync(CancellationToken cancellationToken) =>
+            experiment.Ask<Akka.Done>(new RecordDispatch(jobId, Queued: true), WriteTimeout, cancellationToken);
+
+        public Task DispatchingAsync(CancellationToken cancellationToken) =>
+            experiment.Ask<Akka.Done>(new RecordDispatch(jobId, Queued: false), WriteTimeout, cancellationToken);
+    }
 
     private sealed class ReconcileTick
     {

@@ -46,6 +46,21 @@ public sealed record JobLaunchRequested(
     string Who,
     string Reason) : IExperimentEvent;
 
+/// <summary>
+/// The launch had to wait for a free <c>sky</c> process slot (the cap). Until <see cref="JobLaunchDispatched"/> follows,
+/// its process has certainly not started, so a restart can launch it at once instead of waiting to adopt it.
+/// </summary>
+public sealed record JobLaunchQueued(string ExperimentId, string JobId, DateTimeOffset At, string Who) : IExperimentEvent;
+
+/// <summary>A queued launch got its slot; persisted just before its <c>sky launch</c> process starts.</summary>
+public sealed record JobLaunchDispatched(string ExperimentId, string JobId, DateTimeOffset At, string Who) : IExperimentEvent;
+
+/// <summary>
+/// A launch that never started (the server stopped while it was queued) is run again under the same job name;
+/// persisted before <c>sky launch</c>, so from here on it may have started.
+/// </summary>
+public sealed record JobLaunchResumed(string ExperimentId, string JobId, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
 /// <summary><c>sky launch</c> submitted the job, or (<paramref name="Adopted"/>) SkyPilot was found running it after a restart.</summary>
 public sealed record JobLaunched(string ExperimentId, string JobId, long? SkyJobId, bool Adopted, DateTimeOffset At, string Who) : IExperimentEvent;
 

@@ -77,6 +77,9 @@ public sealed record ExperimentState(
                 Jobs = s.Jobs.Add(new JobRecord(x.JobId, x.Cluster, x.Generation, x.Run, x.Attempt, x.Command, x.Resources, JobPhase.Requested, x.At)),
                 Cluster = s.Cluster.MayBeRunning ? s.Cluster : new ClusterState(true, SkyClusterStatus.Init, x.At),
             },
+            JobLaunchQueued x => WithJob(s, x.JobId, j => j with { WaitingForSlot = true }),
+            JobLaunchDispatched x => WithJob(s, x.JobId, j => j with { WaitingForSlot = false }),
+            JobLaunchResumed x => WithJob(s, x.JobId, j => j with { WaitingForSlot = false }),
             JobLaunched x => WithJob(s, x.JobId, j => j with
             {
                 Phase = JobPhase.Submitted,

@@ -35,8 +35,15 @@ public sealed record JobRecord(
     string? Reason = null,
     DateTimeOffset? CancelRequestedAt = null,
     string? CancelledBy = null,
-    DateTimeOffset? CancelSentAt = null)
+    DateTimeOffset? CancelSentAt = null,
+    bool WaitingForSlot = false)
 {
+    /// <summary>
+    /// Requested and still queued behind the <c>sky</c> process cap when last recorded: its process certainly never
+    /// started (a launch that found a free slot at once records nothing more, and may have started).
+    /// </summary>
+    public bool NeverStarted => Phase == JobPhase.Requested && WaitingForSlot;
+
     /// <summary>Might be consuming a cluster: requested, or submitted and not yet terminal.</summary>
     public bool IsLive => Phase switch
     {

@@ -20,6 +20,7 @@ public static class Reconciler
         var events = new List<IExperimentEvent>();
         var s = observation is null ? state : Observe(state, observation, inFlight, now, settings, events);
         if (inFlight is not null) return new(events, null, null);
+        s = WithdrawStaleQueuedLaunches(s, now, events);
         var (action, wakeAt) = s.EffectiveDesired == DesiredState.Running
             ? PlanRunning(s, now, settings, events)
             : PlanShutdown(s, now, settings, events);
@@ -55,6 +56,8 @@ public static class Reconciler
 
             if (job.Phase == JobPhase.Requested)
             {
+                // A launch still queued for a process slot never started: the plan resumes or withdraws it.
+                if (job.NeverStarted) continue;
                 // An interrupted launch: adopt it if it shows up within the grace; after that it is lost whatever state
                 // it left the cluster in (INIT included — `sky launch -c` on an INIT cluster provisions it again).
                 if (inFlight == SkyActionKind.Launch || !o.ClusterKnown || o.At < job.RequestedAt + settings.AdoptGrace) continue;
@@ -88,6 +91,13 @@ public static class Reconciler
         }
 
         var requested = s.LiveJobs.FirstOrDefault(j => j.Phase == JobPhase.Requested);
+        if (requested is { NeverStarted: true })
+        {
+            // Plan is only asked with nothing in flight, so a launch still marked queued was cut off by a restart.
+            events.Add(new JobLaunchResumed(s.Id, requested.JobId, now, Callers.System, "sky launch never started: SkyDeck stopped while it waited for a sky process slot"));
+            return (new SkyCommand.Launch(requested.JobId, requested.Cluster, requested.Command, requested.Resources), null);
+        }
+
         if (requested is not null)
         {
             // Adoption (or loss) is decided by the next observation; past the grace there is nothing to wake up for.
@@ -119,6 +129,32 @@ public static class Reconciler
         var intent = new JobLaunchRequested(s.Id, jobId, s.ClusterName, s.Generation, s.Run, attempt, command, resources, now, Callers.System, why);
         events.Add(intent);
         return (new SkyCommand.Launch(jobId, s.ClusterName, command, resources), null);
+    }
+
+    /// <summary>
+    /// A launch cut off while queued (it never started) that is no longer wanted as it is — the run or the spec moved
+    /// on, or the experiment should not run — is withdrawn: cancelled by SkyDeck (so it costs no attempt) and lost.
+    /// </summary>
+    private static ExperimentState WithdrawStaleQueuedLaunches(ExperimentState s, DateTimeOffset now, List<IExperimentEvent> events)
+    {
+        foreach (var job in s.Jobs.Where(j => j.NeverStarted).ToList())
+        {
+            var why = s.EffectiveDesired != DesiredState.Running ? s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}"
+                : job.Run != s.Run ? "superseded by a new run"
+                : job.Generation != s.Generation ? $"the spec changed to generation {s.Generation}"
+                : null;
+            if (why is null) continue;
+            foreach (var e in new IExperimentEvent[]
+                     {
+                         new JobCancelRequested(s.Id, job.JobId, now, Callers.System, why),
+                         new JobLost(s.Id, job.JobId, $"sky launch never started (SkyDeck stopped while it waited for a sky process slot); withdrawn: {why}", now, Callers.System),
+                     })
+            {
+                events.Add(e);
+                s = ExperimentState.Evolve(s, e);
+            }
+        }
+        return s;
     }
 
     private static (SkyCommand?, DateTimeOffset?) PlanShutdown(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)

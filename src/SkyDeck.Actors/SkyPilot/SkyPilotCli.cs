@@ -37,7 +37,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
 
     public long Calls => Interlocked.Read(ref _calls);
 
-    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken)
+    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
     {
         var (args, timeout) = command switch
         {
@@ -47,7 +47,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             SkyCommand.Down d => (new[] { "down", "-y", d.Cluster }, _options.ActionTimeout),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
-        var run = await RunAsync(args, timeout, cancellationToken).ConfigureAwait(false);
+        var run = await RunAsync(args, timeout, cancellationToken, dispatch).ConfigureAwait(false);
         if (run.Failure is { } failure) return SkyOutcome.Failed(failure.Kind, failure.Reason);
         var output = SkyOutput.StripAnsi(run.StdOut + "\n" + run.StdErr);
         switch (command)
@@ -134,9 +134,27 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         }
     }
 
-    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
     {
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var queued = !await _slots.WaitAsync(0, cancellationToken).ConfigureAwait(false);
+        if (queued)
+        {
+            if (dispatch is not null) await dispatch.QueuedAsync(cancellationToken).ConfigureAwait(false);
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (dispatch is not null)
+            {
+                try
+                {
+                    await dispatch.DispatchingAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _slots.Release();
+                    throw;
+                }
+            }
+        }
+
         var running = Interlocked.Increment(ref _running);
         InterlockedMax(ref _peak, running);
         Interlocked.Increment(ref _calls);

@@ -153,4 +153,55 @@ public sealed class SkyPilotCliSpecs : IDisposable
         Assert.Equal(2, cli.PeakConcurrentProcesses);
         Assert.Equal(8, _fake.ReadLaunches().Select(l => l.Cluster).Distinct().Count());
     }
+
+    [Fact]
+    public async Task GivenACapOfOne_WhenASecondLaunchMustWait_ThenOnlyItIsJournaledQueuedAndDispatchedBeforeItsProcessStarts()
+    {
+        _fake.SetControl(c => c.WithDelay("launch", 500));
+        using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
+        var first = new RecordingDispatch(_fake);
+        var second = new RecordingDispatch(_fake);
+
+        var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None, first);
+        while (_fake.ReadLaunches().Count == 0) await Task.Delay(20);
+        var queued = cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, second);
+        await Task.WhenAll(running, queued);
+
+        Assert.Empty(first.Calls);
+        Assert.Equal(["queued while 1 launch(es) had started", "dispatching while 1 launch(es) had started"], second.Calls);
+        Assert.Equal(2, _fake.ReadLaunches().Count);
+    }
+
+    [Fact]
+    public async Task GivenAQueuedLaunch_WhenItsDispatchCannotBeRecorded_ThenItsProcessNeverStarts()
+    {
+        _fake.SetControl(c => c.WithDelay("launch", 300));
+        using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
+
+        var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+        while (_fake.ReadLaunches().Count == 0) await Task.Delay(20);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, new RecordingDispatch(_fake, failDispatch: true)));
+        await running;
+
+        Assert.Equal(["skydeck-exp1"], _fake.ReadLaunches().Select(l => l.Cluster));
+        Assert.True((await cli.ExecuteAsync(Launch("exp3"), CancellationToken.None)).Succeeded, "the slot was released");
+    }
+
+    private sealed class RecordingDispatch(FakeSkyHome fake, bool failDispatch = false) : ISkyDispatchJournal
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task QueuedAsync(CancellationToken cancellationToken)
+        {
+            Calls.Add($"queued while {fake.ReadLaunches().Count} launch(es) had started");
+            return Task.CompletedTask;
+        }
+
+        public Task DispatchingAsync(CancellationToken cancellationToken)
+        {
+            if (failDispatch) throw new InvalidOperationException("journal unavailable");
+            Calls.Add($"dispatching while {fake.ReadLaunches().Count} launch(es) had started");
+            return Task.CompletedTask;
+        }
+    }
 }

@@ -97,6 +97,84 @@ public sealed class ReconcilerTests
         Assert.Equal(2, relaunch.Attempt);
     }
 
+    private static JobLaunchQueued Queued(int n = 1, int generation = 1) => new(Id, Naming.Job(Id, generation, n), T0, Callers.System);
+
+    [Fact]
+    public void GivenALaunchCutOffWhileQueuedForAProcessSlot_WhenReconciledAfterARestart_ThenItIsResumedAtOnceUnderTheSameName()
+    {
+        var state = Given(Created(), LaunchRequested(), Queued());
+
+        var plan = Plan(state, null, T0.AddSeconds(5));
+
+        var resumed = Assert.IsType<JobLaunchResumed>(Assert.Single(plan.Events));
+        Assert.Equal(Job1, resumed.JobId);
+        Assert.Equal(Job1, Assert.IsType<SkyCommand.Launch>(plan.Action).JobId);
+        var after = state.Fold(plan.Events);
+        Assert.False(after.FindJob(Job1)!.NeverStarted);
+        Assert.Null(Plan(after, null, T0.AddSeconds(6)).Action);
+    }
+
+    [Fact]
+    public void GivenAQueuedLaunchThatWasDispatched_WhenReconciledAfterARestart_ThenItWaitsToBeAdoptedAsAnyInterruptedLaunch()
+    {
+        var state = Given(Created(), LaunchRequested(), Queued(), new JobLaunchDispatched(Id, Job1, T0.AddSeconds(1), Callers.System));
+
+        var plan = Plan(state, null, T0.AddSeconds(5));
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+        Assert.Equal(T0 + Settings.AdoptGrace, plan.WakeAt);
+    }
+
+    [Fact]
+    public void GivenALaunchStillQueued_WhenAnObservationPastTheGraceLacksIt_ThenItIsNotLostButResumed()
+    {
+        var at = T0 + Settings.AdoptGrace + TimeSpan.FromSeconds(1);
+
+        var plan = Plan(Given(Created(), LaunchRequested(), Queued()), Absent(at), at);
+
+        Assert.DoesNotContain(plan.Events, e => e is JobLost);
+        Assert.Equal(Job1, Assert.IsType<SkyCommand.Launch>(plan.Action).JobId);
+    }
+
+    [Fact]
+    public void GivenALaunchStillQueued_WhenItIsInFlight_ThenNothingHappens()
+    {
+        var plan = Plan(Given(Created(), LaunchRequested(), Queued()), null, T0.AddSeconds(5), SkyActionKind.Launch);
+
+        Assert.Empty(plan.Events);
+        Assert.Null(plan.Action);
+    }
+
+    [Fact]
+    public void GivenALaunchCutOffWhileQueued_WhenTheExperimentShouldNowStop_ThenItIsWithdrawnWithoutCostingAnAttempt()
+    {
+        var state = Given(Created(), LaunchRequested(), Queued(), new DesiredStateChanged(Id, DesiredState.Stopped, T0.AddSeconds(2), "alice", null));
+
+        var plan = Plan(state, null, T0.AddSeconds(5));
+
+        Assert.IsType<JobCancelRequested>(plan.Events[0]);
+        Assert.Contains("never started", Assert.IsType<JobLost>(plan.Events[1]).Reason);
+        Assert.IsNotType<SkyCommand.Launch>(plan.Action);
+        var after = state.Fold(plan.Events);
+        Assert.Empty(after.LiveJobs);
+        Assert.Equal(0, RunAssessment.Of(after, Settings).Failures);
+    }
+
+    [Fact]
+    public void GivenALaunchCutOffWhileQueued_WhenTheSpecChangedSince_ThenItIsWithdrawnAndTheNewGenerationLaunched()
+    {
+        var state = Given(Created(), LaunchRequested(), Queued(), new SpecUpdated(Id, Spec(layers: 8), 2, T0.AddSeconds(2), "alice"));
+
+        var plan = Plan(state, null, T0.AddSeconds(5));
+
+        Assert.Single(plan.Events.OfType<JobLost>());
+        var relaunch = Assert.Single(plan.Events.OfType<JobLaunchRequested>());
+        Assert.Equal(2, relaunch.Generation);
+        Assert.Equal(0, RunAssessment.Of(state.Fold(plan.Events), Settings).Failures);
+        Assert.Equal(relaunch.JobId, Assert.IsType<SkyCommand.Launch>(plan.Action).JobId);
+    }
+
     [Fact]
     public void GivenALaunchInterruptedWhileProvisioning_WhenTheClusterStaysInitPastTheGrace_ThenLostAndRelaunchedNotStuck()
     {

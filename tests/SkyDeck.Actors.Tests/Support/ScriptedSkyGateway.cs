@@ -43,7 +43,7 @@ public sealed class ScriptedSkyGateway : ISkyGateway
         return hold;
     }
 
-    public Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken)
+    public Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
     {
         _commands.Enqueue(command);
         return OnExecute(command);

@@ -63,7 +63,7 @@ public sealed class ScriptedSkyGateway : ISkyGateway
         }
     }
 
-    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken)
+    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
     {
         _commands.Enqueue(command);
         if (command is SkyCommand.Stop && _holdStops)
