@@ -181,10 +181,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
         continue;
       }
       if (value) fields[f.name] = value;
-      else if (mode === 'edit' && initial[f.name]) {
-        showField(f.name, ['cannot be cleared here yet (the API keeps the old value when a field is empty)']);
-        ok = false;
-      }
+      else if (mode === 'edit' && initial[f.name]) fields[f.name] = null; // emptied: null clears it (PATCH)
     }
     if (mode === 'create' ? inputs.use_spot.checked : inputs.use_spot.checked !== !!initial.use_spot) fields.use_spot = inputs.use_spot.checked;
     if (mode === 'create') fields.desired_state = inputs.start.checked ? 'RUNNING' : 'STOPPED';
