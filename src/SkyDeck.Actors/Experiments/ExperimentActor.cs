@@ -111,9 +111,10 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         PersistAll(decision.Events.Concat(plan.Events), Apply);
         DeferAsync(decision.Result, result =>
         {
-            replyTo.Tell(result);
+            // The summary goes to the manager before the reply, so a list asked for after the reply shows the change.
             if (_state.Exists) Act(plan);
-            else PassivateIfAbsent();
+            replyTo.Tell(result);
+            PassivateIfAbsent();
         });
     }
 

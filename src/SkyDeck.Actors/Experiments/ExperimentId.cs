@@ -10,6 +10,9 @@ public static partial class ExperimentId
 {
     public const int MaxLength = 48;
 
+    /// <summary>Taken by SkyDeck itself: <c>experiment-directory</c> is the persistence id of the experiment directory.</summary>
+    public const string Reserved = "directory";
+
     [GeneratedRegex(@"^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
@@ -20,6 +23,7 @@ public static partial class ExperimentId
         if (id.Length > MaxLength) return $"must be at most {MaxLength} characters (got {id.Length})";
         if (!Pattern().IsMatch(id))
             return "must start with a letter, end with a letter or digit, and contain only letters, digits, '-', '_' and '.'";
+        if (id == Reserved) return $"'{Reserved}' is reserved by SkyDeck; choose another id";
         return null;
     }
 

@@ -20,8 +20,11 @@ public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJou
 
 /// <summary>
 /// Creates and finds experiment actors (one child per id, routed by <see cref="ExperimentMessageExtractor"/>), brings
-/// every registered experiment back after a restart so reconciliation resumes unasked, keeps the summary read model
-/// the table lists from, and fans poll results out to the experiments they concern.
+/// every registered experiment with work to do back after a restart so reconciliation resumes unasked, keeps the
+/// summary read model the table lists from, and fans poll results out to the experiments they concern.
+/// With an <see cref="ISummaryStore"/>, the read model is kept on disk too: after a restart the table is complete after
+/// one read, and an experiment at rest (<see cref="Reconciler.IsAtRest"/>) whose stored row is current gets no actor
+/// until a message arrives for it. Without one, every experiment is recovered at start.
 /// </summary>
 public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
 {
@@ -40,10 +43,17 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
     private readonly List<IActorRef> _listWaiting = [];
 
     private static readonly TimeSpan ReportDeadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
 
-    public ExperimentManagerActor(Func<string, IActorRef, Props> childProps)
+    private readonly ISummaryStore? _store;
+    private readonly Dictionary<string, ExperimentSummary> _unsaved = new(StringComparer.Ordinal);
+    private bool _saving;
+    private bool _loading;
+
+    public ExperimentManagerActor(Func<string, IActorRef, Props> childProps, ISummaryStore? store = null)
     {
         _childProps = childProps;
+        _store = store;
         PersistenceId = DirectoryPersistenceId;
 
         Recover<SnapshotOffer>(offer =>
@@ -59,16 +69,37 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
                 _ids.Remove(invalid);
             }
 
-            _unreported.UnionWith(_ids);
-            foreach (var id in _ids) Child(id);
-            if (_unreported.Count > 0) Timers.StartSingleTimer(ReportsOverdue.Instance, ReportsOverdue.Instance, ReportDeadline);
             _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
+            if (_store is null)
+            {
+                StartExperiments(_ids);
+                return;
+            }
+
+            _loading = true;
+            _store.LoadAsync(CancellationToken.None).PipeTo(Self, success: loaded => new SummariesLoaded(loaded), failure: e => new SummariesUnavailable(e));
+            Timers.StartPeriodicTimer(SaveSummaries.Instance, SaveSummaries.Instance, SaveInterval);
         });
 
         Command<CreateExperiment>(Create);
+        Command<SummariesLoaded>(m => Loaded(m.Stored));
+        Command<SummariesUnavailable>(m =>
+        {
+            _log.Warning(m.Cause, "The stored summaries could not be read; recovering every experiment");
+            _loading = false;
+            StartExperiments(_ids.Where(id => Context.Child(id).IsNobody()));
+        });
+        Command<SaveSummaries>(_ => Save());
+        Command<SummariesSaved>(_ => _saving = false);
+        Command<SummariesNotSaved>(m =>
+        {
+            _saving = false;
+            _log.Warning(m.Cause, "Saving {0} summaries failed; retrying", m.Batch.Count);
+            foreach (var summary in m.Batch) _unsaved.TryAdd(summary.Id, summary);
+        });
         Command<ListExperiments>(_ =>
         {
-            if (_unreported.Count == 0) Sender.Tell(new ExperimentList(List(), _revision));
+            if (!_loading && _unreported.Count == 0) Sender.Tell(new ExperimentList(List(), _revision));
             else _listWaiting.Add(Sender);
         });
         Command<SummaryChanged>(Summarised);
@@ -82,9 +113,10 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
         Command<PollCompleted>(FanOut);
         Command<AttachPoller>(m => _poller = m.Poller);
         Command<PollNow>(m => _poller?.Tell(m));
+        // Experiments without an actor are at rest: they have nothing to reconcile.
         Command<ReconcileAll>(_ =>
         {
-            foreach (var id in _ids) Child(id).Tell(new ReconcileNow(id));
+            foreach (var child in Context.GetChildren()) child.Tell(new ReconcileNow(child.Path.Name));
         });
         Command<SubscribeToSummaries>(m =>
         {
@@ -109,8 +141,92 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
         public static readonly ReportsOverdue Instance = new();
     }
 
-    public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink)));
+    private sealed class SaveSummaries
+    {
+        public static readonly SaveSummaries Instance = new();
+    }
+
+    private sealed class SummariesSaved
+    {
+        public static readonly SummariesSaved Instance = new();
+    }
+
+    private sealed record SummariesLoaded(StoredSummaries Stored);
+
+    private sealed record SummariesUnavailable(Exception Cause);
+
+    private sealed record SummariesNotSaved(IReadOnlyCollection<ExperimentSummary> Batch, Exception Cause);
+
+    public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, ISummaryStore? store = null) =>
+        Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink), store));
+
+    protected override void PostStop()
+    {
+        // Children stop first and their last summaries may be lost with the mailbox; whatever arrived is kept.
+        if (_store is not null && _unsaved.Count > 0)
+        {
+            try
+            {
+                if (!_store.SaveAsync([.. _unsaved.Values], CancellationToken.None).Wait(TimeSpan.FromSeconds(10)))
+                    _log.Warning("Saving the last {0} summaries timed out; their experiments will be recovered at the next start", _unsaved.Count);
+            }
+            catch (Exception e)
+            {
+                _log.Warning(e, "Saving the last {0} summaries failed; their experiments will be recovered at the next start", _unsaved.Count);
+            }
+        }
+
+        base.PostStop();
+    }
+
+    private void StartExperiments(IEnumerable<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            _unreported.Add(id);
+            Child(id);
+        }
+
+        if (_unreported.Count > 0) Timers.StartSingleTimer(ReportsOverdue.Instance, ReportsOverdue.Instance, ReportDeadline);
+        else AnswerWaitingLists();
+    }
+
+    /// <summary>Experiments at rest with a current stored row are listed from it; every other experiment is started.</summary>
+    private void Loaded(StoredSummaries stored)
+    {
+        _loading = false;
+        var toStart = new List<string>();
+        foreach (var id in _ids)
+        {
+            if (!Context.Child(id).IsNobody())
+            {
+                // Started by a message while loading: the list waits for its own report.
+                if (!_summaries.ContainsKey(id)) _unreported.Add(id);
+            }
+            else if (stored.Dormant(id) is { } summary)
+            {
+                _summaries[id] = summary;
+            }
+            else
+            {
+                toStart.Add(id);
+            }
+        }
+
+        _listCache = null;
+        _revision++;
+        _log.Info("Summaries loaded: {0} experiments at rest listed from disk, {1} recovering", _ids.Count - toStart.Count, toStart.Count);
+        StartExperiments(toStart);
+    }
+
+    private void Save()
+    {
+        if (_store is null || _saving || _unsaved.Count == 0) return;
+        IReadOnlyCollection<ExperimentSummary> batch = [.. _unsaved.Values];
+        _unsaved.Clear();
+        _saving = true;
+        _store.SaveAsync(batch, CancellationToken.None).PipeTo(Self, success: () => SummariesSaved.Instance, failure: e => new SummariesNotSaved(batch, e));
+    }
 
     private void Create(CreateExperiment command)
     {
@@ -183,6 +299,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
     private void Summarised(SummaryChanged changed)
     {
         _summaries[changed.Summary.Id] = changed.Summary;
+        if (_store is not null) _unsaved[changed.Summary.Id] = changed.Summary;
         _listCache = null;
         _revision++;
         Reported(changed.Summary.Id);

@@ -32,6 +32,14 @@ public sealed record JobView(
         _ => 101,
     };
 
+    /// <summary>Requested, or submitted and not finished: as <see cref="JobRecord.IsLive"/>.</summary>
+    public bool IsLive => Phase switch
+    {
+        JobPhase.Requested => true,
+        JobPhase.Submitted => Status is not { } status || !status.IsTerminal(),
+        _ => false,
+    };
+
     public static JobView From(JobRecord j) => new(
         j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase, j.Status, j.Reason,
         j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt, j.CancelRequestedAt, j.CancelledBy);
@@ -60,8 +68,14 @@ public sealed record ExperimentSummary(
     DateTimeOffset UpdatedAt,
     long Version)
 {
-    /// <summary>Whether the poller's news about this experiment's cluster matters (so the manager fans it out).</summary>
-    public bool Watching => ClusterKnown ? ClusterStatus is not null || CurrentJob is { Phase: JobPhase.Requested or JobPhase.Submitted } : JobCount > 0;
+    /// <summary>
+    /// Whether news that the cluster is absent matters (so the manager fans it out): the cluster may exist, or a job may
+    /// be live. A finished job on a cluster known to be gone needs no word every poll.
+    /// </summary>
+    public bool Watching => ClusterKnown ? ClusterStatus is not null || CurrentJob is { IsLive: true } : JobCount > 0;
+
+    /// <summary><see cref="Reconciler.IsAtRest"/> when the summary was made: the experiment needs no actor until a message comes.</summary>
+    public bool AtRest { get; init; }
 
     public static ExperimentSummary From(ExperimentState s, ClusterObservation? observation, ReconcileSettings settings)
     {
@@ -84,7 +98,10 @@ public sealed record ExperimentSummary(
             job is null ? null : JobView.From(job),
             s.Cluster.Status, s.Cluster.Known, needsRestart, message,
             current == CurrentState.Retrying ? run.RetryAt : null,
-            s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version);
+            s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version)
+        {
+            AtRest = Reconciler.IsAtRest(s, settings),
+        };
     }
 }
 

@@ -27,6 +27,21 @@ public static class Reconciler
         return new(events, action, wakeAt);
     }
 
+    /// <summary>
+    /// Nothing to do until something changes — a command, or news about its cluster: no job or cluster action in
+    /// progress or backing off, and the desired state reached (or, for a run, succeeded or given up on). An experiment
+    /// at rest plans nothing at any time, so it needs no actor until a message arrives for it.
+    /// </summary>
+    public static bool IsAtRest(ExperimentState s, ReconcileSettings settings)
+    {
+        if (!s.Exists || s.LiveJobs.Any() || s.LastAction is { InProgress: true } or { Failures: > 0 }) return false;
+        if (s.EffectiveDesired == DesiredState.Running) return RunAssessment.Of(s, settings).Status is RunStatus.Succeeded or RunStatus.Failed;
+        if (!s.Cluster.Known) return s.Jobs.IsEmpty;
+        return s.EffectiveDesired == DesiredState.Terminated
+            ? s.Cluster.Status is null
+            : s.Cluster.Status is null or SkyClusterStatus.Stopped;
+    }
+
     private static ExperimentState Observe(
         ExperimentState s, ClusterObservation o, SkyActionKind? inFlight, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
     {

@@ -25,7 +25,20 @@ public static class SkyDeckAkka
                 autoInitialize: true,
                 tagStorageMode: TagMode.TagTable,
                 journalBuilder: TagExperimentEvents)
+            .AddHocon(SqliteReads, HoconAddMode.Prepend)
             .WithSkyDeckSerialization();
+
+    /// <summary>
+    /// Reads in a deferred transaction. The plugin's default (unspecified) makes Microsoft.Data.Sqlite open every read
+    /// with <c>BEGIN IMMEDIATE</c>, which takes the database's write lock: concurrent recoveries then queue on it and
+    /// sleep in 150 ms busy retries. Without shared cache, SQLite's read_uncommitted changes nothing else: under WAL a
+    /// deferred read sees a consistent snapshot of committed data.
+    /// </summary>
+    private const string SqliteReads = """
+        akka.persistence.journal.sql.read-isolation-level = read-uncommitted
+        akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
+        akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
+        """;
 
     /// <summary>Every experiment event is tagged, so the audit log reads them all in order through one tag query.</summary>
     public static void TagExperimentEvents(AkkaPersistenceJournalBuilder journal) =>
@@ -40,7 +53,8 @@ public static class SkyDeckAkka
         {
             var sky = resolver.GetService<ISkyGateway>();
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-            var manager = system.ActorOf(ExperimentManagerActor.Props(sky, options.ActorSettings, clock), "experiments");
+            var store = new SqliteSummaryStore(options.DatabasePath);
+            var manager = system.ActorOf(ExperimentManagerActor.Props(sky, options.ActorSettings, clock, store), "experiments");
             registry.Register<ExperimentManagerActor>(manager);
             if (!options.EnablePoller) return;
             var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock), "sky-poller");

@@ -46,6 +46,7 @@ public sealed class ExperimentDeciderTests
     [InlineData("ends-with-dash-")]
     [InlineData("has space")]
     [InlineData("../etc/passwd")]
+    [InlineData("directory")]
     [InlineData("")]
     public void GivenNothing_WhenCreateWithInvalidId_ThenRejectedNamingId(string id)
     {

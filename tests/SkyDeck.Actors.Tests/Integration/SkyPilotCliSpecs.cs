@@ -157,7 +157,7 @@ public sealed class SkyPilotCliSpecs : IDisposable
     [Fact]
     public async Task GivenACapOfOne_WhenASecondLaunchMustWait_ThenOnlyItIsJournaledQueuedAndDispatchedBeforeItsProcessStarts()
     {
-        _fake.SetControl(c => c.WithDelay("launch", 500));
+        _fake.SetControl(c => c.WithDelay("launch", 2000));
         using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
         var first = new RecordingDispatch(_fake);
         var second = new RecordingDispatch(_fake);
@@ -175,7 +175,7 @@ public sealed class SkyPilotCliSpecs : IDisposable
     [Fact]
     public async Task GivenAQueuedLaunch_WhenItsDispatchCannotBeRecorded_ThenItsProcessNeverStarts()
     {
-        _fake.SetControl(c => c.WithDelay("launch", 300));
+        _fake.SetControl(c => c.WithDelay("launch", 2000));
         using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
 
         var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);

@@ -479,4 +479,77 @@ public sealed class ReconcilerTests
         Assert.IsType<SkyCommand.Launch>(relaunch.Action);
         Assert.Equal(0, RunAssessment.Of(state, Settings).Failures);
     }
+
+    public static TheoryData<string, bool> RestCases => new()
+    {
+        { "stopped, never launched", true },
+        { "running, no job yet", false },
+        { "launch requested", false },
+        { "job running", false },
+        { "job succeeded, cluster down", true },
+        { "job succeeded, cluster up", true },
+        { "job failed, backing off", false },
+        { "gave up after max restarts", true },
+        { "stop requested, cluster still up", false },
+        { "stopped, cluster stopped", true },
+        { "terminated, cluster stopped", false },
+        { "terminated, cluster gone", true },
+        { "stop failed, backing off", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(RestCases))]
+    public void GivenAnExperiment_WhenAtRest_ThenItPlansNothingAtAnyLaterTime(string name, bool atRest)
+    {
+        var state = RestCase(name);
+
+        Assert.Equal(atRest, Reconciler.IsAtRest(state, Settings));
+        if (!atRest) return;
+        foreach (var later in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromHours(3), TimeSpan.FromDays(30) })
+        {
+            var plan = Plan(state, null, T0.AddHours(1) + later);
+            Assert.Empty(plan.Events);
+            Assert.Null(plan.Action);
+            Assert.Null(plan.WakeAt);
+        }
+    }
+
+    [Fact]
+    public void GivenAFinishedJobOnAClusterKnownGone_WhenSummarised_ThenThePollerNeedNotReportItsAbsence()
+    {
+        var finished = RestCase("job succeeded, cluster down");
+        var up = RestCase("job succeeded, cluster up");
+
+        Assert.False(ExperimentSummary.From(finished, null, Settings).Watching);
+        Assert.True(ExperimentSummary.From(up, null, Settings).Watching);
+        Assert.True(ExperimentSummary.From(RestCase("job running"), null, Settings).Watching);
+    }
+
+    private static ExperimentState RestCase(string name)
+    {
+        var t = T0.AddMinutes(10);
+        ClusterStatusChanged Cluster(SkyClusterStatus? status) => new(Id, Naming.Cluster(Id), status, t, Callers.System);
+        DesiredStateChanged Desire(DesiredState desired) => new(Id, desired, t, "alice", null);
+        var running = new IExperimentEvent[] { Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running) };
+        IExperimentEvent[] Failed(int n) => [LaunchRequested(n, attempt: n), Launched(n, skyJobId: n), Status(SkyJobStatus.Failed, n, skyJobId: n, at: t)];
+        return name switch
+        {
+            "stopped, never launched" => Given(Created(DesiredState.Stopped)),
+            "running, no job yet" => Given(Created()),
+            "launch requested" => Given(Created(), LaunchRequested()),
+            "job running" => Given(running),
+            "job succeeded, cluster down" => Given([.. running, Status(SkyJobStatus.Succeeded, at: t), Cluster(null)]),
+            "job succeeded, cluster up" => Given([.. running, Status(SkyJobStatus.Succeeded, at: t)]),
+            "job failed, backing off" => Given([Created(), .. Failed(1)]),
+            "gave up after max restarts" => Given([Created(), .. Failed(1), .. Failed(2), .. Failed(3), .. Failed(4)]),
+            "stop requested, cluster still up" => Given([.. running, Desire(DesiredState.Stopped)]),
+            "stopped, cluster stopped" => Given([.. running, Status(SkyJobStatus.Cancelled, at: t), Desire(DesiredState.Stopped), Cluster(SkyClusterStatus.Stopped)]),
+            "terminated, cluster stopped" => Given([.. running, Status(SkyJobStatus.Cancelled, at: t), Desire(DesiredState.Terminated), Cluster(SkyClusterStatus.Stopped)]),
+            "terminated, cluster gone" => Given([.. running, Status(SkyJobStatus.Cancelled, at: t), Desire(DesiredState.Terminated), Cluster(null)]),
+            "stop failed, backing off" => Given([Created(DesiredState.Stopped), LaunchRequested(), Launched(), Status(SkyJobStatus.Cancelled, at: t), Cluster(SkyClusterStatus.Up),
+                new ClusterActionRequested(Id, Naming.Cluster(Id), ClusterAction.Stop, t, Callers.System, "desired state is STOPPED"),
+                new SkyActionFailed(Id, SkyActionKind.Stop, Naming.Cluster(Id), SkyFailureKind.Unknown, "boom", t, Callers.System)]),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+    }
 }
