@@ -70,15 +70,8 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
             }
 
             _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
-            if (_store is null)
-            {
-                StartExperiments(_ids);
-                return;
-            }
-
-            _loading = true;
-            _store.LoadAsync(CancellationToken.None).PipeTo(Self, success: loaded => new SummariesLoaded(loaded), failure: e => new SummariesUnavailable(e));
-            Timers.StartPeriodicTimer(SaveSummaries.Instance, SaveSummaries.Instance, SaveInterval);
+            if (_store is null) StartExperiments(_ids);
+            else Timers.StartPeriodicTimer(SaveSummaries.Instance, SaveSummaries.Instance, SaveInterval);
         });
 
         Command<CreateExperiment>(Create);
@@ -90,7 +83,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
             StartExperiments(_ids.Where(id => Context.Child(id).IsNobody()));
         });
         Command<SaveSummaries>(_ => Save());
-        Command<SummariesSaved>(_ => _saving = false);
+        Command<SummariesSaved>(_ => { _saving = false; });
         Command<SummariesNotSaved>(m =>
         {
             _saving = false;
@@ -159,6 +152,15 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, ISummaryStore? store = null) =>
         Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink), store));
+
+    /// <summary>The stored summaries load while the directory recovers; the result waits in the stash until it has.</summary>
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (_store is null) return;
+        _loading = true;
+        _store.LoadAsync(CancellationToken.None).PipeTo(Self, success: loaded => new SummariesLoaded(loaded), failure: e => new SummariesUnavailable(e));
+    }
 
     protected override void PostStop()
     {

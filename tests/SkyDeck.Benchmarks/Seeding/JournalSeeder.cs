@@ -27,6 +27,7 @@ public sealed record SeedReport(int Experiments, long Events, long Tags, int Sna
 /// <c>PersistAll</c> sends, minus 10,000 actor recoveries. The directory (<c>experiment-directory</c>) gets one
 /// <see cref="ExperimentRegistered"/> per experiment and, like the manager, a snapshot every 1,000; experiments get a
 /// snapshot at every 50th event like <see cref="ExperimentActor"/> (only the latest is kept, as production deletes older ones).
+/// The summary read model is stored as a cleanly stopped server leaves it (<see cref="SqliteSummaryStore"/>).
 /// </summary>
 public static class JournalSeeder
 {
@@ -83,6 +84,10 @@ public static class JournalSeeder
 
             await Task.WhenAll(saves);
             snapshots = saves.Count;
+
+            // A server that shut down cleanly leaves its summary read model on disk, written by the same store.
+            var summaries = fleet.Select(e => ExperimentSummary.From(e.State, null, ReconcileSettings.Default)).ToList();
+            await new SqliteSummaryStore(databasePath).SaveAsync(summaries, CancellationToken.None);
         }
         finally
         {
