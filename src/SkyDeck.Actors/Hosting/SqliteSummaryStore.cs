@@ -88,13 +88,21 @@ public sealed class SqliteSummaryStore(string databasePath) : ISummaryStore
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (_schemaReady) return connection;
-        await using var schema = connection.CreateCommand();
-        schema.CommandText = Schema;
-        await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        _schemaReady = true;
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (_schemaReady) return connection;
+            await using var schema = connection.CreateCommand();
+            schema.CommandText = Schema;
+            await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static async Task<bool> JournalExistsAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -70,6 +70,7 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(Soak.LoadDuration);
         var next = -1;
+        var lastDesired = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(ids.Select(id => KeyValuePair.Create(id, "RUNNING")), StringComparer.Ordinal);
         var changes = Enumerable.Range(0, ChangeWorkers).Select(w => Task.Run(async () =>
         {
             var random = new Random(HashCode.Combine(Soak.Seed, w));
@@ -88,7 +89,12 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
                 if (random.NextDouble() < 0.5)
                     await Timed(patch, "patch", () => api.PatchAsync(id, new JsonObject { ["flags"] = new JsonObject { ["trainer.lr"] = random.Next(1, 1000) / 1e5, ["layers"] = random.Next(1, 9) } }));
                 else
-                    await ChangeStateAsync(api, subscribers, state, id, random.NextDouble() < 0.5 ? "STOPPED" : "RUNNING");
+                {
+                    // Always a real change (a repeat is a no-op with nothing to stream, which would leave its expectation
+                    // waiting for some later, unrelated update and inflate the propagation figure).
+                    var desired = lastDesired.AddOrUpdate(id, "STOPPED", (_, last) => last == "RUNNING" ? "STOPPED" : "RUNNING");
+                    await ChangeStateAsync(api, subscribers, state, id, desired);
+                }
             }
         })).ToList();
         var lists = Enumerable.Range(0, ListWorkers).Select(_ => ListLoopAsync(api, list, stop.Token)).ToList();
