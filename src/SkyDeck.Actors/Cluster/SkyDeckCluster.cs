@@ -32,7 +32,10 @@ public static class SkyDeckCluster
     // back-off and drops what it buffered. The first loads on a node that just started (cold JIT, first PostgreSQL
     // queries) take seconds, on a busy machine tens of seconds, far beyond the 2 s / 5 s defaults; so allow a minute,
     // and start the journals with the node instead of on first use.
+    // stable-after: Akka's guidance for clusters of up to ~10 nodes (its 20 s default suits ~100). The removal margin
+    // that singletons and the shard coordinator wait before moving follows it, so failover is ~20 s shorter.
     private const string ShardingTuning = """
+        akka.cluster.split-brain-resolver.stable-after = 10s
         akka.cluster.sharding {
           waiting-for-state-timeout = 30s
           updating-state-timeout = 60s
