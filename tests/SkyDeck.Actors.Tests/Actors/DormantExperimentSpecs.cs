@@ -17,8 +17,6 @@ public sealed class DormantExperimentSpecs : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private static CreateExperiment Create(string id, DesiredState desired) => new(id, Spec(), desired, DateTimeOffset.UtcNow, "alice");
-
     private static async Task<bool> HasActorAsync(HostedSkyDeck skyDeck, string id)
     {
         try
@@ -39,8 +37,8 @@ public sealed class DormantExperimentSpecs : IDisposable
         IReadOnlyList<ExperimentSummary> before;
         await using (var first = await HostedSkyDeck.StartAsync(_db.Path, sky))
         {
-            foreach (var id in new[] { "idle-1", "idle-2", "idle-3" }) Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create(id, DesiredState.Stopped)));
-            Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create("runner", DesiredState.Running)));
+            foreach (var id in new[] { "idle-1", "idle-2", "idle-3" }) Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow(id, DesiredState.Stopped)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("runner", DesiredState.Running)));
             await first.EventuallyAsync(async () => (await first.GetAsync("runner")).Jobs.FirstOrDefault()?.Phase == JobPhase.Submitted, "the launch");
             before = await first.ListAsync();
         }
@@ -68,7 +66,7 @@ public sealed class DormantExperimentSpecs : IDisposable
     {
         await using (var first = await HostedSkyDeck.StartAsync(_db.Path, new ScriptedSkyGateway()))
         {
-            Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create("edited", DesiredState.Stopped)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("edited", DesiredState.Stopped)));
             await first.EventuallyAsync(() => Task.FromResult(StoredRow("edited") is not null), "the summary to be saved");
         }
 

@@ -13,8 +13,6 @@ public sealed class SqliteRecoverySpecs : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private static CreateExperiment Create(string id, DesiredState desired) => new(id, Spec(), desired, DateTimeOffset.UtcNow, "alice");
-
     [Fact]
     public async Task GivenExperimentsAndJobs_WhenANewActorSystemOpensTheSameFile_ThenStateAndHistoryComeBackAndReconcilingResumes()
     {
@@ -22,8 +20,8 @@ public sealed class SqliteRecoverySpecs : IDisposable
         IReadOnlyList<ExperimentSummary> before;
         await using (var first = await HostedSkyDeck.StartAsync(_db.Path, sky))
         {
-            Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create("runner", DesiredState.Running)));
-            Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create("idle", DesiredState.Stopped)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("runner", DesiredState.Running)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("idle", DesiredState.Stopped)));
             for (var i = 0; i < 60; i++)
                 Assert.Equal(CommandResult.Accepted, await first.AskAsync(new UpdateSpec("idle", Spec(layers: i + 10), DateTimeOffset.UtcNow, "bob")));
             await first.EventuallyAsync(async () => (await first.GetAsync("runner")).Jobs.FirstOrDefault()?.Phase == JobPhase.Submitted, "the launch");
@@ -57,7 +55,7 @@ public sealed class SqliteRecoverySpecs : IDisposable
         sky.HoldLaunches();
         await using (var first = await HostedSkyDeck.StartAsync(_db.Path, sky))
         {
-            Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create("crashy", DesiredState.Running)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("crashy", DesiredState.Running)));
             await first.EventuallyAsync(() => Task.FromResult(sky.Launches.Count == 1), "the launch to start");
             Assert.Equal(JobPhase.Requested, (await first.GetAsync("crashy")).Jobs.Single().Phase);
         }
@@ -81,7 +79,7 @@ public sealed class SqliteRecoverySpecs : IDisposable
     public async Task GivenAStoppedExperimentWhoseClusterIsUp_WhenTheServerStarts_ThenItIsStoppedWithNoUserAction()
     {
         await using (var first = await HostedSkyDeck.StartAsync(_db.Path, new ScriptedSkyGateway()))
-            Assert.Equal(CommandResult.Accepted, await first.AskAsync(Create("forgotten", DesiredState.Stopped)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("forgotten", DesiredState.Stopped)));
 
         var sky = new ScriptedSkyGateway
         {

@@ -163,7 +163,7 @@ public sealed class SkyPilotCliSpecs : IDisposable
         var second = new RecordingDispatch(_fake);
 
         var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None, first);
-        while (_fake.ReadLaunches().Count == 0) await Task.Delay(20);
+        while (LaunchesStarted() == 0) await Task.Delay(20);
         var queued = cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, second);
         await Task.WhenAll(running, queued);
 
@@ -179,13 +179,19 @@ public sealed class SkyPilotCliSpecs : IDisposable
         using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
 
         var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
-        while (_fake.ReadLaunches().Count == 0) await Task.Delay(20);
+        while (LaunchesStarted() == 0) await Task.Delay(20);
         await Assert.ThrowsAsync<InvalidOperationException>(() => cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, new RecordingDispatch(_fake, failDispatch: true)));
         await running;
 
+        Assert.Equal(1, LaunchesStarted());
         Assert.Equal(["skydeck-exp1"], _fake.ReadLaunches().Select(l => l.Cluster));
         Assert.True((await cli.ExecuteAsync(Launch("exp3"), CancellationToken.None)).Succeeded, "the slot was released");
     }
+
+    /// <summary>The fake logs an invocation when its process starts (a launch record only after its delay).</summary>
+    private static int Started(FakeSkyHome fake) => fake.ReadInvocations().Count(i => i.Argv[0] == "launch");
+
+    private int LaunchesStarted() => Started(_fake);
 
     private sealed class RecordingDispatch(FakeSkyHome fake, bool failDispatch = false) : ISkyDispatchJournal
     {
@@ -193,14 +199,14 @@ public sealed class SkyPilotCliSpecs : IDisposable
 
         public Task QueuedAsync(CancellationToken cancellationToken)
         {
-            Calls.Add($"queued while {fake.ReadLaunches().Count} launch(es) had started");
+            Calls.Add($"queued while {Started(fake)} launch(es) had started");
             return Task.CompletedTask;
         }
 
         public Task DispatchingAsync(CancellationToken cancellationToken)
         {
             if (failDispatch) throw new InvalidOperationException("journal unavailable");
-            Calls.Add($"dispatching while {fake.ReadLaunches().Count} launch(es) had started");
+            Calls.Add($"dispatching while {Started(fake)} launch(es) had started");
             return Task.CompletedTask;
         }
     }

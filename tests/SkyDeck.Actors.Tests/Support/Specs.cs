@@ -32,6 +32,9 @@ public static class Specs
     public static ExperimentCreated Created(DesiredState desired = DesiredState.Running, DateTimeOffset? at = null) =>
         new(Id, Spec(), desired, at ?? T0, "alice");
 
+    /// <summary>A create command as the API sends it, stamped with the wall clock (for actors on real persistence).</summary>
+    public static ExperimentCommands.CreateExperiment CreateNow(string id, DesiredState desired) => new(id, Spec(), desired, DateTimeOffset.UtcNow, "alice");
+
     public static JobLaunchRequested LaunchRequested(int n = 1, int generation = 1, int run = 1, int attempt = 1, DateTimeOffset? at = null) =>
         new(Id, Naming.Job(Id, generation, n), Naming.Cluster(Id), generation, run, attempt, "lt run=daveey.test_ppo", new LaunchResources(1, "A100:4", null, false), at ?? T0, Callers.System, "test");
 
