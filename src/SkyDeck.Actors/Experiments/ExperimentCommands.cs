@@ -20,6 +20,12 @@ public static class ExperimentCommands
 
     public sealed record SetDesiredState(string ExperimentId, DesiredState Desired, DateTimeOffset At, string Who, string? Reason = null) : IExperimentCommand;
 
+    /// <summary>
+    /// Run again with the current spec: a new run with a fresh restart budget. A live job of the old run is cancelled
+    /// first and the new one launches once it has ended; a stopped or terminated experiment simply starts.
+    /// </summary>
+    public sealed record RestartRun(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;
+
     public sealed record DeleteExperiment(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;
 
     public sealed record RestoreExperiment(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;

@@ -13,6 +13,7 @@ public static class ExperimentDecider
         UpdateSpec c => UpdateSpec(s, c),
         PatchExperiment c => Patch(s, c),
         SetDesiredState c => SetDesired(s, c),
+        RestartRun c => Restart(s, c),
         DeleteExperiment c => s.Deleted ? Decision.NoOp : Decision.Accept(new ExperimentDeleted(s.Id, c.At, c.Who)),
         RestoreExperiment c => s.Deleted ? Decision.Accept(new ExperimentRestored(s.Id, c.At, c.Who)) : Decision.NoOp,
         CancelJob c => CancelJob(s, c),
@@ -61,6 +62,16 @@ public static class ExperimentDecider
         var runIsOver = c.Desired == DesiredState.Running && !s.JobsOfCurrentRun.Any(j => j.IsLive) && s.JobsOfCurrentRun.Any();
         return runIsOver
             ? Decision.Accept(new RunRestarted(s.Id, s.Run + 1, c.At, c.Who, c.Reason ?? "start requested again"))
+            : Decision.NoOp;
+    }
+
+    /// <summary>A restart asked for while the previous one has launched nothing yet is the same restart: a no-op.</summary>
+    private static Decision Restart(ExperimentState s, RestartRun c)
+    {
+        if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' is deleted; restore it first"));
+        if (s.Desired != DesiredState.Running) return Decision.Accept(new DesiredStateChanged(s.Id, DesiredState.Running, c.At, c.Who, "restart requested"));
+        return s.JobsOfCurrentRun.Any()
+            ? Decision.Accept(new RunRestarted(s.Id, s.Run + 1, c.At, c.Who, "restart requested"))
             : Decision.NoOp;
     }
 

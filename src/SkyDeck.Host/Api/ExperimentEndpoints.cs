@@ -24,6 +24,7 @@ public static class ExperimentEndpoints
         api.MapDelete("/{id}", Delete).WithName("DeleteExperiment");
         api.MapPost("/{id}/restore", Restore).WithName("RestoreExperiment");
         api.MapPost("/{id}/state", SetState).WithName("SetDesiredState");
+        api.MapPost("/{id}/restart", Restart).WithName("RestartExperiment");
         api.MapPost("/{id}/flags", ReplaceFlags).WithName("ReplaceFlags");
         api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus");
         api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs");
@@ -87,6 +88,10 @@ public static class ExperimentEndpoints
 
     public static Task<IResult> Restore(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
         Command(id, http, experiments, who => new RestoreExperiment(id, experiments.Now, who), ct);
+
+    /// <summary>Run again with the current spec (applies changed flags); see <see cref="RestartRun"/>.</summary>
+    public static Task<IResult> Restart(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
+        Command(id, http, experiments, who => new RestartRun(id, experiments.Now, who), ct);
 
     public static async Task<IResult> SetState(string id, HttpContext http, Experiments experiments, CancellationToken ct)
     {

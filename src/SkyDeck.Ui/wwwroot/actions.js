@@ -49,48 +49,16 @@ export async function remove(id) {
   });
 }
 
-const SETTLED = new Set(['STOPPED', 'TERMINATED', 'FAILED', 'SUCCEEDED', 'INIT']);
-
-/** Resolves with the experiment once `done(dto)` holds (checked on every store change), or null after the timeout. */
-function waitFor(id, done, timeoutMs) {
-  return new Promise(resolve => {
-    const check = () => {
-      const dto = store.get(id);
-      if (dto && done(dto)) {
-        finish(dto);
-        return true;
-      }
-      return false;
-    };
-    let unsubscribe = () => {};
-    const timer = setTimeout(() => finish(null), timeoutMs);
-    function finish(value) {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(value);
-    }
-    if (!check()) unsubscribe = store.subscribe(change => change.changed.has(id) && check());
-  });
-}
-
 /**
- * Applies a changed configuration to a running experiment: Stop, wait until it has stopped, Start. The API has no
- * single restart call, so this runs in the page; leaving the page half-way leaves the experiment stopped.
+ * Applies a changed configuration: the server starts a new run, cancelling the running job first and launching the
+ * new one once it has ended. Durable once answered; the page may be closed.
  */
 export async function restart(id) {
   try {
-    await setDesired(id, 'STOPPED');
+    store.applyOne(await api.restart(id));
   } catch (e) {
     errorToast(`Could not restart ${id}`, e);
     return;
   }
-  toast(`Restarting ${id}: waiting for the job to stop…`, { type: 'info' });
-  const stopped = await waitFor(id, dto => dto.desired_state !== 'STOPPED' || SETTLED.has(dto.current_state), 10 * 60 * 1000);
-  if (!stopped) {
-    toast(`${id} did not stop within 10 minutes; start it yourself when it has`, { type: 'warning' });
-    return;
-  }
-  if (stopped.desired_state !== 'STOPPED') return; // someone changed their mind meanwhile
-  await start(id);
-  toast(`Restarted ${id} with its new configuration`, { type: 'success' });
+  toast(`Restarting ${id}: the running job is cancelled, then the new configuration launches`, { type: 'info' });
 }

@@ -121,6 +121,7 @@ export const api = {
   patchRaw: (id, fields, flagsText) => request('PATCH', `/api/experiments/${enc(id)}`, { rawBody: withRawFlags(fields, flagsText) }),
   remove: id => request('DELETE', `/api/experiments/${enc(id)}`),
   restore: id => request('POST', `/api/experiments/${enc(id)}/restore`),
+  restart: id => request('POST', `/api/experiments/${enc(id)}/restart`),
   setState: (id, desired, reason) =>
     request('POST', `/api/experiments/${enc(id)}/state`, { body: reason ? { desired_state: desired, reason } : { desired_state: desired } }),
   setFlagsRaw: (id, flagsText) => request('POST', `/api/experiments/${enc(id)}/flags`, { rawBody: `{"flags":${flagsText}}` }),

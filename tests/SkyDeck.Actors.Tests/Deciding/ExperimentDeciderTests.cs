@@ -217,4 +217,41 @@ public sealed class ExperimentDeciderTests
         Assert.Equal(8, history.Length);
         Assert.Equal(ImmutableList.Create(once.Jobs.ToArray()), twice.Jobs);
     }
+
+    [Fact]
+    public void GivenARunningJob_WhenRestarted_ThenANewRunBegins()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+
+        var decision = ExperimentDecider.Decide(state, new RestartRun(Id, Now, "bob"));
+
+        var restarted = Assert.IsType<RunRestarted>(Assert.Single(decision.Events));
+        Assert.Equal(2, restarted.Run);
+        Assert.Equal("bob", restarted.Who);
+    }
+
+    [Fact]
+    public void GivenARestartThatHasLaunchedNothingYet_WhenRestartedAgain_ThenNoOp()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running), new RunRestarted(Id, 2, Now, "bob", "restart requested"));
+
+        Assert.Equal(ResultCode.NoOp, ExperimentDecider.Decide(state, new RestartRun(Id, Now, "bob")).Result.Code);
+    }
+
+    [Fact]
+    public void GivenAStoppedExperiment_WhenRestarted_ThenItIsSetRunning()
+    {
+        var decision = ExperimentDecider.Decide(Given(Created(DesiredState.Stopped)), new RestartRun(Id, Now, "bob"));
+
+        Assert.Equal(DesiredState.Running, Assert.IsType<DesiredStateChanged>(Assert.Single(decision.Events)).Desired);
+    }
+
+    [Fact]
+    public void GivenADeletedExperiment_WhenRestarted_ThenConflictAndNothingChanges()
+    {
+        var decision = ExperimentDecider.Decide(Given(Created(), new ExperimentDeleted(Id, Now, "bob")), new RestartRun(Id, Now, "bob"));
+
+        Assert.Empty(decision.Events);
+        Assert.Equal(ResultCode.Conflict, decision.Result.Code);
+    }
 }

@@ -480,6 +480,25 @@ public sealed class ReconcilerTests
         Assert.Equal(0, RunAssessment.Of(state, Settings).Failures);
     }
 
+    [Fact]
+    public void GivenARunningJob_WhenTheRunIsRestarted_ThenTheOldJobIsCancelledFirstAndTheNewRunLaunchesOnceItEnded()
+    {
+        var at = T0.AddMinutes(5);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running), new RunRestarted(Id, 2, at, "bob", "restart requested"));
+
+        var cancel = Plan(state, null, at);
+        Assert.Equal(Job1, Assert.IsType<SkyCommand.Cancel>(cancel.Action).JobId);
+        var cancelling = state.Fold(cancel.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, at.AddSeconds(1), Callers.System)]);
+        var waiting = Plan(cancelling, null, at.AddSeconds(2));
+        Assert.Null(waiting.Action);
+
+        var ended = Plan(cancelling, Up(at.AddSeconds(30), Job(Job1, 1, SkyJobStatus.Cancelled)), at.AddSeconds(30));
+        var relaunch = Assert.Single(ended.Events.OfType<JobLaunchRequested>());
+        Assert.Equal(2, relaunch.Run);
+        Assert.Equal(Job2, relaunch.JobId);
+        Assert.Equal(0, RunAssessment.Of(state.Fold(cancel.Events).Fold(ended.Events), Settings).Failures);
+    }
+
     public static TheoryData<string, bool> RestCases => new()
     {
         { "stopped, never launched", true },

@@ -33,6 +33,7 @@ public sealed class ExperimentLifecycleTests(ApiFixture fx) : IClassFixture<ApiF
                      await _client.PatchJsonAsync($"/api/experiments/{id}", patch),
                      await _client.DeleteAsync($"/api/experiments/{id}"),
                      await _client.PostAsync($"/api/experiments/{id}/restore", null),
+                     await _client.PostAsync($"/api/experiments/{id}/restart", null),
                      await _client.PostJsonAsync($"/api/experiments/{id}/state", new JsonObject { ["desired_state"] = "RUNNING" }),
                      await _client.PostJsonAsync($"/api/experiments/{id}/flags", new JsonObject { ["flags"] = new JsonObject() }),
                      await _client.GetAsync($"/api/experiments/{id}/status"),
@@ -271,6 +272,29 @@ public sealed class ExperimentLifecycleTests(ApiFixture fx) : IClassFixture<ApiF
         Assert.Equal(jobId, settled.GetProperty("current_job").Str("job_id"));
         Assert.Equal(1, settled.GetProperty("current_job").GetProperty("generation").GetInt32());
         Assert.Single(fx.Sky.Launches, l => l.Cluster == $"skydeck-{id}");
+    }
+
+    [Fact]
+    public async Task GivenFlagsChangedWhileRunning_WhenRestarted_ThenTheOldJobIsCancelledAndTheNewGenerationRunsWithoutTheNotice()
+    {
+        var id = fx.NewId("restart");
+        var running = await StartRunningAsync(id);
+        var oldJob = running.GetProperty("current_job").Str("job_id");
+        await (await _client.PostJsonAsync($"/api/experiments/{id}/flags", new JsonObject { ["flags"] = new JsonObject { ["trainer.lr"] = 0.5 } }))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var accepted = await (await _client.PostAsync($"/api/experiments/{id}/restart", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, accepted.GetProperty("run").GetInt32());
+
+        var restarted = await fx.WaitForAsync(id,
+            e => e.GetProperty("current_job") is { ValueKind: JsonValueKind.Object } job && job.Str("job_id") != oldJob && job.GetProperty("sky_job_id").ValueKind == JsonValueKind.Number,
+            "the new run's job");
+        Assert.Equal(2, restarted.GetProperty("current_job").GetProperty("generation").GetInt32());
+        Assert.False(restarted.GetProperty("needs_restart").GetBoolean());
+        Assert.Contains(fx.Sky.Commands.OfType<SkyCommand.Cancel>(), c => c.JobId == oldJob);
+        Assert.Equal(2, fx.Sky.Launches.Count(l => l.Cluster == $"skydeck-{id}"));
+        var jobs = await _client.GetJsonAsync($"/api/experiments/{id}/jobs");
+        Assert.Equal("CANCELLED", jobs.GetProperty("jobs").EnumerateArray().Single(j => j.Str("job_id") == oldJob).Str("status"));
     }
 
     [Theory]
