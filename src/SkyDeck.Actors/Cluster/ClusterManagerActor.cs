@@ -95,16 +95,9 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     /// <summary>Validated here, before the id becomes an entity (and a persistence id), as the single-process manager does.</summary>
     private void Create(CreateExperiment command)
     {
-        if (ExperimentId.Validate(command.ExperimentId) is { } idError)
+        if (ExperimentDecider.RejectCreate(command) is { } rejected)
         {
-            Sender.Tell(CommandResult.Rejected($"id {idError}", [new FieldError("id", idError)]));
-            return;
-        }
-
-        var errors = command.Spec.Validate();
-        if (!errors.IsEmpty)
-        {
-            Sender.Tell(CommandResult.Rejected("invalid experiment", errors));
+            Sender.Tell(rejected);
             return;
         }
 

@@ -22,12 +22,20 @@ public static class ExperimentDecider
         _ => Decision.Reply(CommandResult.Rejected($"{command.GetType().Name} is not a command experiments understand")),
     };
 
+    /// <summary>
+    /// Why a create is invalid whatever the experiment's state (its id, then its spec), or null. Managers ask it too,
+    /// before the id becomes an actor and a persistence id.
+    /// </summary>
+    public static CommandResult? RejectCreate(CreateExperiment c)
+    {
+        if (ExperimentId.Validate(c.ExperimentId) is { } idError) return CommandResult.Rejected($"id {idError}", [new FieldError("id", idError)]);
+        var errors = c.Spec.Validate();
+        return errors.IsEmpty ? null : CommandResult.Rejected("invalid experiment", errors);
+    }
+
     private static Decision Create(ExperimentState s, CreateExperiment c)
     {
-        if (ExperimentId.Validate(c.ExperimentId) is { } idError)
-            return Decision.Reply(CommandResult.Rejected($"id {idError}", [new FieldError("id", idError)]));
-        var errors = c.Spec.Validate();
-        if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
+        if (RejectCreate(c) is { } rejected) return Decision.Reply(rejected);
         if (!s.Exists) return Decision.Accept(new ExperimentCreated(c.ExperimentId, c.Spec, c.Desired, c.At, c.Who));
         if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' exists but is deleted; restore it or choose another id"));
         return s.Spec == c.Spec && s.Desired == c.Desired

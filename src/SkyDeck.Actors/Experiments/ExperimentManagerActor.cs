@@ -198,6 +198,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
     {
         _loading = false;
         var toStart = new List<string>();
+        var dormant = 0;
         foreach (var id in _ids)
         {
             if (!Context.Child(id).IsNobody())
@@ -208,6 +209,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
             else if (stored.Dormant(id) is { } summary)
             {
                 _summaries[id] = summary;
+                dormant++;
             }
             else
             {
@@ -217,7 +219,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
 
         _listCache = null;
         _revision++;
-        _log.Info("Summaries loaded: {0} experiments at rest listed from disk, {1} recovering", _ids.Count - toStart.Count, toStart.Count);
+        _log.Info("Summaries loaded: {0} experiments at rest listed from disk, {1} recovering", dormant, toStart.Count);
         StartExperiments(toStart);
     }
 
@@ -238,16 +240,9 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        if (ExperimentId.Validate(command.ExperimentId) is { } idError)
+        if (ExperimentDecider.RejectCreate(command) is { } rejected)
         {
-            Sender.Tell(CommandResult.Rejected($"id {idError}", [new FieldError("id", idError)]));
-            return;
-        }
-
-        var errors = command.Spec.Validate();
-        if (!errors.IsEmpty)
-        {
-            Sender.Tell(CommandResult.Rejected("invalid experiment", errors));
+            Sender.Tell(rejected);
             return;
         }
 

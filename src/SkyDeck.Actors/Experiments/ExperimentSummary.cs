@@ -33,12 +33,7 @@ public sealed record JobView(
     };
 
     /// <summary>Requested, or submitted and not finished: as <see cref="JobRecord.IsLive"/>.</summary>
-    public bool IsLive => Phase switch
-    {
-        JobPhase.Requested => true,
-        JobPhase.Submitted => Status is not { } status || !status.IsTerminal(),
-        _ => false,
-    };
+    public bool IsLive => JobRecord.IsLiveIn(Phase, Status);
 
     public static JobView From(JobRecord j) => new(
         j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase, j.Status, j.Reason,

@@ -45,10 +45,13 @@ public sealed record JobRecord(
     public bool NeverStarted => Phase == JobPhase.Requested && WaitingForSlot;
 
     /// <summary>Might be consuming a cluster: requested, or submitted and not yet terminal.</summary>
-    public bool IsLive => Phase switch
+    public bool IsLive => IsLiveIn(Phase, Status);
+
+    /// <summary>The liveness rule, shared with <see cref="JobView.IsLive"/>.</summary>
+    public static bool IsLiveIn(JobPhase phase, SkyJobStatus? status) => phase switch
     {
         JobPhase.Requested => true,
-        JobPhase.Submitted => Status is not { } status || !status.IsTerminal(),
+        JobPhase.Submitted => status is not { } s || !s.IsTerminal(),
         _ => false,
     };
 

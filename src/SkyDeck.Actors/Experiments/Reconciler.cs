@@ -154,7 +154,7 @@ public static class Reconciler
     {
         foreach (var job in s.Jobs.Where(j => j.NeverStarted).ToList())
         {
-            var why = s.EffectiveDesired != DesiredState.Running ? s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}"
+            var why = s.EffectiveDesired != DesiredState.Running ? ShutdownReason(s)
                 : job.Run != s.Run ? "superseded by a new run"
                 : job.Generation != s.Generation ? $"the spec changed to generation {s.Generation}"
                 : null;
@@ -174,7 +174,7 @@ public static class Reconciler
 
     private static (SkyCommand?, DateTimeOffset?) PlanShutdown(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
     {
-        var reason = s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}";
+        var reason = ShutdownReason(s);
         foreach (var job in s.LiveJobs.Where(j => j.SkyJobId is not null && (j.CancelRequestedAt is null || j.CancelOutstanding)))
         {
             if (job.CancelRequestedAt is null) events.Add(new JobCancelRequested(s.Id, job.JobId, now, Callers.System, reason));
@@ -197,6 +197,8 @@ public static class Reconciler
         events.Add(new ClusterActionRequested(s.Id, s.ClusterName, down ? ClusterAction.Down : ClusterAction.Stop, now, Callers.System, reason));
         return (down ? new SkyCommand.Down(s.ClusterName) : new SkyCommand.Stop(s.ClusterName), null);
     }
+
+    private static string ShutdownReason(ExperimentState s) => s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}";
 
     private static (SkyCommand? Action, DateTimeOffset? WakeAt) PlanCancel(
         ExperimentState s, JobRecord job, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events, string reason)
