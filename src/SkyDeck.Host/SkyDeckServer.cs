@@ -34,9 +34,12 @@ public static class SkyDeckServer
         builder.Services.AddSkyDeckApi();
         var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
         builder.Services.AddSkyDeckSecurity(tokens);
+        builder.Services.AddSkyDeckRequestGuards(RequestGuards.AllowedHosts(
+            settings, builder.Configuration["SKYDECK_ALLOWED_HOSTS"] ?? builder.Configuration["SkyDeck:AllowedHosts"]));
 
         var app = builder.Build();
         app.UseSkyDeckApi();
+        app.UseSkyDeckRequestGuards();
         app.UseSkyDeckSecurity();
         app.MapSkyDeckUi();
         app.MapSkyDeckEndpoints();

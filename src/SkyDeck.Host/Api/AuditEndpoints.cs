@@ -22,12 +22,14 @@ public static class AuditEndpoints
         return TypedResults.Ok(new AuditPageDto([.. entries.Select(ToDto)], entries.Count == 0 ? 0 : entries[^1].Cursor));
     }
 
-    public static async Task<IResult> Global(AuditLog audit, [FromQuery] long? after, [FromQuery] int? limit, CancellationToken ct)
+    public static async Task<IResult> Global(AuditLog audit, [FromQuery] string? after, [FromQuery] string? limit, CancellationToken ct)
     {
-        if (after is < 0) return Problems.Invalid("after", "must be a cursor from a previous page (0 or more)");
-        if (limit is < 1 or > 1000) return Problems.Invalid("limit", "must be between 1 and 1000");
-        var entries = await audit.AfterAsync(after ?? 0, limit ?? 100, ct);
-        return TypedResults.Ok(new AuditPageDto([.. entries.Select(ToDto)], entries.Count == 0 ? after ?? 0 : entries[^1].Cursor));
+        var (cursor, badCursor) = QueryParameters.Cursor(after, "after");
+        if (badCursor is not null) return badCursor;
+        var (take, badLimit) = QueryParameters.Int(limit, "limit", 1, 1000);
+        if (badLimit is not null) return badLimit;
+        var entries = await audit.AfterAsync(cursor ?? 0, take ?? 100, ct);
+        return TypedResults.Ok(new AuditPageDto([.. entries.Select(ToDto)], entries.Count == 0 ? cursor ?? 0 : entries[^1].Cursor));
     }
 
     public static async Task<IResult> History(string id, [FromQuery] string? at, AuditLog audit, SkyDeckOptions options, Experiments experiments, CancellationToken ct)

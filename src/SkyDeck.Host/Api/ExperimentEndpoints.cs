@@ -36,10 +36,12 @@ public static class ExperimentEndpoints
     /// in <c>If-None-Match</c> gets 304 until something changes. <c>no-cache</c>: caches must ask every time.
     /// </summary>
     public static async Task<IResult> List(
-        HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] bool? includeDeleted, CancellationToken ct)
+        HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] string? includeDeleted, CancellationToken ct)
     {
+        var (withDeleted, bad) = QueryParameters.Bool(includeDeleted, "include_deleted");
+        if (bad is not null) return bad;
         var list = await experiments.ListWithRevisionAsync(ct);
-        var body = await cache.GetAsync(list, includeDeleted == true, ct);
+        var body = await cache.GetAsync(list, withDeleted == true, ct);
         http.Response.Headers.CacheControl = "no-cache";
         // Answers If-None-Match (and the other preconditions) with 304, and sets ETag and Content-Length.
         return TypedResults.Bytes(body.Bytes, JsonContentType, entityTag: body.ETag);
@@ -103,6 +105,7 @@ public static class ExperimentEndpoints
         var desired = read.Desired("desired_state", required: true);
         var reason = read.String("reason");
         if (reason is { Length: > 500 }) read.Fail("reason", "must be at most 500 characters");
+        else if (reason is not null && SafeText.Problem(reason) is { } unsafeReason) read.Fail("reason", unsafeReason);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
         return await Command(id, http, experiments, _ => new SetDesiredState(id, desired!.Value, experiments.Now, who, reason), ct);
     }
@@ -119,18 +122,21 @@ public static class ExperimentEndpoints
         return await Command(id, http, experiments, _ => new PatchExperiment(id, new SpecPatch(Flags: flags), null, experiments.Now, who), ct);
     }
 
-    public static async Task<IResult> Status(string id, Experiments experiments, [FromQuery] int? limit, CancellationToken ct)
+    public static async Task<IResult> Status(string id, Experiments experiments, [FromQuery] string? limit, CancellationToken ct)
     {
+        var (take, bad) = QueryParameters.Int(limit, "limit", 1, 1000);
+        if (bad is not null) return bad;
         if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
         var dto = ExperimentDto.From(detail.Summary);
-        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(Math.Clamp(limit ?? 10, 1, 1000)).Select(JobDto.From)]));
+        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(take ?? 10).Select(JobDto.From)]));
     }
 
-    public static async Task<IResult> Jobs(string id, Experiments experiments, [FromQuery] int? limit, CancellationToken ct)
+    public static async Task<IResult> Jobs(string id, Experiments experiments, [FromQuery] string? limit, CancellationToken ct)
     {
-        if (limit is < 1 or > 10_000) return Problems.Invalid("limit", "must be between 1 and 10000");
+        var (take, bad) = QueryParameters.Int(limit, "limit", 1, 10_000);
+        if (bad is not null) return bad;
         if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
-        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(limit ?? 100).Select(JobDto.From)]));
+        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(take ?? 100).Select(JobDto.From)]));
     }
 
     private static async Task<IResult> Command(string id, HttpContext http, Experiments experiments, Func<string, IExperimentCommand> command, CancellationToken ct)

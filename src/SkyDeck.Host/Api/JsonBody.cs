@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.Net.Http.Headers;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;
@@ -12,7 +13,7 @@ public static class JsonBody
 {
     public static async Task<(JsonElement Body, IResult? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(request.ContentType))
             return (default, TypedResults.Problem("send the body as JSON with Content-Type: application/json",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
         if (request.ContentLength > RequestLimits.MaxBodyBytes) return (default, TooLarge());
@@ -21,6 +22,7 @@ public static class JsonBody
             using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 return (default, Problems.Invalid("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"));
+            if (FindMalformed(document.RootElement, "") is { } malformed) return (default, Problems.Invalid(malformed.Field, malformed.Message));
             return (document.RootElement.Clone(), null);
         }
         catch (JsonException e)
@@ -32,6 +34,64 @@ public static class JsonBody
             return (default, TooLarge());
         }
     }
+
+    /// <summary>
+    /// Exactly <c>application/json</c>, optionally with <c>charset=utf-8</c>: not <c>application/jsonx</c>, not
+    /// <c>text/plain</c> — the types a cross-site form or a "simple" cross-origin fetch can send.
+    /// </summary>
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.Charset.Value is null || string.Equals(media.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase))
+        && media.Parameters.All(p => string.Equals(p.Name.Value, "charset", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The first thing in the document that System.Text.Json accepts but SkyDeck must not: a key given twice in one
+    /// object (which one would win is a guess), or a string or key that is not valid Unicode (a lone surrogate escape
+    /// such as <c>"\ud800"</c>, or invalid UTF-8) — each named by its path, e.g. <c>flags.lr</c>.
+    /// </summary>
+    private static FieldError? FindMalformed(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!TryText(() => property.Name, out var name))
+                        return new FieldError(path.Length == 0 ? "body" : path, "has a key that is not valid Unicode (a lone surrogate or invalid UTF-8)");
+                    var child = path.Length == 0 ? name : $"{path}.{name}";
+                    if (!seen.Add(name)) return new FieldError(Display(child), "is given more than once; send each key once");
+                    if (FindMalformed(property.Value, child) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                    if (FindMalformed(item, $"{path}[{index++}]") is { } inner) return inner;
+                return null;
+            case JsonValueKind.String when !TryText(element.GetString, out _):
+                return new FieldError(Display(path), "is not valid Unicode (a lone surrogate or invalid UTF-8)");
+            default:
+                return null;
+        }
+    }
+
+    private static bool TryText(Func<string?> read, out string text)
+    {
+        try
+        {
+            text = read() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
+    private static string Display(string path) => FieldReader.DisplayName(path);
 
     private static IResult TooLarge() => TypedResults.Problem(
         $"the body must be at most {RequestLimits.MaxBodyBytes / 1024} KiB",
@@ -115,6 +175,12 @@ public sealed class FieldReader(JsonElement body)
             return null;
         }
 
+        if (value.GetPropertyCount() > ExperimentSpec.MaxFlags)
+        {
+            Fail(name, $"at most {ExperimentSpec.MaxFlags} flags (got {value.GetPropertyCount()})");
+            return null;
+        }
+
         var flags = ImmutableSortedDictionary.CreateBuilder<string, FlagValue>(StringComparer.Ordinal);
         foreach (var flag in value.EnumerateObject())
         {
@@ -125,8 +191,11 @@ public sealed class FieldReader(JsonElement body)
                 case JsonValueKind.True or JsonValueKind.False: flags[flag.Name] = FlagValue.Of(flag.Value.GetBoolean()); break;
                 case JsonValueKind.Number:
                     var raw = flag.Value.GetRawText();
-                    if (!raw.Contains('.') && !raw.Contains('e') && !raw.Contains('E') && flag.Value.TryGetInt64(out var integer))
+                    var integral = !raw.Contains('.') && !raw.Contains('e') && !raw.Contains('E');
+                    if (integral && flag.Value.TryGetInt64(out var integer))
                         flags[flag.Name] = FlagValue.Of(integer);
+                    else if (integral)
+                        Fail(field, "is an integer beyond 64 bits, which would silently lose digits; send it as a string to keep it exact");
                     else if (flag.Value.TryGetDouble(out var real) && double.IsFinite(real))
                         flags[flag.Name] = FlagValue.Of(real);
                     else Fail(field, "is a number out of range");
@@ -156,7 +225,10 @@ public sealed class FieldReader(JsonElement body)
         _ => "null",
     };
 
-    private static string Display(string name) => Truncate(new string([.. name.Select(c => char.IsControl(c) ? '?' : c)]));
+    /// <summary>A field name fit to quote back: control characters masked, long names cut.</summary>
+    internal static string DisplayName(string name) => Truncate(new string([.. name.Select(c => char.IsControl(c) ? '?' : c)]));
+
+    private static string Display(string name) => DisplayName(name);
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

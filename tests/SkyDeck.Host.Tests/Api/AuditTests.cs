@@ -115,12 +115,13 @@ public sealed class AuditTests(ApiFixture fx) : IClassFixture<ApiFixture>
     }
 
     [Theory]
-    [InlineData("after=abc")]
-    [InlineData("limit=1.5")]
-    [InlineData("after=99999999999999999999999")]
-    public async Task GivenANonNumericPagingParameter_WhenReadingEvents_Then400(string query)
+    [InlineData("after=abc", "after")]
+    [InlineData("limit=1.5", "limit")]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("after=99999999999999999999999", "after")]
+    public async Task GivenANonNumericPagingParameter_WhenReadingEvents_Then400NamingIt(string query, string field)
     {
-        await (await _client.GetAsync($"/api/events?{query}")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await _client.GetAsync($"/api/events?{query}")).ExpectProblemAsync(HttpStatusCode.BadRequest, field);
     }
 
     [Fact]

@@ -341,7 +341,7 @@ public sealed class ExperimentLifecycleTests(ApiFixture fx) : IClassFixture<ApiF
     [Fact]
     public async Task GivenANonBooleanIncludeDeleted_WhenListing_Then400()
     {
-        await (await _client.GetAsync("/api/experiments?include_deleted=maybe")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await _client.GetAsync("/api/experiments?include_deleted=maybe")).ExpectProblemAsync(HttpStatusCode.BadRequest, "include_deleted");
     }
 
     [Fact]
@@ -350,9 +350,24 @@ public sealed class ExperimentLifecycleTests(ApiFixture fx) : IClassFixture<ApiF
         var id = fx.NewId("statuslimit");
         await StartRunningAsync(id);
 
-        var status = await _client.GetJsonAsync($"/api/experiments/{id}/status?limit=0");
+        var status = await _client.GetJsonAsync($"/api/experiments/{id}/status?limit=1");
 
         Assert.Single(status.GetProperty("recent_jobs").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("status", "limit=-1")]
+    [InlineData("status", "limit=0")]
+    [InlineData("status", "limit=abc")]
+    [InlineData("jobs", "limit=-1")]
+    [InlineData("jobs", "limit=abc")]
+    [InlineData("jobs", "limit=99999999999")]
+    public async Task GivenABadLimit_WhenReadingStatusOrJobs_ThenBothAnswer400NamingIt(string endpoint, string query)
+    {
+        var id = fx.NewId("limits");
+        await fx.CreateAsync(id);
+
+        await (await _client.GetAsync($"/api/experiments/{id}/{endpoint}?{query}")).ExpectProblemAsync(HttpStatusCode.BadRequest, "limit");
     }
 
     [Fact]
