@@ -58,7 +58,11 @@ public static class SkyDeckServer
         if (settings.LogToConsole) logger.WriteTo.Console(outputTemplate: template);
         if (settings.LogToFile)
         {
-            Directory.CreateDirectory(paths.Home);
+            // The log file is created private here; a rolled one is created by Serilog under the umask (its shared
+            // mode takes no lifecycle hooks), inside the 0700 directory, and made private at the next start.
+            PrivateFiles.EnsureDirectory(paths.Home, owned: true);
+            PrivateFiles.Ensure(paths.LogFile);
+            PrivateFiles.RestrictAll(paths.Home);
             logger.WriteTo.File(
                 paths.LogFile,
                 outputTemplate: template,

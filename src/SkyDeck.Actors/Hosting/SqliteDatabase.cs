@@ -9,7 +9,7 @@ public static class SqliteDatabase
         new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString();
 
     /// <summary>
-    /// Creates the directory, switches the file to WAL (3–4× faster single-event writes, readers never block the
+    /// Creates the directory and the file (private: 0600), switches the file to WAL (3–4× faster single-event writes, readers never block the
     /// writer; the mode is stored in the file) and checks it is a readable SQLite database.
     /// Throws <see cref="DatabaseUnavailableException"/> with a sentence a user can act on.
     /// </summary>
@@ -19,7 +19,11 @@ public static class SqliteDatabase
         var directory = Path.GetDirectoryName(full)!;
         try
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.EnsureDirectory(directory, owned: false);
+            // Created 0600 before SQLite opens it; SQLite gives -wal and -shm the same mode.
+            PrivateFiles.Ensure(full);
+            PrivateFiles.Restrict(full + "-wal");
+            PrivateFiles.Restrict(full + "-shm");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,13 +1,15 @@
+using SkyDeck.Actors.Hosting;
+
 namespace SkyDeck.Host.Cli;
 
-/// <summary>The data directory (<c>~/.skydeck</c>) must exist and be writable before anything else is tried.</summary>
+/// <summary>The data directory (<c>~/.skydeck</c>) must exist, be private (0700) and writable before anything else is tried.</summary>
 internal static class DataDirectory
 {
     public static void Ensure(SkyDeckPaths paths)
     {
         try
         {
-            Directory.CreateDirectory(paths.Home);
+            PrivateFiles.EnsureDirectory(paths.Home, owned: true);
             var probe = Path.Combine(paths.Home, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);

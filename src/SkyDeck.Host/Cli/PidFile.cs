@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SkyDeck.Actors.Hosting;
 
 namespace SkyDeck.Host.Cli;
 
@@ -52,6 +53,7 @@ internal static class PidFile
     public static void Write(string path, ServerRecord record)
     {
         var temp = $"{path}.{record.Pid}.tmp";
+        PrivateFiles.Ensure(temp);
         File.WriteAllText(temp, JsonSerializer.Serialize(record, Json) + "\n");
         File.Move(temp, path, overwrite: true);
     }

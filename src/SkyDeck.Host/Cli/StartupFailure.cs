@@ -42,6 +42,7 @@ internal static class StartupFailure
         try
         {
             if (!Directory.Exists(paths.Home)) return;
+            PrivateFiles.Ensure(paths.LogFile);
             using var stream = new FileStream(paths.LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             using var writer = new StreamWriter(stream);
             writer.WriteLine($"{DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss.fff zzz} {Tag}{message.ReplaceLineEndings(" ")}");
