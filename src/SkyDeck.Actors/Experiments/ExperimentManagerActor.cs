@@ -9,26 +9,38 @@ using static SkyDeck.Actors.Experiments.ExperimentCommands;
 
 namespace SkyDeck.Actors.Experiments;
 
-/// <summary>Directory event: an experiment id was taken (persisted before its first command is forwarded).</summary>
-public sealed record ExperimentRegistered(string ExperimentId, DateTimeOffset At) : ISkyDeckJournaled;
-
 /// <summary>Tells the manager where to relay experiments' requests for an early poll.</summary>
 public sealed record AttachPoller(IActorRef Poller);
 
-/// <summary>Snapshot of the directory.</summary>
-public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJournaled;
+/// <summary>To the manager: is the experiment directory writable? Replies <see cref="DirectoryHealth"/>.</summary>
+public sealed record GetDirectoryHealth
+{
+    public static readonly GetDirectoryHealth Instance = new();
+}
+
+/// <summary>
+/// Whether new experiments can be created: <paramref name="Writable"/> is false from a failed directory write until the
+/// next one succeeds, with the reason and when it failed.
+/// </summary>
+public sealed record DirectoryHealth(bool Writable, string? LastError = null, DateTimeOffset? FailingSince = null)
+{
+    public static readonly DirectoryHealth Ok = new(true);
+}
 
 /// <summary>
 /// Creates and finds experiment actors (one child per id, routed by <see cref="ExperimentMessageExtractor"/>), brings
 /// every registered experiment with work to do back after a restart so reconciliation resumes unasked, keeps the
 /// summary read model the table lists from, and fans poll results out to the experiments they concern.
+/// Which ids exist is journaled by its child <see cref="ExperimentDirectoryActor"/>, which it restarts with backoff
+/// when a write fails (a full disk): meanwhile existing experiments keep working, creates answer "unavailable" with
+/// the reason, and <see cref="GetDirectoryHealth"/> says why.
 /// With an <see cref="ISummaryStore"/>, the read model is kept on disk too: after a restart the table is complete after
 /// one read, and an experiment at rest (<see cref="Reconciler.IsAtRest"/>) whose stored row is current gets no actor
 /// until a message arrives for it. Without one, every experiment is recovered at start.
 /// </summary>
-public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
+public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
-    public const string DirectoryPersistenceId = "experiment-directory";
+    public const string DirectoryPersistenceId = ExperimentDirectoryActor.DirectoryPersistenceId;
 
     private readonly Func<string, IActorRef, Props> _childProps;
     private readonly IMessageExtractor _extractor = new ExperimentMessageExtractor();
@@ -44,90 +56,124 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
 
     private static readonly TimeSpan ReportDeadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DirectoryBackoffMin = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DirectoryBackoffMax = TimeSpan.FromSeconds(30);
 
     private readonly ISummaryStore? _store;
     private readonly Dictionary<string, ExperimentSummary> _unsaved = new(StringComparer.Ordinal);
     private bool _saving;
     private bool _loading;
 
+    /// <summary>Creates waiting for their id to be written, by id (a second create of the same id waits with the first).</summary>
+    private readonly Dictionary<string, List<(CreateExperiment Command, IActorRef ReplyTo)>> _registering = new(StringComparer.Ordinal);
+    private IActorRef _directory = ActorRefs.Nobody;
+    private int _directoryRestarts;
+    private DirectoryHealth _directoryHealth = DirectoryHealth.Ok;
+
     public ExperimentManagerActor(Func<string, IActorRef, Props> childProps, ISummaryStore? store = null)
     {
         _childProps = childProps;
         _store = store;
-        PersistenceId = DirectoryPersistenceId;
+        Recovering();
+    }
 
-        Recover<SnapshotOffer>(offer =>
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>Until the directory has recovered, everything waits (as a persistent actor's commands wait for its recovery).</summary>
+    private void Recovering()
+    {
+        Receive<DirectoryRecovered>(m =>
         {
-            if (offer.Snapshot is DirectorySnapshot snapshot) _ids.UnionWith(snapshot.Ids);
+            Recovered(m);
+            Become(Ready);
+            Stash.UnstashAll();
         });
-        Recover<ExperimentRegistered>(e => _ids.Add(e.ExperimentId));
-        Recover<RecoveryCompleted>(_ =>
+        Receive<Terminated>(t => t.ActorRef.Equals(_directory), t => DirectoryStopped());
+        Receive<StartDirectory>(_ => StartDirectoryActor());
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Recovered(DirectoryRecovered recovered)
+    {
+        _ids.UnionWith(recovered.Ids);
+        foreach (var invalid in _ids.Where(id => !ExperimentId.IsValid(id)).ToList())
         {
-            foreach (var invalid in _ids.Where(id => !ExperimentId.IsValid(id)).ToList())
-            {
-                _log.Warning("Ignoring directory entry '{0}': not a valid experiment id", invalid);
-                _ids.Remove(invalid);
-            }
+            _log.Warning("Ignoring directory entry '{0}': not a valid experiment id", invalid);
+            _ids.Remove(invalid);
+        }
 
-            _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
-            if (_store is null) StartExperiments(_ids);
-            else Timers.StartPeriodicTimer(SaveSummaries.Instance, SaveSummaries.Instance, SaveInterval);
+        _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
+        if (_store is null) StartExperiments(_ids);
+        else Timers.StartPeriodicTimer(SaveSummaries.Instance, SaveSummaries.Instance, SaveInterval);
+    }
+
+    private void Ready()
+    {
+        Receive<DirectoryRecovered>(m =>
+        {
+            // The directory came back after a failure: whatever it holds is known already (or was never acknowledged).
+            _ids.UnionWith(m.Ids.Where(ExperimentId.IsValid));
+            _log.Info("Experiment directory restarted: {0} experiments", m.Ids.Length);
         });
-
-        Command<CreateExperiment>(Create);
-        Command<SummariesLoaded>(m => Loaded(m.Stored));
-        Command<SummariesUnavailable>(m =>
+        Receive<ExperimentIdRegistered>(Registered);
+        Receive<DirectoryWriteFailed>(m => RegistrationFailed(m.ExperimentId, m.Reason));
+        Receive<Terminated>(t => t.ActorRef.Equals(_directory), _ => DirectoryStopped());
+        Receive<StartDirectory>(_ => StartDirectoryActor());
+        Receive<GetDirectoryHealth>(_ => Sender.Tell(_directoryHealth));
+        Receive<CreateExperiment>(Create);
+        Receive<SummariesLoaded>(m => Loaded(m.Stored));
+        Receive<SummariesUnavailable>(m =>
         {
             _log.Warning(m.Cause, "The stored summaries could not be read; recovering every experiment");
             _loading = false;
             StartExperiments(_ids.Where(id => Context.Child(id).IsNobody()));
         });
-        Command<SaveSummaries>(_ => Save());
-        Command<SummariesSaved>(_ => { _saving = false; });
-        Command<SummariesNotSaved>(m =>
+        Receive<SaveSummaries>(_ => Save());
+        Receive<SummariesSaved>(_ => { _saving = false; });
+        Receive<SummariesNotSaved>(m =>
         {
             _saving = false;
             _log.Warning(m.Cause, "Saving {0} summaries failed; retrying", m.Batch.Count);
             foreach (var summary in m.Batch) _unsaved.TryAdd(summary.Id, summary);
         });
-        Command<ListExperiments>(_ =>
+        Receive<ListExperiments>(_ =>
         {
             if (!_loading && _unreported.Count == 0) Sender.Tell(new ExperimentList(List(), _revision));
             else _listWaiting.Add(Sender);
         });
-        Command<SummaryChanged>(Summarised);
-        Command<NothingToReport>(m => Reported(m.ExperimentId));
-        Command<ReportsOverdue>(_ =>
+        Receive<SummaryChanged>(Summarised);
+        Receive<NothingToReport>(m => Reported(m.ExperimentId));
+        Receive<ReportsOverdue>(_ =>
         {
             _log.Warning("{0} experiments had not reported after {1}; listing without them", _unreported.Count, ReportDeadline);
             _unreported.Clear();
             AnswerWaitingLists();
         });
-        Command<PollCompleted>(FanOut);
-        Command<AttachPoller>(m => _poller = m.Poller);
-        Command<PollNow>(m => _poller?.Tell(m));
+        Receive<PollCompleted>(FanOut);
+        Receive<AttachPoller>(m => _poller = m.Poller);
+        Receive<PollNow>(m => _poller?.Tell(m));
         // Experiments without an actor are at rest: they have nothing to reconcile.
-        Command<ReconcileAll>(_ =>
+        Receive<ReconcileAll>(_ =>
         {
-            foreach (var child in Context.GetChildren()) child.Tell(new ReconcileNow(child.Path.Name));
+            foreach (var child in Context.GetChildren())
+                if (!child.Equals(_directory)) child.Tell(new ReconcileNow(child.Path.Name));
         });
-        Command<SubscribeToSummaries>(m =>
+        Receive<SubscribeToSummaries>(m =>
         {
             _subscribers.Add(m.Subscriber);
             Context.Watch(m.Subscriber);
         });
-        Command<UnsubscribeFromSummaries>(m => _subscribers.Remove(m.Subscriber));
-        Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Directory snapshot failed"));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(_ => { });
-        Command<IWithExperimentId>(Route);
+        Receive<UnsubscribeFromSummaries>(m => _subscribers.Remove(m.Subscriber));
+        Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Receive<IWithExperimentId>(Route);
     }
 
-    public override string PersistenceId { get; }
-
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed class StartDirectory
+    {
+        public static readonly StartDirectory Instance = new();
+    }
 
     private sealed class ReportsOverdue
     {
@@ -157,6 +203,7 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
+        StartDirectoryActor();
         if (_store is null) return;
         _loading = true;
         _store.LoadAsync(CancellationToken.None).PipeTo(Self, success: loaded => new SummariesLoaded(loaded), failure: e => new SummariesUnavailable(e));
@@ -246,12 +293,70 @@ public sealed class ExperimentManagerActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        Persist(new ExperimentRegistered(command.ExperimentId, command.At), registered =>
+        if (_registering.TryGetValue(command.ExperimentId, out var waiting))
         {
-            _ids.Add(registered.ExperimentId);
-            if (LastSequenceNr % 1000 == 0) SaveSnapshot(new DirectorySnapshot([.. _ids]));
-            Child(registered.ExperimentId).Forward(command);
-        });
+            waiting.Add((command, Sender));
+            return;
+        }
+
+        if (_directory.IsNobody())
+        {
+            Sender.Tell(CommandResult.Unavailable(Unwritable()));
+            return;
+        }
+
+        _registering[command.ExperimentId] = [(command, Sender)];
+        _directory.Tell(new RegisterExperiment(command.ExperimentId, command.At));
+    }
+
+    private void Registered(ExperimentIdRegistered registered)
+    {
+        _ids.Add(registered.ExperimentId);
+        _directoryRestarts = 0;
+        if (!_directoryHealth.Writable) _log.Info("The experiment directory is writable again");
+        _directoryHealth = DirectoryHealth.Ok;
+        if (!_registering.Remove(registered.ExperimentId, out var waiting)) return;
+        var child = Child(registered.ExperimentId);
+        foreach (var (command, replyTo) in waiting) child.Tell(command, replyTo);
+    }
+
+    private void RegistrationFailed(string id, string reason)
+    {
+        var at = _registering.TryGetValue(id, out var waiting) ? waiting[0].Command.At : (DateTimeOffset?)null;
+        _directoryHealth = new DirectoryHealth(false, reason, _directoryHealth.FailingSince ?? at);
+        _log.Error("The experiment directory could not record '{0}': {1}", id, reason);
+        FailRegistrations(id);
+    }
+
+    /// <summary>Answers waiting creates (of <paramref name="only"/>, or all): nothing was created, try again later.</summary>
+    private void FailRegistrations(string? only = null)
+    {
+        foreach (var id in _registering.Keys.Where(id => only is null || id == only).ToList())
+        {
+            foreach (var (_, replyTo) in _registering[id]) replyTo.Tell(CommandResult.Unavailable(Unwritable()));
+            _registering.Remove(id);
+        }
+    }
+
+    private string Unwritable() =>
+        $"experiments cannot be created right now: the experiment directory could not be written ({_directoryHealth.LastError ?? "it is restarting"}); nothing was created, try again";
+
+    private void StartDirectoryActor()
+    {
+        _directory = Context.ActorOf(ExperimentDirectoryActor.Props(), "directory");
+        Context.Watch(_directory);
+    }
+
+    /// <summary>The directory stops after a failed write: start it again, 1 s doubling to 30 s while it keeps failing.</summary>
+    private void DirectoryStopped()
+    {
+        _directory = ActorRefs.Nobody;
+        if (_directoryHealth.Writable) _directoryHealth = new DirectoryHealth(false, "the experiment directory stopped");
+        FailRegistrations();
+        var delay = TimeSpan.FromTicks(Math.Min(DirectoryBackoffMax.Ticks, DirectoryBackoffMin.Ticks << Math.Min(_directoryRestarts, 10)));
+        _directoryRestarts++;
+        _log.Warning("The experiment directory stopped; starting it again in {0}", delay);
+        Timers.StartSingleTimer(StartDirectory.Instance, StartDirectory.Instance, delay);
     }
 
     private void Route(IWithExperimentId message)

@@ -30,6 +30,7 @@ public static class Problems
         ResultCode.Conflict => Conflict(result.Message ?? "conflict"),
         ResultCode.Rejected when !result.Errors.IsDefaultOrEmpty => Invalid(result.Errors, result.Message),
         ResultCode.Rejected => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid"),
+        ResultCode.Unavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "SkyDeck cannot write right now"),
         _ => throw new ArgumentOutOfRangeException(nameof(result), $"{result.Code} is not an error"),
     };
 }

@@ -1,0 +1,96 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.TestKit;
+using Akka.TestKit;
+using Microsoft.Extensions.Time.Testing;
+using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Tests.Support;
+using Xunit.Abstractions;
+using static SkyDeck.Actors.Experiments.ExperimentCommands;
+
+namespace SkyDeck.Actors.Tests.Actors;
+
+/// <summary>
+/// A full disk must not kill the experiment directory for good: a failed write answers "unavailable" with the reason,
+/// existing experiments keep answering, the directory is started again with backoff, and creating works again by
+/// itself once writes succeed — no restart of SkyDeck.
+/// </summary>
+public sealed class DirectoryFailureSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output: output)
+{
+    private static readonly Config Hocon = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.persistence.journal.plugin = "akka.persistence.journal.test"
+        akka.persistence.journal.test {
+          class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
+          plugin-dispatcher = "akka.actor.default-dispatcher"
+        }
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """);
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _clock = new(Specs.T0);
+    private readonly ScriptedSkyGateway _sky = new();
+
+    private ITestJournal Journal => TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+
+    private IActorRef NewManager() =>
+        Sys.ActorOf(ExperimentManagerActor.Props(_sky, new ExperimentActorSettings(ReconcileSettings.Default, TimeSpan.FromSeconds(60)), _clock));
+
+    private static CreateExperiment Create(string id) => new(id, Specs.Spec(), DesiredState.Stopped, Specs.T0, "alice");
+
+    private async Task<CommandResult> CreateAsync(IActorRef manager, string id) => await manager.Ask<CommandResult>(Create(id), Patience);
+
+    [Fact]
+    public async Task GivenTheJournalFails_WhenCreating_ThenUnavailableWithTheReason_AndAfterWritesSucceedAgainCreatingWorksWithoutARestart()
+    {
+        var manager = NewManager();
+        Assert.Equal(ResultCode.Accepted, (await CreateAsync(manager, "before")).Code);
+
+        await Journal.OnWrite.Fail();
+        var failed = await CreateAsync(manager, "during");
+
+        Assert.Equal(ResultCode.Unavailable, failed.Code);
+        Assert.Contains("directory could not be written", failed.Message);
+        var health = await manager.Ask<DirectoryHealth>(GetDirectoryHealth.Instance, Patience);
+        Assert.False(health.Writable);
+        Assert.NotNull(health.LastError);
+        // The experiments that exist keep answering while the directory is down.
+        Assert.IsType<ExperimentDetail>(await manager.Ask<object>(new GetExperiment("before"), Patience));
+        Assert.Equal(ResultCode.NotFound, (await manager.Ask<CommandResult>(new GetExperiment("during"), Patience)).Code);
+
+        await Journal.OnWrite.Pass();
+        // The directory is started again after its backoff (at most 30 s of virtual time).
+        ((TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(31));
+        await AwaitAssertAsync(async () => Assert.Equal(ResultCode.Accepted, (await CreateAsync(manager, "after")).Code), Patience, TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(DirectoryHealth.Ok, await manager.Ask<DirectoryHealth>(GetDirectoryHealth.Instance, Patience));
+        Assert.Equal(ResultCode.Accepted, (await CreateAsync(manager, "during")).Code);
+        var list = await manager.Ask<ExperimentList>(ListExperiments.Instance, Patience);
+        Assert.Equal(["after", "before", "during"], list.Experiments.Select(e => e.Id).Order());
+    }
+
+    [Fact]
+    public async Task GivenTheDirectoryWasRestarted_WhenANewManagerRecovers_ThenEveryAcknowledgedIdIsThereOnce()
+    {
+        var manager = NewManager();
+        Assert.Equal(ResultCode.Accepted, (await CreateAsync(manager, "kept")).Code);
+        await Journal.OnWrite.Fail();
+        Assert.Equal(ResultCode.Unavailable, (await CreateAsync(manager, "refused")).Code);
+        await Journal.OnWrite.Pass();
+        await WatchAndStopAsync(manager);
+
+        var again = NewManager();
+        var list = await again.Ask<ExperimentList>(ListExperiments.Instance, Patience);
+
+        Assert.Equal(["kept"], list.Experiments.Select(e => e.Id));
+    }
+
+    private async Task WatchAndStopAsync(IActorRef actor)
+    {
+        Watch(actor);
+        Sys.Stop(actor);
+        await ExpectTerminatedAsync(actor, Patience);
+    }
+}
