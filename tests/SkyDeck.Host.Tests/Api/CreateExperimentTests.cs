@@ -124,6 +124,9 @@ public sealed class CreateExperimentTests(ApiFixture fx) : IClassFixture<ApiFixt
         new string('a', 49),
         new string('a', 10 * 1024),
         "nul\0byte",
+        "train.yaml",
+        "sweep.JSON",
+        "config.yml",
     };
 
     [Theory]
