@@ -188,9 +188,12 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         }
         catch (Win32Exception e)
         {
-            _logger.LogError("sky executable '{Executable}' could not be started: {Reason}", _options.Executable, e.Message);
-            return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable,
-                $"the sky executable '{_options.Executable}' could not be started ({e.Message}); install SkyPilot or set SKYDECK_SKY_PATH"));
+            // .NET's text for a missing executable (ENOENT) is a misleading Win32 message about credentials: say what happened.
+            var reason = e.NativeErrorCode == NoSuchFile || IsMissingPath(_options.Executable)
+                ? $"sky not found at {_options.Executable}: install SkyPilot or set SKYDECK_SKY_PATH"
+                : $"the sky executable '{_options.Executable}' could not be started ({e.Message}); install SkyPilot or set SKYDECK_SKY_PATH";
+            _logger.LogError("{Reason}", reason);
+            return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable, reason));
         }
         finally
         {
@@ -198,6 +201,11 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             _slots.Release();
         }
     }
+
+    /// <summary>ENOENT (and Windows' ERROR_FILE_NOT_FOUND): the executable does not exist.</summary>
+    private const int NoSuchFile = 2;
+
+    private static bool IsMissingPath(string executable) => Path.IsPathRooted(executable) && !File.Exists(executable);
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -137,8 +137,20 @@ public sealed class SkyPilotCliSpecs : IDisposable
         var status = await cli.StatusAsync(CancellationToken.None);
 
         Assert.Equal(SkyFailureKind.CliUnavailable, outcome.FailureKind);
-        Assert.Contains("SKYDECK_SKY_PATH", outcome.Reason);
+        Assert.Equal("sky not found at /nonexistent/sky: install SkyPilot or set SKYDECK_SKY_PATH", outcome.Reason);
         Assert.Equal(SkyFailureKind.CliUnavailable, status.Failure!.Kind);
+        Assert.Equal(outcome.Reason, status.Failure.Reason);
+    }
+
+    [Fact]
+    public async Task GivenNoSkyOnPath_WhenCalled_ThenTheReasonNamesTheMissingCommandNotDotNetsWin32Text()
+    {
+        using var cli = Cli(o => o with { Executable = "sky-that-is-not-installed-anywhere" });
+
+        var outcome = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+
+        Assert.Equal("sky not found at sky-that-is-not-installed-anywhere: install SkyPilot or set SKYDECK_SKY_PATH", outcome.Reason);
+        Assert.DoesNotContain("credentials", outcome.Reason);
     }
 
     [Fact]
