@@ -6,7 +6,8 @@ namespace SkyDeck.Actors.Experiments;
 /// <summary>What SkyDeck last recorded about the experiment's cluster.</summary>
 /// <param name="Known">False until a launch or an observation told us anything.</param>
 /// <param name="Status">Null with <paramref name="Known"/>: the cluster does not exist.</param>
-public sealed record ClusterState(bool Known, SkyClusterStatus? Status, DateTimeOffset? Since)
+/// <param name="CannotStop">SkyPilot skipped a <c>sky stop</c> of this cluster (its cloud cannot stop it): only a teardown releases it. Forgotten once the cluster is gone.</param>
+public sealed record ClusterState(bool Known, SkyClusterStatus? Status, DateTimeOffset? Since, bool CannotStop = false)
 {
     public static readonly ClusterState Unknown = new(false, null, null);
 
@@ -75,7 +76,7 @@ public sealed record ExperimentState(
             {
                 LaunchCount = s.LaunchCount + 1,
                 Jobs = s.Jobs.Add(new JobRecord(x.JobId, x.Cluster, x.Generation, x.Run, x.Attempt, x.Command, x.Resources, JobPhase.Requested, x.At)),
-                Cluster = s.Cluster.MayBeRunning ? s.Cluster : new ClusterState(true, SkyClusterStatus.Init, x.At),
+                Cluster = s.Cluster.MayBeRunning ? s.Cluster : s.Cluster with { Known = true, Status = SkyClusterStatus.Init, Since = x.At },
             },
             JobLaunchQueued x => WithJob(s, x.JobId, j => j with { WaitingForSlot = true }),
             JobLaunchDispatched x => WithJob(s, x.JobId, j => j with { WaitingForSlot = false }),
@@ -86,7 +87,7 @@ public sealed record ExperimentState(
                 SkyJobId = x.SkyJobId ?? j.SkyJobId,
                 SubmittedAt = j.SubmittedAt ?? x.At,
                 Status = j.Status ?? SkyJobStatus.Pending,
-            }) with { Cluster = s.Cluster.Status == SkyClusterStatus.Up ? s.Cluster : new ClusterState(true, SkyClusterStatus.Up, x.At) },
+            }) with { Cluster = s.Cluster.Status == SkyClusterStatus.Up ? s.Cluster : s.Cluster with { Known = true, Status = SkyClusterStatus.Up, Since = x.At } },
             JobLaunchFailed x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.LaunchFailed, FailureKind = x.Kind, Reason = x.Reason, EndedAt = x.At }),
             JobStatusChanged x => WithJob(s, x.JobId, j => j with
             {
@@ -112,8 +113,9 @@ public sealed record ExperimentState(
             SkyActionFailed x => CancelSent(s, x.Action, x.Target, x.At) with
             {
                 LastAction = new PendingAction(x.Action, x.Target, x.At, false, (Same(s.LastAction, x.Action, x.Target) ? s.LastAction!.Failures : 0) + 1, x.Reason),
+                Cluster = x is { Action: SkyActionKind.Stop, Kind: SkyFailureKind.StopUnsupported } ? s.Cluster with { CannotStop = true } : s.Cluster,
             },
-            ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At) },
+            ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At, x.Status is not null && s.Cluster.CannotStop) },
             _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
         };
         return next with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };

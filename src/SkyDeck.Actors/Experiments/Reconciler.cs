@@ -192,8 +192,24 @@ public static class Reconciler
             : s.Jobs.IsEmpty;
         if (reached && !s.LiveJobs.Any()) return (null, null);
 
+        return PlanClusterAction(s, down, s.DesiredSince, reason, now, settings, events);
+    }
+
+    /// <summary>
+    /// Stop (or, with <paramref name="down"/>, tear down) the cluster, gated on the last such action. A cluster SkyPilot
+    /// refused to stop (its cloud cannot) is torn down instead, and the intent says so.
+    /// </summary>
+    private static (SkyCommand?, DateTimeOffset?) PlanClusterAction(
+        ExperimentState s, bool down, DateTimeOffset intentAt, string reason, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        if (!down && s.Cluster.CannotStop)
+        {
+            down = true;
+            reason = $"{reason}; SkyPilot cannot stop this cluster ({s.LastAction?.LastFailure ?? "stop not supported"}), so it is torn down instead";
+        }
+
         var kind = down ? SkyActionKind.Down : SkyActionKind.Stop;
-        if (Gate(s.LastAction, kind, s.ClusterName, s.DesiredSince, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
+        if (Gate(s.LastAction, kind, s.ClusterName, intentAt, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
         events.Add(new ClusterActionRequested(s.Id, s.ClusterName, down ? ClusterAction.Down : ClusterAction.Stop, now, Callers.System, reason));
         return (down ? new SkyCommand.Down(s.ClusterName) : new SkyCommand.Stop(s.ClusterName), null);
     }

@@ -381,6 +381,30 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public void GivenAClusterSkyPilotCannotStop_WhenTheStopIsSkipped_ThenItIsTornDownInsteadAndTheIntentSaysWhy()
+    {
+        var at = T0.AddMinutes(1);
+        var state = Given(Created(DesiredState.Stopped), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0, Callers.System));
+        var stop = Plan(state, null, at);
+        Assert.Equal(new SkyCommand.Stop("skydeck-exp1"), stop.Action);
+        state = state.Fold(stop.Events).Fold([new SkyActionFailed(Id, SkyActionKind.Stop, "skydeck-exp1", SkyFailureKind.StopUnsupported,
+            "Stopping is currently not supported for Kubernetes.", at.AddSeconds(5), Callers.System)]);
+
+        var plan = Plan(state, Up(at.AddSeconds(10)), at.AddSeconds(10));
+
+        Assert.Equal(new SkyCommand.Down("skydeck-exp1"), plan.Action);
+        var intent = Assert.Single(plan.Events.OfType<ClusterActionRequested>());
+        Assert.Equal(ClusterAction.Down, intent.Action);
+        Assert.Contains("Stopping is currently not supported for Kubernetes.", intent.Reason);
+        Assert.Contains("torn down instead", intent.Reason);
+        state = state.Fold(plan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Down, "skydeck-exp1", at.AddSeconds(20), Callers.System)]);
+        var gone = state.Fold(Plan(state, Absent(at.AddSeconds(30)), at.AddSeconds(30)).Events);
+        Assert.Equal(CurrentState.Stopped, CurrentStates.Derive(gone, null, Settings));
+        Assert.True(Reconciler.IsAtRest(gone, Settings));
+        Assert.False(gone.Cluster.CannotStop);
+    }
+
+    [Fact]
     public void GivenStopKeepsFailing_WhenReconciledOften_ThenBackoffNotAStorm()
     {
         var state = Given(Created(DesiredState.Stopped), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0, Callers.System));
