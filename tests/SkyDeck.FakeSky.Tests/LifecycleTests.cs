@@ -46,12 +46,13 @@ public sealed class LifecycleTests : FakeSkyTestBase
     }
 
     [Fact]
-    public async Task Cancel_on_a_missing_cluster_raises_with_exit_1()
+    public async Task Cancel_on_a_missing_cluster_is_a_usage_error_with_exit_2_as_in_SkyPilot()
     {
         var result = await Sky("cancel", "-y", "ghost", "1");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal("sky.exceptions.ClusterDoesNotExist: Cluster 'ghost' does not exist.\n", result.StdErr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Usage: sky cancel", result.StdErr);
+        Assert.EndsWith("Error: Cluster 'ghost' does not exist.\n", result.StdErr);
     }
 
     [Fact]
