@@ -87,6 +87,7 @@ public sealed record ExperimentState(
                 SkyJobId = x.SkyJobId ?? j.SkyJobId,
                 SubmittedAt = j.SubmittedAt ?? x.At,
                 Status = j.Status ?? SkyJobStatus.Pending,
+                Reason = j.Phase == JobPhase.Requested ? null : j.Reason,
             }) with { Cluster = s.Cluster.Status == SkyClusterStatus.Up ? s.Cluster : s.Cluster with { Known = true, Status = SkyClusterStatus.Up, Since = x.At } },
             JobLaunchFailed x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.LaunchFailed, FailureKind = x.Kind, Reason = x.Reason, EndedAt = x.At }),
             JobStatusChanged x => WithJob(s, x.JobId, j => j with
@@ -99,7 +100,12 @@ public sealed record ExperimentState(
                 EndedAt = x.EndedAt ?? (x.Status.IsTerminal() ? j.EndedAt ?? x.At : null),
                 Reason = x.Status.IsFailure() ? $"SkyPilot reported {x.Status.ToSkyString()}" : j.Reason,
             }),
-            JobLost x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At }),
+            // The last status SkyPilot reported no longer holds: a job cancelled by SkyDeck went with its cluster, any other is unknown.
+            JobLost x => WithJob(s, x.JobId, j => j with
+            {
+                Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At,
+                Status = j.Status is not { } last || last.IsTerminal() ? j.Status : j.CancelRequestedAt is not null ? SkyJobStatus.Cancelled : null,
+            }),
             JobCancelRequested x => WithJob(s, x.JobId, j => j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who }),
             ClusterActionRequested x => s with
             {
@@ -109,7 +115,8 @@ public sealed record ExperimentState(
                     s.LastAction?.LastFailure),
             },
             SkyActionCompleted x => CancelSent(s, x.Action, x.Target, x.At) with { LastAction = new PendingAction(x.Action, x.Target, x.At, false, 0, null) },
-            SkyActionFailed { Action: SkyActionKind.Launch } => s,
+            // A launch killed at its timeout stays requested (it may still appear); the job says why it waits.
+            SkyActionFailed { Action: SkyActionKind.Launch } x => WithJob(s, x.Target, j => j.Phase == JobPhase.Requested ? j with { Reason = x.Reason } : j),
             SkyActionFailed x => CancelSent(s, x.Action, x.Target, x.At) with
             {
                 LastAction = new PendingAction(x.Action, x.Target, x.At, false, (Same(s.LastAction, x.Action, x.Target) ? s.LastAction!.Failures : 0) + 1, x.Reason),
