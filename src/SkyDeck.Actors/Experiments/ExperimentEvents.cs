@@ -80,6 +80,12 @@ public sealed record JobStatusChanged(
 /// <summary>A job SkyPilot no longer knows about (cluster gone or stopped, or absent from an answered queue).</summary>
 public sealed record JobLost(string ExperimentId, string JobId, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
 
+/// <summary>
+/// A job recorded as lost reappeared in SkyPilot's queue, still running, while nothing else of the run was live: it is
+/// adopted again rather than cancelled and launched anew.
+/// </summary>
+public sealed record JobRecovered(string ExperimentId, string JobId, long SkyJobId, SkyJobStatus Status, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
 public sealed record JobCancelRequested(string ExperimentId, string JobId, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
 
 /// <summary>Intent, persisted before <c>sky stop</c> / <c>sky down</c> runs.</summary>

@@ -106,7 +106,13 @@ public sealed record ExperimentState(
                 Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At,
                 Status = j.Status is not { } last || last.IsTerminal() ? j.Status : j.CancelRequestedAt is not null ? SkyJobStatus.Cancelled : null,
             }),
-            JobCancelRequested x => WithJob(s, x.JobId, j => j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who }),
+            // A cancel of a job SkyDeck no longer counts as live (a lost job still in SkyPilot's queue) leaves its record as it ended.
+            JobCancelRequested x => WithJob(s, x.JobId, j => j.IsLive ? j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who } : j),
+            JobRecovered x => WithJob(s, x.JobId, j => j with
+            {
+                Phase = JobPhase.Submitted, SkyJobId = x.SkyJobId, Status = x.Status, EndedAt = null, Reason = null, FailureKind = null,
+                SubmittedAt = j.SubmittedAt ?? x.At,
+            }),
             ClusterActionRequested x => s with
             {
                 LastAction = new PendingAction(

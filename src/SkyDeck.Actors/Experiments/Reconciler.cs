@@ -21,6 +21,7 @@ public static class Reconciler
         var s = observation is null ? state : Observe(state, observation, inFlight, now, settings, events);
         if (inFlight is not null) return new(events, null, null);
         s = WithdrawStaleQueuedLaunches(s, now, events);
+        if (PlanStrayCancel(s, observation, now, settings, events) is { } stray) return new(events, stray.Action, stray.WakeAt);
         var (action, wakeAt) = s.EffectiveDesired == DesiredState.Running
             ? PlanRunning(s, now, settings, events)
             : PlanShutdown(s, now, settings, events);
@@ -94,7 +95,36 @@ public static class Reconciler
                     "SkyPilot's job queue no longer lists the job",
                     now, Callers.System));
         }
+
+        // The run's last job, given up as lost, is running after all and nothing else is live: adopt it again.
+        if (queueAnswered && s.EffectiveDesired == DesiredState.Running && !s.LiveJobs.Any()
+            && s.LatestJob is { Phase: JobPhase.Lost, CancelRequestedAt: null } latest && latest.Run == s.Run && latest.Generation == s.Generation
+            && o.At > (latest.EndedAt ?? latest.RequestedAt)
+            && o.Jobs.FirstOrDefault(x => x.Name == latest.JobId && x.Status is { } st && !st.IsTerminal()) is { Status: { } backStatus } back)
+            Emit(new JobRecovered(s.Id, latest.JobId, back.JobId, backStatus, now, Callers.System,
+                $"SkyPilot lists the job as {backStatus.ToSkyString()} after it was recorded lost ({latest.Reason}); adopted again"));
         return s;
+    }
+
+    /// <summary>
+    /// Never two live jobs: a job of this experiment that SkyPilot runs on its cluster but SkyDeck does not count as live
+    /// (lost, superseded, or never recorded) is cancelled, with a recorded intent. Jobs under other names are left alone.
+    /// </summary>
+    private static (SkyCommand? Action, DateTimeOffset? WakeAt)? PlanStrayCancel(
+        ExperimentState s, ClusterObservation? o, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        if (o is not { ClusterKnown: true, QueueKnown: true, ClusterStatus: SkyClusterStatus.Up }) return null;
+        foreach (var seen in o.Jobs.Where(j => j.Status is { } st && !st.IsTerminal() && Naming.ExperimentOfJob(j.Name) == s.Id))
+        {
+            if (s.LiveJobs.Any(j => j.JobId == seen.Name || j.SkyJobId == seen.JobId)) continue;
+            if (Gate(s.LastAction, SkyActionKind.Cancel, seen.Name, null, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
+            var recorded = s.FindJob(seen.Name) is { } record ? $"recorded as {record.Phase.ToString().ToLowerInvariant()}" : "with no record";
+            events.Add(new JobCancelRequested(s.Id, seen.Name, now, Callers.System,
+                $"SkyPilot runs job {seen.JobId} ({seen.Status!.Value.ToSkyString()}), which SkyDeck has {recorded}: cancelled so that no second job runs"));
+            return (new SkyCommand.Cancel(seen.Name, s.ClusterName, seen.JobId), null);
+        }
+
+        return null;
     }
 
     private static (SkyCommand?, DateTimeOffset?) PlanRunning(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)

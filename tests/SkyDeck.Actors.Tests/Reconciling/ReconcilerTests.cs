@@ -554,6 +554,64 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public void GivenALostJobThatReappearsWhileItsReplacementRuns_WhenObserved_ThenTheStrayIsCancelledWithARecordedIntent()
+    {
+        // CrashTests seed 3126853 ended with crash-001-g3-1 and -g3-2 both live: the lost -1 came back and nothing cancelled it.
+        var lostAt = T0 + Settings.AdoptGrace + TimeSpan.FromSeconds(1);
+        var state = Given(Created(), LaunchRequested());
+        state = state.Fold(Plan(state, Up(lostAt), lostAt).Events);
+        Assert.Equal(JobPhase.Lost, state.FindJob(Job1)!.Phase);
+        state = state.Fold([LaunchRequested(2, attempt: 2, at: lostAt.AddSeconds(20)), Launched(2, skyJobId: 2, at: lostAt.AddSeconds(25))]);
+        Assert.Equal(Job2, Assert.Single(state.LiveJobs).JobId);
+
+        var at = lostAt.AddMinutes(1);
+        var plan = Plan(state, Up(at, Job(Job1, 1, SkyJobStatus.Running), Job(Job2, 2, SkyJobStatus.Running)), at);
+
+        Assert.Equal(new SkyCommand.Cancel(Job1, "skydeck-exp1", 1), plan.Action);
+        var intent = Assert.Single(plan.Events.OfType<JobCancelRequested>());
+        Assert.Equal(Job1, intent.JobId);
+        Assert.Contains("recorded as lost", intent.Reason);
+        var after = state.Fold(plan.Events);
+        Assert.Equal(Job2, Assert.Single(after.LiveJobs).JobId);
+        Assert.Equal(JobPhase.Lost, after.FindJob(Job1)!.Phase);
+        Assert.Equal(RunAssessment.Of(state, Settings).Failures, RunAssessment.Of(after, Settings).Failures);
+
+        var sent = after.Fold([new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, at.AddSeconds(2), Callers.System)]);
+        Assert.Null(Plan(sent, Up(at, Job(Job1, 1, SkyJobStatus.Running), Job(Job2, 2, SkyJobStatus.Running)), at.AddSeconds(3)).Action);
+        Assert.Null(Plan(sent, Up(at.AddSeconds(30), Job(Job1, 1, SkyJobStatus.Cancelled), Job(Job2, 2, SkyJobStatus.Running)), at.AddSeconds(30)).Action);
+    }
+
+    [Fact]
+    public void GivenAJobOfThisExperimentWithNoRecord_WhenSeenRunning_ThenItIsCancelledButOtherNamesAreLeftAlone()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+        var unknown = Naming.Job(Id, 1, 7);
+
+        var plan = Plan(state, Up(T0.AddMinutes(1), Job(Job1, 1, SkyJobStatus.Running), Job(unknown, 7, SkyJobStatus.Pending), Job("manual-debug", 8, SkyJobStatus.Running)), T0.AddMinutes(1));
+
+        Assert.Equal(new SkyCommand.Cancel(unknown, "skydeck-exp1", 7), plan.Action);
+        Assert.Contains("with no record", Assert.Single(plan.Events.OfType<JobCancelRequested>()).Reason);
+    }
+
+    [Fact]
+    public void GivenTheRunsLostJobReappearsAndNothingElseIsLive_WhenObserved_ThenItIsAdoptedAgainNotRelaunched()
+    {
+        var lostAt = T0.AddMinutes(3);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new JobLost(Id, Job1, "SkyPilot's job queue no longer lists the job", lostAt, Callers.System));
+
+        var plan = Plan(state, Up(lostAt.AddSeconds(1), Job(Job1, 1, SkyJobStatus.Running)), lostAt.AddSeconds(1));
+
+        var recovered = Assert.Single(plan.Events.OfType<JobRecovered>());
+        Assert.Equal((Job1, 1L, SkyJobStatus.Running), (recovered.JobId, recovered.SkyJobId, recovered.Status));
+        Assert.Null(plan.Action);
+        Assert.DoesNotContain(plan.Events, e => e is JobLaunchRequested or JobCancelRequested);
+        var after = state.Fold(plan.Events);
+        Assert.Equal(Job1, Assert.Single(after.LiveJobs).JobId);
+        Assert.Equal(CurrentState.Running, CurrentStates.Derive(after, null, Settings));
+    }
+
+    [Fact]
     public void GivenStopKeepsFailing_WhenReconciledOften_ThenBackoffNotAStorm()
     {
         var state = Given(Created(DesiredState.Stopped), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0, Callers.System));
