@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkyDeck.Actors.Cluster;
+using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;
 
@@ -31,6 +32,7 @@ public static class SkyDeckConfiguration
         {
             MaxRestarts = Int(Get("SKYDECK_MAX_RESTARTS", "MaxRestarts"), "SKYDECK_MAX_RESTARTS", defaults.Reconcile.MaxRestarts, 0, 1000),
             DefaultAccelerator = Get("SKYDECK_DEFAULT_ACCELERATOR", "DefaultAccelerator") ?? defaults.Reconcile.DefaultAccelerator,
+            AutostopMinutes = Int(Get("SKYDECK_AUTOSTOP", "AutostopMinutes"), "SKYDECK_AUTOSTOP", defaults.Reconcile.AutostopMinutes, 0, ExperimentSpec.MaxAutostopMinutes),
             BackoffBase = Seconds(Get("SKYDECK_BACKOFF_BASE", "BackoffBaseSeconds"), "SKYDECK_BACKOFF_BASE", defaults.Reconcile.BackoffBase),
             BackoffCap = Seconds(Get("SKYDECK_BACKOFF_CAP", "BackoffCapSeconds"), "SKYDECK_BACKOFF_CAP", defaults.Reconcile.BackoffCap),
             ConfirmWindow = Seconds(Get("SKYDECK_CONFIRM_WINDOW", "ConfirmWindowSeconds"), "SKYDECK_CONFIRM_WINDOW", defaults.Reconcile.ConfirmWindow),

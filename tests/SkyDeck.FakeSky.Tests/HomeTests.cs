@@ -18,7 +18,7 @@ public sealed class HomeTests : FakeSkyTestBase
         var control = Home.ReadControl();
 
         Assert.Equal(
-            ["json_output", "ansi", "delays_ms", "faults", "scripts", "default_script"],
+            ["json_output", "version", "ansi", "delays_ms", "faults", "scripts", "default_script"],
             raw.EnumerateObject().Select(p => p.Name));
         Assert.Equal("skydeck-exp1-*", raw.GetProperty("scripts")[0].GetProperty("match").GetString());
         Assert.False(control.JsonOutput);

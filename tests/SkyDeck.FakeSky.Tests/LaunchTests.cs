@@ -35,6 +35,64 @@ public sealed class LaunchTests : FakeSkyTestBase
         Assert.Equal((1, "exp-1", JobStatuses.Pending, "1x[A100:4]"), (job.JobId, job.JobName, job.Status, job.Resources));
     }
 
+    [Theory]
+    [InlineData("--gpus", "A100:8")]
+    [InlineData("--gpus", "H100:4")]
+    [InlineData("--num-nodes", "2")]
+    [InlineData("--infra", "gcp")]
+    [InlineData("--use-spot", null)]
+    public async Task Given_an_existing_cluster_When_launching_with_resources_it_cannot_hold_Then_ResourcesMismatchError_exit_1(string option, string? value)
+    {
+        await Sky("launch", "-y", "-d", "-c", "c1", "--gpus", "A100:4", "--infra", "aws", "--", "echo");
+        await Sky("stop", "-y", "c1");
+
+        var result = await Sky(["launch", "-y", "-d", "-c", "c1", "--gpus", "A100:4", .. (value is null ? new[] { option } : new[] { option, value }), "--", "echo"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("sky.exceptions.ResourcesMismatchError: Requested resources do not match the existing cluster.\n  Requested:\t{", result.StdErr);
+        Assert.Contains("To fix: specify a new cluster name, or down the existing cluster first: sky down c1", result.StdErr);
+        Assert.Single(Home.ReadLaunches());
+    }
+
+    [Fact]
+    public async Task Given_an_existing_cluster_When_launching_with_the_same_or_fewer_resources_Then_it_is_accepted()
+    {
+        await Sky("launch", "-y", "-d", "-c", "c1", "--num-nodes", "2", "--gpus", "A100:4", "--", "echo");
+
+        var same = await Sky("launch", "-y", "-d", "-c", "c1", "--num-nodes", "2", "--gpus", "A100:4", "--", "echo");
+        var fewer = await Sky("launch", "-y", "-d", "-c", "c1", "--gpus", "A100:2", "--", "echo");
+
+        Assert.Equal((0, 0), (same.ExitCode, fewer.ExitCode));
+    }
+
+    [Fact]
+    public async Task Given_version_0_9_When_launching_Then_infra_is_a_usage_error_and_cloud_region_work()
+    {
+        Home.SetControl(c => c with { Version = "0.9.3", JsonOutput = false });
+
+        var version = await Sky("--version");
+        var help = await Sky("launch", "--help");
+        var infra = await Sky("launch", "-y", "-d", "-c", "c1", "--infra", "gcp/us-central1", "--", "echo");
+        var cloud = await Sky("launch", "-y", "-d", "-c", "c1", "--cloud", "gcp", "--region", "us-central1", "--", "echo");
+
+        Assert.Equal("skypilot, version 0.9.3\n", version.StdOut);
+        Assert.DoesNotContain("--infra", help.StdOut);
+        Assert.Contains("--cloud", help.StdOut);
+        Assert.Equal(2, infra.ExitCode);
+        Assert.Contains("No such option: --infra", infra.StdErr);
+        Assert.Equal(0, cloud.ExitCode);
+        Assert.Equal(("GCP", "us-central1"), (Home.ReadState().Clusters.Single().Cloud, Home.ReadState().Clusters.Single().Region));
+    }
+
+    [Fact]
+    public async Task Autostop_flags_are_recorded_on_the_cluster()
+    {
+        await Sky("launch", "-y", "-d", "-c", "c1", "-i", "10", "--down", "--", "echo");
+
+        var cluster = Home.ReadState().Clusters.Single();
+        Assert.Equal((10, true), (cluster.Autostop, cluster.ToDown));
+    }
+
     [Fact]
     public async Task Given_an_up_cluster_When_launching_again_Then_the_next_job_id_is_used_and_nothing_is_provisioned()
     {

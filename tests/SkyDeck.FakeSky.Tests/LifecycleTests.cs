@@ -46,12 +46,13 @@ public sealed class LifecycleTests : FakeSkyTestBase
     }
 
     [Fact]
-    public async Task Cancel_on_a_missing_cluster_raises_with_exit_1()
+    public async Task Cancel_on_a_missing_cluster_is_a_usage_error_with_exit_2_as_in_SkyPilot()
     {
         var result = await Sky("cancel", "-y", "ghost", "1");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal("sky.exceptions.ClusterDoesNotExist: Cluster 'ghost' does not exist.\n", result.StdErr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Usage: sky cancel", result.StdErr);
+        Assert.EndsWith("Error: Cluster 'ghost' does not exist.\n", result.StdErr);
     }
 
     [Fact]
@@ -83,16 +84,34 @@ public sealed class LifecycleTests : FakeSkyTestBase
     }
 
     [Fact]
-    public async Task Stopping_an_aws_spot_cluster_fails_but_still_exits_0()
+    public async Task Stopping_an_aws_spot_cluster_is_skipped_but_still_exits_0()
     {
         await Sky("launch", "-y", "-d", "-c", "spot", "--use-spot", "--", "echo");
 
         var result = await Sky("stop", "-y", "spot");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Stopping cluster spot...failed.", result.StdOut);
+        Assert.Contains("Stopping cluster 'spot'... skipped.\n  Stopping spot instances is currently not supported on AWS.\n  To terminate the cluster instead, run: sky down spot", result.StdOut);
         Assert.Contains("Cluster(s) failed. See details above.", result.StdOut);
         Assert.Equal(ClusterStatuses.Up, Home.ReadState().Clusters.Single().Status);
+    }
+
+    [Theory]
+    [InlineData("k8s", "Kubernetes")]
+    [InlineData("lambda", "Lambda")]
+    [InlineData("runpod", "RunPod")]
+    public async Task Stopping_a_cluster_on_a_cloud_that_cannot_stop_is_skipped_exits_0_and_only_down_releases_it(string infra, string cloud)
+    {
+        await Sky("launch", "-y", "-d", "-c", "c1", "--infra", infra, "--", "echo");
+
+        var stop = await Sky("stop", "-y", "c1");
+        var down = await Sky("down", "-y", "c1");
+
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Contains($"Stopping cluster 'c1'... skipped.\n  Stopping is currently not supported for {cloud}.", stop.StdOut);
+        Assert.Contains("Cluster(s) failed. See details above.", stop.StdOut);
+        Assert.Equal(0, down.ExitCode);
+        Assert.Empty(Home.ReadState().Clusters);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ internal static class FakeSkyApp
         switch (first)
         {
             case "--version":
-                stdout.WriteLine($"skypilot, version {FakeIdentity.Version}");
+                stdout.WriteLine($"skypilot, version {control.Version}");
                 return 0;
             case "-h" or "--help":
                 stdout.Write(HelpFormatter.RenderGroup(CommandRegistry.All.Select(c => c.CreateSpec(control))));

@@ -74,6 +74,7 @@ public sealed partial class AuditLog(ActorSystem system)
         JobLaunchRequested x => x.Reason,
         JobLaunchFailed x => $"{x.Kind}: {x.Reason}",
         JobLost x => x.Reason,
+        JobRecovered x => x.Reason,
         JobCancelRequested x => x.Reason,
         ClusterActionRequested x => x.Reason,
         SkyActionFailed x => $"{x.Kind}: {x.Reason}",

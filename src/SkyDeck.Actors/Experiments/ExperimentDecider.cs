@@ -97,11 +97,17 @@ public static class ExperimentDecider
         if (c.Outcome.Succeeded) return Decision.Accept(new JobLaunched(s.Id, c.JobId, c.Outcome.SkyJobId, false, c.At, c.Who));
         var reason = c.Outcome.Reason ?? "sky launch failed";
         return c.Outcome.FailureKind == SkyFailureKind.Timeout
-            ? Decision.Accept(new SkyActionFailed(s.Id, SkyActionKind.Launch, c.JobId, SkyFailureKind.Timeout, reason + "; waiting to adopt the job if SkyPilot went on to submit it", c.At, c.Who))
+            ? Decision.Accept(new SkyActionFailed(s.Id, SkyActionKind.Launch, c.JobId, SkyFailureKind.Timeout, reason + "; the job is adopted if SkyPilot went on to submit it", c.At, c.Who))
             : Decision.Accept(new JobLaunchFailed(s.Id, c.JobId, c.Outcome.FailureKind, reason, c.At, c.Who));
     }
 
-    private static Decision ActionOutcome(ExperimentState s, RecordActionOutcome c) => c.Outcome.Succeeded
-        ? Decision.Accept(new SkyActionCompleted(s.Id, c.Action, c.Target, c.At, c.Who))
-        : Decision.Accept(new SkyActionFailed(s.Id, c.Action, c.Target, c.Outcome.FailureKind, c.Outcome.Reason ?? "sky failed", c.At, c.Who));
+    private static Decision ActionOutcome(ExperimentState s, RecordActionOutcome c)
+    {
+        if (c.Outcome.Succeeded) return Decision.Accept(new SkyActionCompleted(s.Id, c.Action, c.Target, c.At, c.Who));
+        var failed = new SkyActionFailed(s.Id, c.Action, c.Target, c.Outcome.FailureKind, c.Outcome.Reason ?? "sky failed", c.At, c.Who);
+        // A cancel that finds no cluster has nothing left to cancel: the job went with its cluster.
+        return c is { Action: SkyActionKind.Cancel, Outcome.FailureKind: SkyFailureKind.ClusterNotFound } && s.FindJob(c.Target) is { IsLive: true }
+            ? Decision.Accept(failed, new JobLost(s.Id, c.Target, $"sky cancel found no cluster ({failed.Reason}): the job is gone with it", c.At, c.Who))
+            : Decision.Accept(failed);
+    }
 }

@@ -80,6 +80,12 @@ public sealed record JobStatusChanged(
 /// <summary>A job SkyPilot no longer knows about (cluster gone or stopped, or absent from an answered queue).</summary>
 public sealed record JobLost(string ExperimentId, string JobId, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
 
+/// <summary>
+/// A job recorded as lost reappeared in SkyPilot's queue, still running, while nothing else of the run was live: it is
+/// adopted again rather than cancelled and launched anew.
+/// </summary>
+public sealed record JobRecovered(string ExperimentId, string JobId, long SkyJobId, SkyJobStatus Status, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
 public sealed record JobCancelRequested(string ExperimentId, string JobId, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
 
 /// <summary>Intent, persisted before <c>sky stop</c> / <c>sky down</c> runs.</summary>
@@ -97,5 +103,33 @@ public enum ClusterAction { Stop, Down }
 
 public enum SkyActionKind { Launch, Cancel, Stop, Down }
 
-/// <summary>What <c>sky launch</c> is asked for, resolved from the spec and defaults at request time.</summary>
-public sealed record LaunchResources(int Nodes, string? Gpus, string? Infra, bool UseSpot);
+/// <summary>
+/// What <c>sky launch</c> is asked for, resolved from the spec and defaults at request time. Where the cluster lives is
+/// <paramref name="Cloud"/> / <paramref name="Region"/> (the gateway spells them for the installed SkyPilot);
+/// <paramref name="Infra"/> is the <c>cloud/region</c> text launches recorded before that, read through <see cref="Placement()"/>.
+/// <paramref name="AutostopMinutes"/> 0: no autostop; <paramref name="AutostopDown"/>: tear down rather than stop.
+/// </summary>
+public sealed record LaunchResources(
+    int Nodes,
+    string? Gpus,
+    string? Infra,
+    bool UseSpot,
+    string? Cloud = null,
+    string? Region = null,
+    int AutostopMinutes = 0,
+    bool AutostopDown = false)
+{
+    public (string? Cloud, string? Region) Placement() => Cloud is not null || Infra is null
+        ? (Cloud, Region)
+        : Infra.Split('/', 2) is [var cloud, var region] ? (cloud, region) : (Infra, null);
+
+    /// <summary>Whether a cluster launched with these resources serves <paramref name="other"/> as asked (autostop aside).</summary>
+    public bool SameClusterAs(LaunchResources other) =>
+        Nodes == other.Nodes && Gpus == other.Gpus && UseSpot == other.UseSpot
+        && string.Equals(Placement().Cloud, other.Placement().Cloud, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(Placement().Region, other.Placement().Region, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>e.g. <c>2x A100:8 on aws/us-east-1, spot</c>, for reasons in the audit log.</summary>
+    public string Describe() =>
+        $"{Nodes}x {Gpus ?? "CPU"}{(Placement().Cloud is { } c ? $" on {c}{(Placement().Region is { } r ? "/" + r : "")}" : "")}{(UseSpot ? ", spot" : "")}";
+}

@@ -13,6 +13,9 @@ public static partial class ExperimentId
     /// <summary>Taken by SkyDeck itself: <c>experiment-directory</c> is the persistence id of the experiment directory.</summary>
     public const string Reserved = "directory";
 
+    /// <summary>SkyPilot warns that a cluster name with one of these endings "looks like a file path" (any case).</summary>
+    private static readonly string[] FileLikeSuffixes = [".yaml", ".yml", ".json"];
+
     [GeneratedRegex(@"^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
@@ -24,6 +27,8 @@ public static partial class ExperimentId
         if (!Pattern().IsMatch(id))
             return "must start with a letter, end with a letter or digit, and contain only letters, digits, '-', '_' and '.'";
         if (id == Reserved) return $"'{Reserved}' is reserved by SkyDeck; choose another id";
+        if (FileLikeSuffixes.FirstOrDefault(suffix => id.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) is { } suffix)
+            return $"must not end in '{suffix}': SkyPilot takes a cluster name ending in .yaml, .yml or .json for a file path";
         return null;
     }
 

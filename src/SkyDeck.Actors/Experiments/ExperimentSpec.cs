@@ -17,8 +17,16 @@ public sealed partial record ExperimentSpec(
     bool UseSpot = false,
     string? Description = null,
     ImmutableArray<string> Tags = default,
-    string? Group = null)
+    string? Group = null,
+    int? AutostopMinutes = null,
+    bool AutostopDown = false)
 {
+    /// <summary>A week: the longest idle time SkyDeck passes to <c>sky launch -i</c>.</summary>
+    public const int MaxAutostopMinutes = 7 * 24 * 60;
+
+    /// <summary>Idle minutes before the cluster is stopped (or torn down): the spec's own, else SkyDeck's default; 0 is off.</summary>
+    public int ResolvedAutostopMinutes(int defaultMinutes) => AutostopMinutes ?? defaultMinutes;
+
     public const int MaxNodes = 512;
     public const int MaxGpus = 64;
     public const int MaxFlags = 500;
@@ -42,7 +50,9 @@ public sealed partial record ExperimentSpec(
         && UseSpot == other.UseSpot
         && Description == other.Description
         && Tags.SequenceEqual(other.Tags)
-        && Group == other.Group;
+        && Group == other.Group
+        && AutostopMinutes == other.AutostopMinutes
+        && AutostopDown == other.AutostopDown;
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
@@ -66,6 +76,8 @@ public sealed partial record ExperimentSpec(
         OptionalResourceName(errors, "region", Region);
         OptionalText(errors, "description", Description, MaxTextLength, allowNewlines: true);
         OptionalText(errors, "group", Group, 200, allowNewlines: false);
+        if (AutostopMinutes is < 0 or > MaxAutostopMinutes)
+            errors.Add(new("autostop_minutes", $"must be between 0 (off) and {MaxAutostopMinutes} (a week)"));
         if (Tags.Length > 50) errors.Add(new("tags", "at most 50 tags"));
         foreach (var tag in Tags)
             if (string.IsNullOrWhiteSpace(tag) || tag.Length > 100 || !SafeText.IsSafe(tag))

@@ -6,7 +6,8 @@ namespace SkyDeck.Actors.Experiments;
 /// <summary>What SkyDeck last recorded about the experiment's cluster.</summary>
 /// <param name="Known">False until a launch or an observation told us anything.</param>
 /// <param name="Status">Null with <paramref name="Known"/>: the cluster does not exist.</param>
-public sealed record ClusterState(bool Known, SkyClusterStatus? Status, DateTimeOffset? Since)
+/// <param name="CannotStop">SkyPilot skipped a <c>sky stop</c> of this cluster (its cloud cannot stop it): only a teardown releases it. Forgotten once the cluster is gone.</param>
+public sealed record ClusterState(bool Known, SkyClusterStatus? Status, DateTimeOffset? Since, bool CannotStop = false)
 {
     public static readonly ClusterState Unknown = new(false, null, null);
 
@@ -75,7 +76,7 @@ public sealed record ExperimentState(
             {
                 LaunchCount = s.LaunchCount + 1,
                 Jobs = s.Jobs.Add(new JobRecord(x.JobId, x.Cluster, x.Generation, x.Run, x.Attempt, x.Command, x.Resources, JobPhase.Requested, x.At)),
-                Cluster = s.Cluster.MayBeRunning ? s.Cluster : new ClusterState(true, SkyClusterStatus.Init, x.At),
+                Cluster = s.Cluster.MayBeRunning ? s.Cluster : s.Cluster with { Known = true, Status = SkyClusterStatus.Init, Since = x.At },
             },
             JobLaunchQueued x => WithJob(s, x.JobId, j => j with { WaitingForSlot = true }),
             JobLaunchDispatched x => WithJob(s, x.JobId, j => j with { WaitingForSlot = false }),
@@ -86,7 +87,8 @@ public sealed record ExperimentState(
                 SkyJobId = x.SkyJobId ?? j.SkyJobId,
                 SubmittedAt = j.SubmittedAt ?? x.At,
                 Status = j.Status ?? SkyJobStatus.Pending,
-            }) with { Cluster = s.Cluster.Status == SkyClusterStatus.Up ? s.Cluster : new ClusterState(true, SkyClusterStatus.Up, x.At) },
+                Reason = j.Phase == JobPhase.Requested ? null : j.Reason,
+            }) with { Cluster = s.Cluster.Status == SkyClusterStatus.Up ? s.Cluster : s.Cluster with { Known = true, Status = SkyClusterStatus.Up, Since = x.At } },
             JobLaunchFailed x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.LaunchFailed, FailureKind = x.Kind, Reason = x.Reason, EndedAt = x.At }),
             JobStatusChanged x => WithJob(s, x.JobId, j => j with
             {
@@ -98,8 +100,19 @@ public sealed record ExperimentState(
                 EndedAt = x.EndedAt ?? (x.Status.IsTerminal() ? j.EndedAt ?? x.At : null),
                 Reason = x.Status.IsFailure() ? $"SkyPilot reported {x.Status.ToSkyString()}" : j.Reason,
             }),
-            JobLost x => WithJob(s, x.JobId, j => j with { Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At }),
-            JobCancelRequested x => WithJob(s, x.JobId, j => j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who }),
+            // The last status SkyPilot reported no longer holds: a job cancelled by SkyDeck went with its cluster, any other is unknown.
+            JobLost x => WithJob(s, x.JobId, j => j with
+            {
+                Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At,
+                Status = j.Status is not { } last || last.IsTerminal() ? j.Status : j.CancelRequestedAt is not null ? SkyJobStatus.Cancelled : null,
+            }),
+            // A cancel of a job SkyDeck no longer counts as live (a lost job still in SkyPilot's queue) leaves its record as it ended.
+            JobCancelRequested x => WithJob(s, x.JobId, j => j.IsLive ? j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who } : j),
+            JobRecovered x => WithJob(s, x.JobId, j => j with
+            {
+                Phase = JobPhase.Submitted, SkyJobId = x.SkyJobId, Status = x.Status, EndedAt = null, Reason = null, FailureKind = null,
+                SubmittedAt = j.SubmittedAt ?? x.At,
+            }),
             ClusterActionRequested x => s with
             {
                 LastAction = new PendingAction(
@@ -108,12 +121,14 @@ public sealed record ExperimentState(
                     s.LastAction?.LastFailure),
             },
             SkyActionCompleted x => CancelSent(s, x.Action, x.Target, x.At) with { LastAction = new PendingAction(x.Action, x.Target, x.At, false, 0, null) },
-            SkyActionFailed { Action: SkyActionKind.Launch } => s,
+            // A launch killed at its timeout stays requested (it may still appear); the job says why it waits.
+            SkyActionFailed { Action: SkyActionKind.Launch } x => WithJob(s, x.Target, j => j.Phase == JobPhase.Requested ? j with { Reason = x.Reason } : j),
             SkyActionFailed x => CancelSent(s, x.Action, x.Target, x.At) with
             {
                 LastAction = new PendingAction(x.Action, x.Target, x.At, false, (Same(s.LastAction, x.Action, x.Target) ? s.LastAction!.Failures : 0) + 1, x.Reason),
+                Cluster = x is { Action: SkyActionKind.Stop, Kind: SkyFailureKind.StopUnsupported } ? s.Cluster with { CannotStop = true } : s.Cluster,
             },
-            ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At) },
+            ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At, x.Status is not null && s.Cluster.CannotStop) },
             _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
         };
         return next with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };

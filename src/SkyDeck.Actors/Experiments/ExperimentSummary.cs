@@ -85,6 +85,8 @@ public sealed record ExperimentSummary(
             CurrentState.Unknown => $"SkyPilot could not be asked about {s.ClusterName}: {observation?.Error}",
             CurrentState.Retrying => $"attempt {run.Attempts} failed ({run.Reason}); retrying at {run.RetryAt:O}",
             CurrentState.Failed => run.Reason,
+            CurrentState.Launching when liveCurrent is { Phase: JobPhase.Requested, Reason: { } waitingWhy } =>
+                $"{waitingWhy}; waiting until {liveCurrent.RequestedAt + settings.AdoptGrace:yyyy-MM-dd HH:mm:ss} UTC for the job to appear before relaunching",
             _ when needsRestart => "flags changed while running — restart to apply",
             _ => null,
         };

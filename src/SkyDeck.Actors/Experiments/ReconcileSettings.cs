@@ -3,7 +3,8 @@ namespace SkyDeck.Actors.Experiments;
 /// <summary>
 /// The reconciler's knobs; plain data so that the pure functions can take them. <see cref="AdoptGrace"/> is how long an
 /// interrupted launch may still turn up (a `sky launch` orphaned by a crash can keep provisioning for minutes) before it
-/// is declared lost and launched again.
+/// is declared lost and launched again. <see cref="AutostopMinutes"/> is the default idle time before a cluster is stopped
+/// (<c>SKYDECK_AUTOSTOP</c>; 0 is off) for experiments that do not set their own.
 /// </summary>
 public sealed record ReconcileSettings(
     int MaxRestarts,
@@ -11,7 +12,8 @@ public sealed record ReconcileSettings(
     TimeSpan BackoffCap,
     TimeSpan ConfirmWindow,
     TimeSpan AdoptGrace,
-    string DefaultAccelerator)
+    string DefaultAccelerator,
+    int AutostopMinutes = 10)
 {
     public static readonly ReconcileSettings Default = new(
         MaxRestarts: 3,

@@ -21,6 +21,7 @@ public static class Reconciler
         var s = observation is null ? state : Observe(state, observation, inFlight, now, settings, events);
         if (inFlight is not null) return new(events, null, null);
         s = WithdrawStaleQueuedLaunches(s, now, events);
+        if (PlanStrayCancel(s, observation, now, settings, events) is { } stray) return new(events, stray.Action, stray.WakeAt);
         var (action, wakeAt) = s.EffectiveDesired == DesiredState.Running
             ? PlanRunning(s, now, settings, events)
             : PlanShutdown(s, now, settings, events);
@@ -35,7 +36,8 @@ public static class Reconciler
     public static bool IsAtRest(ExperimentState s, ReconcileSettings settings)
     {
         if (!s.Exists || s.LiveJobs.Any() || s.LastAction is { InProgress: true } or { Failures: > 0 }) return false;
-        if (s.EffectiveDesired == DesiredState.Running) return RunAssessment.Of(s, settings).Status is RunStatus.Succeeded or RunStatus.Failed;
+        if (s.EffectiveDesired == DesiredState.Running)
+            return RunAssessment.Of(s, settings).Status is RunStatus.Succeeded or RunStatus.Failed && !HasIdleCluster(s, settings);
         if (!s.Cluster.Known) return s.Jobs.IsEmpty;
         return s.EffectiveDesired == DesiredState.Terminated
             ? s.Cluster.Status is null
@@ -93,7 +95,36 @@ public static class Reconciler
                     "SkyPilot's job queue no longer lists the job",
                     now, Callers.System));
         }
+
+        // The run's last job, given up as lost, is running after all and nothing else is live: adopt it again.
+        if (queueAnswered && s.EffectiveDesired == DesiredState.Running && !s.LiveJobs.Any()
+            && s.LatestJob is { Phase: JobPhase.Lost, CancelRequestedAt: null } latest && latest.Run == s.Run && latest.Generation == s.Generation
+            && o.At > (latest.EndedAt ?? latest.RequestedAt)
+            && o.Jobs.FirstOrDefault(x => x.Name == latest.JobId && x.Status is { } st && !st.IsTerminal()) is { Status: { } backStatus } back)
+            Emit(new JobRecovered(s.Id, latest.JobId, back.JobId, backStatus, now, Callers.System,
+                $"SkyPilot lists the job as {backStatus.ToSkyString()} after it was recorded lost ({latest.Reason}); adopted again"));
         return s;
+    }
+
+    /// <summary>
+    /// Never two live jobs: a job of this experiment that SkyPilot runs on its cluster but SkyDeck does not count as live
+    /// (lost, superseded, or never recorded) is cancelled, with a recorded intent. Jobs under other names are left alone.
+    /// </summary>
+    private static (SkyCommand? Action, DateTimeOffset? WakeAt)? PlanStrayCancel(
+        ExperimentState s, ClusterObservation? o, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        if (o is not { ClusterKnown: true, QueueKnown: true, ClusterStatus: SkyClusterStatus.Up }) return null;
+        foreach (var seen in o.Jobs.Where(j => j.Status is { } st && !st.IsTerminal() && Naming.ExperimentOfJob(j.Name) == s.Id))
+        {
+            if (s.LiveJobs.Any(j => j.JobId == seen.Name || j.SkyJobId == seen.JobId)) continue;
+            if (Gate(s.LastAction, SkyActionKind.Cancel, seen.Name, null, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
+            var recorded = s.FindJob(seen.Name) is { } record ? $"recorded as {record.Phase.ToString().ToLowerInvariant()}" : "with no record";
+            events.Add(new JobCancelRequested(s.Id, seen.Name, now, Callers.System,
+                $"SkyPilot runs job {seen.JobId} ({seen.Status!.Value.ToSkyString()}), which SkyDeck has {recorded}: cancelled so that no second job runs"));
+            return (new SkyCommand.Cancel(seen.Name, s.ClusterName, seen.JobId), null);
+        }
+
+        return null;
     }
 
     private static (SkyCommand?, DateTimeOffset?) PlanRunning(ExperimentState s, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
@@ -126,7 +157,9 @@ public static class Reconciler
         {
             case RunStatus.BackingOff when run.RetryAt > now:
                 return (null, run.RetryAt);
-            case RunStatus.Succeeded or RunStatus.Failed or RunStatus.Active:
+            case RunStatus.Succeeded or RunStatus.Failed:
+                return PlanIdleCluster(s, run, now, settings, events);
+            case RunStatus.Active:
                 return (null, null);
         }
 
@@ -134,17 +167,66 @@ public static class Reconciler
         var launchNumber = s.LaunchCount + 1;
         var jobId = Naming.Job(s.Id, s.Generation, launchNumber);
         var command = RemoteCommand.Build(spec);
+        var autostop = spec.ResolvedAutostopMinutes(settings.AutostopMinutes);
         var resources = new LaunchResources(
             spec.Nodes,
             spec.Gpus > 0 ? $"{spec.Accelerator ?? settings.DefaultAccelerator}:{spec.Gpus}" : null,
-            spec.Cloud is null ? null : spec.Region is null ? spec.Cloud : $"{spec.Cloud}/{spec.Region}",
-            spec.UseSpot);
+            Infra: null,
+            spec.UseSpot,
+            spec.Cloud,
+            spec.Cloud is null ? null : spec.Region,
+            autostop,
+            autostop > 0 && spec.AutostopDown);
+
+        // SkyPilot refuses to relaunch an existing cluster with other resources (ResourcesMismatchError): tear it down first.
+        if (ClusterResourcesChange(s, resources) is { } change)
+            return PlanClusterAction(s, down: true, ClusterLaunchedAt(s), change, now, settings, events);
+
         var attempt = run.Attempts + 1;
         var why = attempt == 1 ? "desired state is RUNNING" : $"attempt {attempt} after: {s.JobsOfCurrentRun.Last().Reason}";
         var intent = new JobLaunchRequested(s.Id, jobId, s.ClusterName, s.Generation, s.Run, attempt, command, resources, now, Callers.System, why);
         events.Add(intent);
         return (new SkyCommand.Launch(jobId, s.ClusterName, command, resources), null);
     }
+
+    /// <summary>
+    /// The run is over (succeeded or given up on): once the cluster has been idle for the autostop time, stop it (or tear
+    /// it down), so it stops costing money even where SkyPilot's own autostop was not set.
+    /// </summary>
+    private static (SkyCommand?, DateTimeOffset?) PlanIdleCluster(
+        ExperimentState s, RunAssessment run, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        if (!HasIdleCluster(s, settings) || s.JobsOfCurrentRun.Select(j => j.FinishedAt).Max() is not { } finishedAt) return (null, null);
+        var minutes = s.Spec!.ResolvedAutostopMinutes(settings.AutostopMinutes);
+        var idleUntil = finishedAt + TimeSpan.FromMinutes(minutes);
+        if (now < idleUntil) return (null, idleUntil);
+        var outcome = run.Status == RunStatus.Succeeded ? "the run succeeded" : "the run was given up on";
+        var down = s.Spec.AutostopDown;
+        return PlanClusterAction(s, down, idleUntil, $"{outcome} and the cluster has been idle for {minutes} min (autostop{(down ? " --down" : "")})", now, settings, events);
+    }
+
+    /// <summary>Autostop is on and a cluster that SkyPilot really ran a job on (not just a launch intent) may still be up.</summary>
+    private static bool HasIdleCluster(ExperimentState s, ReconcileSettings settings) =>
+        s.Spec!.ResolvedAutostopMinutes(settings.AutostopMinutes) > 0 && s.Cluster.MayBeRunning && s.Jobs.Any(j => j.SubmittedAt is not null);
+
+    /// <summary>
+    /// Why the cluster must go before <paramref name="next"/> can launch on it: it exists and its last launch asked for
+    /// other resources, or SkyPilot just refused a launch on it as mismatched. Null: launch on it as it is.
+    /// </summary>
+    private static string? ClusterResourcesChange(ExperimentState s, LaunchResources next)
+    {
+        if (!s.Cluster.Known || s.Cluster.Status is null) return null;
+        if (s.JobsOfCurrentRun.LastOrDefault() is { Phase: JobPhase.LaunchFailed, FailureKind: SkyFailureKind.ResourcesMismatch } refused)
+            return $"SkyPilot refused to relaunch the cluster with other resources ({refused.Reason}); tearing it down before launching {next.Describe()}";
+        var last = s.Jobs.LastOrDefault(j => j.SubmittedAt is not null)?.Resources;
+        return last is not null && !last.SameClusterAs(next)
+            ? $"resources changed from {last.Describe()} to {next.Describe()}: SkyPilot cannot relaunch the cluster with other resources, so it is torn down first"
+            : null;
+    }
+
+    /// <summary>When the cluster was last launched on (the intent time of a teardown that must follow it).</summary>
+    private static DateTimeOffset ClusterLaunchedAt(ExperimentState s) =>
+        s.Jobs.LastOrDefault(j => j.SubmittedAt is not null)?.RequestedAt ?? s.Cluster.Since ?? DateTimeOffset.MinValue;
 
     /// <summary>
     /// A launch cut off while queued (it never started) that is no longer wanted as it is — the run or the spec moved
@@ -192,8 +274,24 @@ public static class Reconciler
             : s.Jobs.IsEmpty;
         if (reached && !s.LiveJobs.Any()) return (null, null);
 
+        return PlanClusterAction(s, down, s.DesiredSince, reason, now, settings, events);
+    }
+
+    /// <summary>
+    /// Stop (or, with <paramref name="down"/>, tear down) the cluster, gated on the last such action. A cluster SkyPilot
+    /// refused to stop (its cloud cannot) is torn down instead, and the intent says so.
+    /// </summary>
+    private static (SkyCommand?, DateTimeOffset?) PlanClusterAction(
+        ExperimentState s, bool down, DateTimeOffset intentAt, string reason, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events)
+    {
+        if (!down && s.Cluster.CannotStop)
+        {
+            down = true;
+            reason = $"{reason}; SkyPilot cannot stop this cluster ({s.LastAction?.LastFailure ?? "stop not supported"}), so it is torn down instead";
+        }
+
         var kind = down ? SkyActionKind.Down : SkyActionKind.Stop;
-        if (Gate(s.LastAction, kind, s.ClusterName, s.DesiredSince, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
+        if (Gate(s.LastAction, kind, s.ClusterName, intentAt, now, s.Id, settings) is { } waitUntil) return (null, waitUntil);
         events.Add(new ClusterActionRequested(s.Id, s.ClusterName, down ? ClusterAction.Down : ClusterAction.Stop, now, Callers.System, reason));
         return (down ? new SkyCommand.Down(s.ClusterName) : new SkyCommand.Stop(s.ClusterName), null);
     }

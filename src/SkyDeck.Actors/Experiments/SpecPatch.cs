@@ -20,8 +20,13 @@ public sealed record SpecPatch(
     string? Description = null,
     ImmutableArray<string>? Tags = null,
     string? Group = null,
-    ImmutableArray<string> Cleared = default)
+    ImmutableArray<string> Cleared = default,
+    int? AutostopMinutes = null,
+    bool? AutostopDown = null)
 {
+    /// <summary>Cleared: back to SkyDeck's default (<c>SKYDECK_AUTOSTOP</c>).</summary>
+    public const string AutostopMinutesField = "autostop_minutes";
+
     public const string AcceleratorField = "accelerator";
     public const string CloudField = "cloud";
     public const string RegionField = "region";
@@ -47,6 +52,8 @@ public sealed record SpecPatch(
             Description = Optional(DescriptionField, Description, spec.Description),
             Tags = Tags ?? spec.Tags,
             Group = Optional(GroupField, Group, spec.Group),
+            AutostopMinutes = cleared.Contains(AutostopMinutesField) ? null : AutostopMinutes ?? spec.AutostopMinutes,
+            AutostopDown = AutostopDown ?? spec.AutostopDown,
         };
     }
 }

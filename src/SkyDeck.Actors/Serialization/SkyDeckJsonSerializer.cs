@@ -36,6 +36,7 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(SkyActionCompleted)] = "sky-ok.v1",
         [typeof(SkyActionFailed)] = "sky-failed.v1",
         [typeof(ClusterStatusChanged)] = "cluster-status.v1",
+        [typeof(JobRecovered)] = "job-recovered.v1",
         [typeof(ExperimentState)] = "exp-snapshot.v1",
         [typeof(ExperimentRegistered)] = "dir-registered.v1",
         [typeof(DirectorySnapshot)] = "dir-snapshot.v1",

@@ -5,7 +5,9 @@ namespace SkyDeck.Actors.SkyPilot;
 
 /// <summary>
 /// Classifies a failed <c>sky</c> call from its exit code and output. Precedence, first match wins: exit code 2
-/// (Click usage) → InvalidRequest; API server unreachable or unauthenticated → CliUnavailable;
+/// (Click usage) → ClusterNotFound if a line says the cluster does not exist (<c>sky cancel</c>), else InvalidRequest;
+/// a stop SkyPilot skipped because the cloud cannot stop the cluster → StopUnsupported; <c>ResourcesMismatchError</c>
+/// → ResourcesMismatch; API server unreachable or unauthenticated → CliUnavailable;
 /// <c>ResourcesUnavailableError</c> / <c>Failed to provision</c> → NoCapacity; <c>ClusterDoesNotExist</c> →
 /// ClusterNotFound; <c>InvalidSpec</c>, <c>ValueError</c>, Click <c>Usage:</c> / <c>Error: </c> lines or the
 /// yaml-path prompt → InvalidRequest; <c>capacity</c> / <c>quota</c> → NoCapacity; a line about a cluster that
@@ -27,6 +29,9 @@ public static partial class SkyFailureClassifier
 
     private static readonly (SkyFailureKind Kind, Func<string, bool> Matches)[] Rules =
     [
+        (SkyFailureKind.StopUnsupported, l => StopUnsupportedLine().IsMatch(l)),
+        (SkyFailureKind.ResourcesMismatch, l => l.Contains("ResourcesMismatchError", StringComparison.Ordinal)
+            || l.Contains("Requested resources do not match the existing cluster", StringComparison.Ordinal)),
         (SkyFailureKind.CliUnavailable, l => CliUnavailablePhrases.Any(p => l.Contains(p, StringComparison.OrdinalIgnoreCase))),
         (SkyFailureKind.NoCapacity, l => l.Contains("ResourcesUnavailableError", StringComparison.Ordinal)
             || l.Contains("Failed to provision", StringComparison.OrdinalIgnoreCase)),
@@ -60,7 +65,10 @@ public static partial class SkyFailureClassifier
     {
         if (exitCode == 2)
         {
-            return (SkyFailureKind.InvalidRequest, null);
+            // `sky cancel` turns "Cluster 'x' does not exist." into a Click usage error: the cluster is gone, the request was fine.
+            return lines.FirstOrDefault(l => MissingClusterLine().IsMatch(l)) is { } missing
+                ? (SkyFailureKind.ClusterNotFound, missing)
+                : (SkyFailureKind.InvalidRequest, null);
         }
 
         foreach (var (kind, matches) in Rules)
@@ -76,6 +84,9 @@ public static partial class SkyFailureClassifier
 
     private static string Shorten(string line) =>
         line.Length <= MaxReasonLength ? line : line[..(MaxReasonLength - 1)] + "…";
+
+    [GeneratedRegex(@"^Stopping (?:spot instances |clusters )?is (?:currently )?not supported")]
+    private static partial Regex StopUnsupportedLine();
 
     [GeneratedRegex(@"InvalidSpec|ValueError|^Usage:|^Error: |looks like a yaml path")]
     private static partial Regex InvalidRequestLine();

@@ -20,6 +20,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _probeLock = new(1, 1);
     private SkyCapabilities? _capabilities;
+    private LaunchCapabilities? _launchCapabilities;
     private int _running;
     private int _peak;
     private long _calls;
@@ -41,7 +42,8 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     {
         var (args, timeout) = command switch
         {
-            SkyCommand.Launch l => (LaunchArgs(l), _options.LaunchTimeout),
+            // Only a launch that names a cloud depends on the version, so only that one pays for the probe.
+            SkyCommand.Launch l => (LaunchArgs(l, l.Resources.Placement().Cloud is null ? LaunchCapabilities.Newest : await LaunchCapabilitiesAsync(cancellationToken).ConfigureAwait(false)), _options.LaunchTimeout),
             SkyCommand.Cancel c => (["cancel", "-y", c.Cluster, c.SkyJobId.ToString(System.Globalization.CultureInfo.InvariantCulture)], _options.ActionTimeout),
             SkyCommand.Stop s => (["stop", "-y", s.Cluster], _options.ActionTimeout),
             SkyCommand.Down d => (new[] { "down", "-y", d.Cluster }, _options.ActionTimeout),
@@ -86,16 +88,31 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         return Parse(() => SkyQueueParser.Parse(run.StdOut + "\n" + run.StdErr, clusters, _clock.GetUtcNow()), "sky queue");
     }
 
-    private static string[] LaunchArgs(SkyCommand.Launch launch)
+    /// <summary>
+    /// <c>sky launch</c>'s argv. Where the cluster lives is <c>--infra cloud[/region]</c> from SkyPilot 0.10, and
+    /// <c>--cloud C --region R</c> before it; autostop is <c>-i N</c> (plus <c>--down</c>), enforced by the cluster itself.
+    /// </summary>
+    private static string[] LaunchArgs(SkyCommand.Launch launch, LaunchCapabilities caps)
     {
-        var args = new List<string> { "launch", "-y", "-d", "-c", launch.Cluster, "-n", launch.JobId, "--num-nodes", launch.Resources.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (launch.Resources.Gpus is { } gpus) args.AddRange(["--gpus", gpus]);
-        if (launch.Resources.Infra is { } infra) args.AddRange(["--infra", infra]);
-        if (launch.Resources.UseSpot) args.Add("--use-spot");
+        var resources = launch.Resources;
+        var args = new List<string> { "launch", "-y", "-d", "-c", launch.Cluster, "-n", launch.JobId, "--num-nodes", Invariant(resources.Nodes) };
+        if (resources.Gpus is { } gpus) args.AddRange(["--gpus", gpus]);
+        var (cloud, region) = resources.Placement();
+        if (cloud is not null && caps.Infra) args.AddRange(["--infra", region is null ? cloud : $"{cloud}/{region}"]);
+        else if (cloud is not null) args.AddRange(region is null ? ["--cloud", cloud] : ["--cloud", cloud, "--region", region]);
+        if (resources.UseSpot) args.Add("--use-spot");
+        if (resources.AutostopMinutes > 0)
+        {
+            args.AddRange(["-i", Invariant(resources.AutostopMinutes)]);
+            if (resources.AutostopDown) args.Add("--down");
+        }
+
         args.Add("--");
         args.Add(launch.Command);
         return [.. args];
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private SkyCall<T> Parse<T>(Func<T> parse, string what) where T : class
     {
@@ -127,6 +144,26 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
                 help.Contains("--show-pools", StringComparison.Ordinal));
             _logger.LogInformation("sky capabilities: {Capabilities}", caps);
             return _capabilities = caps;
+        }
+        finally
+        {
+            _probeLock.Release();
+        }
+    }
+
+    /// <summary>What <c>sky launch --help</c> offers, asked once (a failed probe is asked again next time).</summary>
+    private async Task<LaunchCapabilities> LaunchCapabilitiesAsync(CancellationToken cancellationToken)
+    {
+        if (_launchCapabilities is { } known) return known;
+        await _probeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_launchCapabilities is { } again) return again;
+            var run = await RunAsync(["launch", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            if (run.Failure is not null) return LaunchCapabilities.Newest;
+            var caps = new LaunchCapabilities(run.StdOut.Contains("--infra", StringComparison.Ordinal));
+            _logger.LogInformation("sky launch capabilities: {Capabilities}", caps);
+            return _launchCapabilities = caps;
         }
         finally
         {
@@ -188,9 +225,12 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         }
         catch (Win32Exception e)
         {
-            _logger.LogError("sky executable '{Executable}' could not be started: {Reason}", _options.Executable, e.Message);
-            return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable,
-                $"the sky executable '{_options.Executable}' could not be started ({e.Message}); install SkyPilot or set SKYDECK_SKY_PATH"));
+            // .NET's text for a missing executable (ENOENT) is a misleading Win32 message about credentials: say what happened.
+            var reason = e.NativeErrorCode == NoSuchFile || IsMissingPath(_options.Executable)
+                ? $"sky not found at {_options.Executable}: install SkyPilot or set SKYDECK_SKY_PATH"
+                : $"the sky executable '{_options.Executable}' could not be started ({e.Message}); install SkyPilot or set SKYDECK_SKY_PATH";
+            _logger.LogError("{Reason}", reason);
+            return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable, reason));
         }
         finally
         {
@@ -198,6 +238,11 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             _slots.Release();
         }
     }
+
+    /// <summary>ENOENT (and Windows' ERROR_FILE_NOT_FOUND): the executable does not exist.</summary>
+    private const int NoSuchFile = 2;
+
+    private static bool IsMissingPath(string executable) => Path.IsPathRooted(executable) && !File.Exists(executable);
 
     private static void InterlockedMax(ref int target, int value)
     {
@@ -217,6 +262,12 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     }
 
     private sealed record ProcessRun(string StdOut, string StdErr, SkyFailure? Failure);
+
+    /// <param name="Infra"><c>--infra</c> exists (SkyPilot 0.10 and later); otherwise <c>--cloud/--region</c>.</param>
+    private sealed record LaunchCapabilities(bool Infra)
+    {
+        public static readonly LaunchCapabilities Newest = new(true);
+    }
 
     private sealed record SkyCapabilities(bool JsonOutput, bool NoShowManagedJobs, bool NoShowServices, bool NoShowPools)
     {

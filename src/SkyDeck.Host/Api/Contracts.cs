@@ -4,7 +4,10 @@ using SkyDeck.Actors.SkyPilot;
 
 namespace SkyDeck.Host.Api;
 
-/// <summary>An experiment as the API returns it (snake_case JSON).</summary>
+/// <summary>
+/// An experiment as the API returns it (snake_case JSON). <see cref="AutostopMinutes"/> null: SkyDeck's default
+/// (<c>SKYDECK_AUTOSTOP</c>); 0: never stopped for idleness.
+/// </summary>
 public sealed record ExperimentDto(
     string Id,
     string Name,
@@ -20,6 +23,8 @@ public sealed record ExperimentDto(
     bool UseSpot,
     ImmutableArray<string> Tags,
     string? Group,
+    int? AutostopMinutes,
+    bool AutostopDown,
     string DesiredState,
     string CurrentState,
     int Generation,
@@ -39,6 +44,7 @@ public sealed record ExperimentDto(
     public static ExperimentDto From(ExperimentSummary s) => new(
         s.Id, s.Spec.Name, s.Spec.Description, s.Spec.BaseCommand, s.Spec.RunName, s.Spec.Flags, s.Spec.Nodes, s.Spec.Gpus,
         s.Spec.Accelerator, s.Spec.Cloud, s.Spec.Region, s.Spec.UseSpot, s.Spec.Tags, s.Spec.Group,
+        s.Spec.AutostopMinutes, s.Spec.AutostopDown,
         s.Desired.ToApi(), s.Current.ToApi(), s.Generation, s.Run, s.Deleted, s.NeedsRestart, s.Message, s.RetryAt,
         RemoteCommand.Build(s.Spec),
         new ClusterDto(Naming.Cluster(s.Id), s.ClusterKnown ? s.ClusterStatus?.ToSkyString() ?? "ABSENT" : "UNKNOWN"),

@@ -10,7 +10,7 @@ namespace SkyDeck.Host.Api;
 public static class ExperimentEndpoints
 {
     private static readonly string[] SpecFields =
-        ["name", "base_command", "run_name", "nodes", "gpus", "flags", "accelerator", "cloud", "region", "use_spot", "description", "tags", "group"];
+        ["name", "base_command", "run_name", "nodes", "gpus", "flags", "accelerator", "cloud", "region", "use_spot", "description", "tags", "group", "autostop_minutes", "autostop_down"];
 
     private const string JsonContentType = "application/json; charset=utf-8";
 
@@ -153,14 +153,15 @@ public static class ExperimentEndpoints
     /// <summary>The fields the body sets; explicit nulls clear optional fields. The actor merges and validates it atomically.</summary>
     private static SpecPatch ReadPatch(FieldReader read)
     {
-        string[] clearable = [SpecPatch.AcceleratorField, SpecPatch.CloudField, SpecPatch.RegionField, SpecPatch.DescriptionField, SpecPatch.GroupField];
-        foreach (var required in new[] { "name", "base_command", "run_name", "nodes", "gpus", "flags", "use_spot", "tags" })
+        string[] clearable = [SpecPatch.AcceleratorField, SpecPatch.CloudField, SpecPatch.RegionField, SpecPatch.DescriptionField, SpecPatch.GroupField, SpecPatch.AutostopMinutesField];
+        foreach (var required in new[] { "name", "base_command", "run_name", "nodes", "gpus", "flags", "use_spot", "tags", "autostop_down" })
             if (read.IsNull(required)) read.Fail(required, "cannot be cleared");
         return new SpecPatch(
             read.String("name"), read.String("base_command"), read.String("run_name"), read.Flags("flags"), read.Int("nodes"), read.Int("gpus"),
             read.String("accelerator"), read.String("cloud"), read.String("region"), read.Bool("use_spot"), read.String("description"),
             read.Strings("tags"), read.String("group"),
-            [.. clearable.Where(read.IsNull)]);
+            [.. clearable.Where(read.IsNull)],
+            AutostopMinutes: read.Int("autostop_minutes"), AutostopDown: read.Bool("autostop_down"));
     }
 
     /// <summary>The spec from the body's fields over <paramref name="baseline"/> (null: a new experiment, with defaults).</summary>
@@ -179,6 +180,8 @@ public static class ExperimentEndpoints
         var description = read.String("description");
         var tags = read.Strings("tags");
         var group = read.String("group");
+        var autostopMinutes = read.Int("autostop_minutes");
+        var autostopDown = read.Bool("autostop_down");
         if (!read.IsValid) return null;
 
         var spec = baseline ?? new ExperimentSpec(
@@ -199,6 +202,8 @@ public static class ExperimentEndpoints
             Description = read.Has("description") ? description : spec.Description,
             Tags = tags ?? spec.Tags,
             Group = read.Has("group") ? group : spec.Group,
+            AutostopMinutes = read.Has("autostop_minutes") ? autostopMinutes : spec.AutostopMinutes,
+            AutostopDown = autostopDown ?? spec.AutostopDown,
         };
         foreach (var error in spec.Validate()) read.Fail(error.Field, error.Message);
         return read.IsValid ? spec : null;

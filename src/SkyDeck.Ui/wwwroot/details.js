@@ -101,6 +101,8 @@ export function createDetails(initialDto) {
       ['Base command', dto.base_command],
       ['Resources', resources + (dto.use_spot ? ', spot' : '')],
       ['Cloud / region', [dto.cloud, dto.region].filter(Boolean).join(' / ') || 'any'],
+      ['Autostop', (dto.autostop_minutes == null ? 'server default' : dto.autostop_minutes === 0 ? 'off' : `${dto.autostop_minutes} min idle`)
+        + (dto.autostop_down && dto.autostop_minutes !== 0 ? ', then tear down' : '')],
       ['Tags', (dto.tags || []).join(', ') || '—'],
       ['Group', dto.group || '—'],
       ['Description', dto.description || '—'],

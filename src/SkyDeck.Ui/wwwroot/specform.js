@@ -86,7 +86,15 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
   inputs.use_spot = el('input', { type: 'checkbox', testid: 'field-use_spot' });
   inputs.use_spot.checked = !!initial?.use_spot;
   advanced.append(el('label', { class: 'field check' }, inputs.use_spot, ' Use spot instances', errorFor('use_spot')));
-  if (initial && ADVANCED_FIELDS.some(f => (f.name === 'tags' ? initial.tags?.length : initial[f.name])) || initial?.use_spot) advanced.open = true;
+  // Autostop: empty = the server's default (SKYDECK_AUTOSTOP), 0 = never stop for idleness.
+  inputs.autostop_minutes = el('input', { type: 'number', testid: 'field-autostop_minutes', min: 0, max: 10080, step: 1, placeholder: 'server default' });
+  inputs.autostop_minutes.value = initial?.autostop_minutes ?? '';
+  advanced.append(row('autostop_minutes', 'Autostop after idle minutes (0 = off)', inputs.autostop_minutes));
+  inputs.autostop_down = el('input', { type: 'checkbox', testid: 'field-autostop_down' });
+  inputs.autostop_down.checked = !!initial?.autostop_down;
+  advanced.append(el('label', { class: 'field check' }, inputs.autostop_down, ' Tear down (not stop) when idle', errorFor('autostop_down')));
+  if (initial && ADVANCED_FIELDS.some(f => (f.name === 'tags' ? initial.tags?.length : initial[f.name])) || initial?.use_spot
+      || initial?.autostop_minutes != null || initial?.autostop_down) advanced.open = true;
   rows.push(advanced);
 
   if (mode === 'create') {
@@ -184,6 +192,14 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
       else if (mode === 'edit' && initial[f.name]) fields[f.name] = null; // emptied: null clears it (PATCH)
     }
     if (mode === 'create' ? inputs.use_spot.checked : inputs.use_spot.checked !== !!initial.use_spot) fields.use_spot = inputs.use_spot.checked;
+    const autostop = inputs.autostop_minutes.value.trim();
+    if (autostop !== '' && !/^\d+$/.test(autostop) || Number(autostop) > 10080) {
+      showField('autostop_minutes', ['must be a whole number of minutes from 0 (off) to 10080']);
+      ok = false;
+    } else if (autostop !== '') {
+      if (mode === 'create' || Number(autostop) !== initial.autostop_minutes) fields.autostop_minutes = Number(autostop);
+    } else if (mode === 'edit' && initial.autostop_minutes != null) fields.autostop_minutes = null; // emptied: back to the default
+    if (mode === 'create' ? inputs.autostop_down.checked : inputs.autostop_down.checked !== !!initial.autostop_down) fields.autostop_down = inputs.autostop_down.checked;
     if (mode === 'create') fields.desired_state = inputs.start.checked ? 'RUNNING' : 'STOPPED';
 
     const check = flags.validate();
@@ -195,7 +211,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     const flagsText = check.empty ? '{}' : flags.text().trim();
     if (mode === 'edit') {
       for (const key of Object.keys(fields)) {
-        if (key !== 'tags' && key !== 'use_spot' && fields[key] === initial[key]) delete fields[key];
+        if (!['tags', 'use_spot', 'autostop_minutes', 'autostop_down'].includes(key) && fields[key] === initial[key]) delete fields[key];
       }
     }
     return { fields, flagsText };

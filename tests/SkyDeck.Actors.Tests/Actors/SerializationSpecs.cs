@@ -53,6 +53,8 @@ public sealed class SerializationSpecs(SerializationSpecs.Wiring wiring) : IClas
             new SkyActionCompleted(Id, SkyActionKind.Stop, "c", at, Callers.System),
             new SkyActionFailed(Id, SkyActionKind.Cancel, "j", SkyFailureKind.Timeout, "slow", at, Callers.System),
             new ClusterStatusChanged(Id, "c", null, at, Callers.System),
+            new JobRecovered(Id, "j", 3, SkyJobStatus.Running, at, Callers.System, "back"),
+            new SkyActionFailed(Id, SkyActionKind.Stop, "c", SkyFailureKind.StopUnsupported, "Stopping is currently not supported for Kubernetes.", at, Callers.System),
             new ExperimentRegistered(Id, at),
             new DirectorySnapshot(["a", "b"]),
             Given(new ExperimentCreated(Id, spec, DesiredState.Running, at, "alice"), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),

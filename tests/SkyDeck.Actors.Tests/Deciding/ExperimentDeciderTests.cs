@@ -47,6 +47,9 @@ public sealed class ExperimentDeciderTests
     [InlineData("has space")]
     [InlineData("../etc/passwd")]
     [InlineData("directory")]
+    [InlineData("train.yaml")]
+    [InlineData("train.YML")]
+    [InlineData("sweep.json")]
     [InlineData("")]
     public void GivenNothing_WhenCreateWithInvalidId_ThenRejectedNamingId(string id)
     {

@@ -125,6 +125,6 @@ public sealed class BrokenSkySpecs : IDisposable
         var job = (await deck.GetAsync("nosky")).Jobs.Last();
         Assert.Contains("SKYDECK_SKY_PATH", job.Reason);
         await deck.EventuallyAsync(async () => (await PollerAsync(deck)).ConsecutiveFailures > 0, "the poller to fail");
-        Assert.Contains("could not be started", (await PollerAsync(deck)).LastError);
+        Assert.Contains("sky not found at /nonexistent/sky", (await PollerAsync(deck)).LastError);
     }
 }

@@ -47,6 +47,72 @@ public sealed class SkyPilotCliSpecs : IDisposable
     }
 
     [Fact]
+    public async Task GivenAutostop_WhenLaunched_ThenSkyGetsIdleMinutesAndDownAndTheClusterEnforcesThem()
+    {
+        using var cli = Cli();
+        var launch = Launch("exp1") with { Resources = new LaunchResources(1, null, null, false, AutostopMinutes: 15, AutostopDown: true) };
+
+        var outcome = await cli.ExecuteAsync(launch, CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Reason);
+        Assert.Equal(["-i", "15", "--down"], Assert.Single(_fake.ReadLaunches()).Argv.SkipWhile(a => a != "-i").TakeWhile(a => a != "--"));
+        Assert.Equal((15, true), (_fake.ReadState().Clusters.Single().Autostop, _fake.ReadState().Clusters.Single().ToDown));
+    }
+
+    [Theory]
+    [InlineData("0.9.3", new[] { "--cloud", "gcp", "--region", "us-central1" })]
+    [InlineData("0.10.4", new[] { "--infra", "gcp/us-central1" })]
+    public async Task GivenASkyPilotVersion_WhenLaunchingOnACloud_ThenTheLocationIsSpelledTheWayThatVersionKnows(string version, string[] expected)
+    {
+        _fake.SetControl(c => c with { Version = version, JsonOutput = false });
+        using var cli = Cli();
+        var launch = Launch("exp1") with { Resources = new LaunchResources(1, null, null, false, Cloud: "gcp", Region: "us-central1") };
+
+        var outcome = await cli.ExecuteAsync(launch, CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Reason);
+        var argv = Assert.Single(_fake.ReadLaunches()).Argv;
+        Assert.Equal(expected, argv.SkipWhile(a => a != expected[0]).Take(expected.Length));
+        Assert.Equal(("GCP", "us-central1"), (_fake.ReadState().Clusters.Single().Cloud, _fake.ReadState().Clusters.Single().Region));
+    }
+
+    [Fact]
+    public async Task GivenACancelOnAClusterThatNoLongerExists_WhenRun_ThenClusterNotFoundNotInvalidRequest()
+    {
+        using var cli = Cli();
+
+        var outcome = await cli.ExecuteAsync(new SkyCommand.Cancel("skydeck-exp1-g1-1", "skydeck-exp1", 1), CancellationToken.None);
+
+        Assert.Equal(SkyFailureKind.ClusterNotFound, outcome.FailureKind);
+    }
+
+    [Fact]
+    public async Task GivenAKubernetesCluster_WhenStopped_ThenStopUnsupportedAndADownReleasesIt()
+    {
+        using var cli = Cli();
+        await cli.ExecuteAsync(Launch("exp1") with { Resources = new LaunchResources(1, null, null, false, Cloud: "k8s") }, CancellationToken.None);
+
+        var stop = await cli.ExecuteAsync(new SkyCommand.Stop("skydeck-exp1"), CancellationToken.None);
+        var down = await cli.ExecuteAsync(new SkyCommand.Down("skydeck-exp1"), CancellationToken.None);
+
+        Assert.Equal(SkyFailureKind.StopUnsupported, stop.FailureKind);
+        Assert.Equal("Stopping is currently not supported for Kubernetes.", stop.Reason);
+        Assert.True(down.Succeeded);
+        Assert.Empty(_fake.ReadState().Clusters);
+    }
+
+    [Fact]
+    public async Task GivenAClusterLaunchedWithFourGpus_WhenRelaunchedWithEight_ThenResourcesMismatch()
+    {
+        using var cli = Cli();
+        await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+
+        var again = await cli.ExecuteAsync(Launch("exp1") with { Resources = new LaunchResources(1, "A100:8", "aws/us-east-1", false) }, CancellationToken.None);
+
+        Assert.Equal(SkyFailureKind.ResourcesMismatch, again.FailureKind);
+    }
+
+    [Fact]
     public async Task GivenAFlagWithShellMetacharacters_WhenLaunched_ThenTheRemoteShellSeesOneLiteralArgument()
     {
         var spec = Spec() with { Flags = Spec().Flags.Add("note", FlagValue.Of("a b; rm -rf ~ $(whoami) `id` 'q' \"d\"\nnext")) };
@@ -137,8 +203,20 @@ public sealed class SkyPilotCliSpecs : IDisposable
         var status = await cli.StatusAsync(CancellationToken.None);
 
         Assert.Equal(SkyFailureKind.CliUnavailable, outcome.FailureKind);
-        Assert.Contains("SKYDECK_SKY_PATH", outcome.Reason);
+        Assert.Equal("sky not found at /nonexistent/sky: install SkyPilot or set SKYDECK_SKY_PATH", outcome.Reason);
         Assert.Equal(SkyFailureKind.CliUnavailable, status.Failure!.Kind);
+        Assert.Equal(outcome.Reason, status.Failure.Reason);
+    }
+
+    [Fact]
+    public async Task GivenNoSkyOnPath_WhenCalled_ThenTheReasonNamesTheMissingCommandNotDotNetsWin32Text()
+    {
+        using var cli = Cli(o => o with { Executable = "sky-that-is-not-installed-anywhere" });
+
+        var outcome = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+
+        Assert.Equal("sky not found at sky-that-is-not-installed-anywhere: install SkyPilot or set SKYDECK_SKY_PATH", outcome.Reason);
+        Assert.DoesNotContain("credentials", outcome.Reason);
     }
 
     [Fact]
@@ -189,7 +267,7 @@ public sealed class SkyPilotCliSpecs : IDisposable
     }
 
     /// <summary>The fake logs an invocation when its process starts (a launch record only after its delay).</summary>
-    private static int Started(FakeSkyHome fake) => fake.ReadInvocations().Count(i => i.Argv[0] == "launch");
+    private static int Started(FakeSkyHome fake) => fake.ReadInvocations().Count(i => i.Argv[0] == "launch" && !i.Argv.Contains("--help"));
 
     private int LaunchesStarted() => Started(_fake);
 

@@ -27,6 +27,41 @@ public sealed class SkyFailureClassifierTests
     }
 
     [Fact]
+    public void GivenAStopSkyPilotSkippedBecauseTheCloudCannotStop_WhenClassified_ThenStopUnsupportedWithTheReason()
+    {
+        var failure = SkyFailureClassifier.Classify(1, Load("stop-unsupported-kubernetes.txt"), "");
+
+        Assert.Equal(SkyFailureKind.StopUnsupported, failure.Kind);
+        Assert.Equal("Stopping is currently not supported for Kubernetes.", failure.Reason);
+    }
+
+    [Fact]
+    public void GivenAnAwsSpotStopSkipped_WhenClassified_ThenStopUnsupported()
+    {
+        var output = "Stopping cluster 'c'... skipped.\n  Stopping spot instances is currently not supported on AWS.\n  To terminate the cluster instead, run: sky down c\nCluster(s) failed. See details above.\n";
+
+        Assert.Equal(SkyFailureKind.StopUnsupported, SkyFailureClassifier.Classify(1, output, "").Kind);
+    }
+
+    [Fact]
+    public void GivenALaunchRefusedForOtherResources_WhenClassified_ThenResourcesMismatchWithTheExceptionLine()
+    {
+        var failure = SkyFailureClassifier.Classify(1, Load("launch-resources-mismatch.txt"), "");
+
+        Assert.Equal(SkyFailureKind.ResourcesMismatch, failure.Kind);
+        Assert.Equal("sky.exceptions.ResourcesMismatchError: Requested resources do not match the existing cluster.", failure.Reason);
+    }
+
+    [Fact]
+    public void GivenSkyCancelOnAMissingCluster_WhenClassified_ThenClusterNotFoundNotInvalidRequest()
+    {
+        var failure = SkyFailureClassifier.Classify(2, "", Load("cancel-missing-cluster.txt"));
+
+        Assert.Equal(SkyFailureKind.ClusterNotFound, failure.Kind);
+        Assert.Equal("Error: Cluster 'skydeck-exp1' does not exist.", failure.Reason);
+    }
+
+    [Fact]
     public void GivenExitCode2WithAnApiServerMessage_WhenClassified_ThenTheUsageErrorWins()
     {
         Assert.Equal(SkyFailureKind.InvalidRequest, SkyFailureClassifier.Classify(2, "", "Could not connect to SkyPilot API server\n").Kind);

@@ -24,7 +24,7 @@ public sealed class ReconcilerTests
         Assert.Equal(intent.JobId, launch.JobId);
         Assert.Equal("skydeck-exp1", launch.Cluster);
         Assert.Equal("lt run=daveey.test_ppo policy_architecture.core_resnet_layers=4 trainer.losses.ppo.enabled=true", launch.Command);
-        Assert.Equal(new LaunchResources(1, "A100:4", null, false), launch.Resources);
+        Assert.Equal(new LaunchResources(1, "A100:4", null, false, AutostopMinutes: Settings.AutostopMinutes), launch.Resources);
     }
 
     [Fact]
@@ -239,11 +239,61 @@ public sealed class ReconcilerTests
     {
         var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded));
 
-        var plan = Plan(state, null, T0.AddHours(1));
+        var plan = Plan(state, null, T0.AddMinutes(5));
 
         Assert.Empty(plan.Events);
         Assert.Null(plan.Action);
         Assert.Equal(CurrentState.Succeeded, CurrentStates.Derive(state, null, Settings));
+    }
+
+    [Fact]
+    public void GivenJobSucceededOnAnUpCluster_WhenIdleForTheAutostopTime_ThenTheClusterIsStoppedNotLeftUpForever()
+    {
+        var endedAt = T0.AddSeconds(10);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded, at: endedAt));
+        var idleUntil = endedAt + TimeSpan.FromMinutes(Settings.AutostopMinutes);
+
+        var early = Plan(state, Up(idleUntil.AddMinutes(-1), Job(Job1, 1, SkyJobStatus.Succeeded)), idleUntil.AddMinutes(-1));
+        var due = Plan(state, Up(idleUntil, Job(Job1, 1, SkyJobStatus.Succeeded)), idleUntil);
+
+        Assert.Null(early.Action);
+        Assert.Equal(idleUntil, early.WakeAt);
+        Assert.False(Reconciler.IsAtRest(state, Settings));
+        Assert.Equal(new SkyCommand.Stop("skydeck-exp1"), due.Action);
+        Assert.Contains("the run succeeded and the cluster has been idle for 10 min", Assert.Single(due.Events.OfType<ClusterActionRequested>()).Reason);
+        Assert.DoesNotContain(due.Events, e => e is JobLaunchRequested);
+        var stopped = state.Fold(due.Events).Fold([
+            new SkyActionCompleted(Id, SkyActionKind.Stop, "skydeck-exp1", idleUntil.AddSeconds(30), Callers.System),
+            new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Stopped, idleUntil.AddMinutes(1), Callers.System)]);
+        Assert.True(Reconciler.IsAtRest(stopped, Settings));
+        Assert.Equal(CurrentState.Succeeded, CurrentStates.Derive(stopped, null, Settings));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void GivenAnExperimentsOwnAutostop_WhenLaunchedAndIdleAfterSuccess_ThenSkyGetsItAndTheReconcilerHonoursIt(bool down)
+    {
+        var spec = Spec() with { AutostopMinutes = 30, AutostopDown = down };
+        var launch = Plan(Given(new ExperimentCreated(Id, spec, DesiredState.Running, T0, "alice")), null, T0);
+        Assert.Equal((30, down), (launch.Action is SkyCommand.Launch l ? (l.Resources.AutostopMinutes, l.Resources.AutostopDown) : default));
+
+        var state = Given(new ExperimentCreated(Id, spec, DesiredState.Running, T0, "alice"), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded, at: T0.AddMinutes(1)));
+
+        Assert.Null(Plan(state, null, T0.AddMinutes(30)).Action);
+        Assert.Equal(down ? new SkyCommand.Down("skydeck-exp1") : new SkyCommand.Stop("skydeck-exp1"), Plan(state, null, T0.AddMinutes(31)).Action);
+    }
+
+    [Fact]
+    public void GivenAutostopOff_WhenTheRunSucceeded_ThenTheClusterIsKeptAndNoAutostopIsPassed()
+    {
+        var spec = Spec() with { AutostopMinutes = 0, AutostopDown = true };
+        var launch = Assert.IsType<SkyCommand.Launch>(Plan(Given(new ExperimentCreated(Id, spec, DesiredState.Running, T0, "alice")), null, T0).Action);
+        var state = Given(new ExperimentCreated(Id, spec, DesiredState.Running, T0, "alice"), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded));
+
+        Assert.Equal((0, false), (launch.Resources.AutostopMinutes, launch.Resources.AutostopDown));
+        Assert.Null(Plan(state, null, T0.AddDays(3)).Action);
+        Assert.True(Reconciler.IsAtRest(state, Settings));
     }
 
     [Fact]
@@ -286,7 +336,9 @@ public sealed class ReconcilerTests
 
         var plan = Plan(state, null, at);
 
-        Assert.Null(plan.Action);
+        Assert.DoesNotContain(plan.Events, e => e is JobLaunchRequested);
+        Assert.IsType<SkyCommand.Stop>(plan.Action);
+        Assert.Contains("the run was given up on", Assert.Single(plan.Events.OfType<ClusterActionRequested>()).Reason);
         Assert.Equal(CurrentState.Failed, CurrentStates.Derive(state, null, Settings));
         Assert.Contains("gave up after 4 failed attempts", RunAssessment.Of(state, Settings).Reason);
     }
@@ -378,6 +430,185 @@ public sealed class ReconcilerTests
 
         Assert.Null(Plan(state, Up(stoppedAt.AddSeconds(30)), stoppedAt.AddSeconds(31)).Action);
         Assert.IsType<SkyCommand.Stop>(Plan(state, Up(stoppedAt + Settings.ConfirmWindow), stoppedAt + Settings.ConfirmWindow).Action);
+    }
+
+    [Fact]
+    public void GivenAClusterSkyPilotCannotStop_WhenTheStopIsSkipped_ThenItIsTornDownInsteadAndTheIntentSaysWhy()
+    {
+        var at = T0.AddMinutes(1);
+        var state = Given(Created(DesiredState.Stopped), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0, Callers.System));
+        var stop = Plan(state, null, at);
+        Assert.Equal(new SkyCommand.Stop("skydeck-exp1"), stop.Action);
+        state = state.Fold(stop.Events).Fold([new SkyActionFailed(Id, SkyActionKind.Stop, "skydeck-exp1", SkyFailureKind.StopUnsupported,
+            "Stopping is currently not supported for Kubernetes.", at.AddSeconds(5), Callers.System)]);
+
+        var plan = Plan(state, Up(at.AddSeconds(10)), at.AddSeconds(10));
+
+        Assert.Equal(new SkyCommand.Down("skydeck-exp1"), plan.Action);
+        var intent = Assert.Single(plan.Events.OfType<ClusterActionRequested>());
+        Assert.Equal(ClusterAction.Down, intent.Action);
+        Assert.Contains("Stopping is currently not supported for Kubernetes.", intent.Reason);
+        Assert.Contains("torn down instead", intent.Reason);
+        state = state.Fold(plan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Down, "skydeck-exp1", at.AddSeconds(20), Callers.System)]);
+        var gone = state.Fold(Plan(state, Absent(at.AddSeconds(30)), at.AddSeconds(30)).Events);
+        Assert.Equal(CurrentState.Stopped, CurrentStates.Derive(gone, null, Settings));
+        Assert.True(Reconciler.IsAtRest(gone, Settings));
+        Assert.False(gone.Cluster.CannotStop);
+    }
+
+    [Theory]
+    [InlineData(2, 4, null, false)]
+    [InlineData(1, 8, null, false)]
+    [InlineData(1, 4, "H100", false)]
+    [InlineData(1, 4, null, true)]
+    public void GivenResourcesChangedOnAnExistingCluster_WhenTheNextRunLaunches_ThenTheClusterIsTornDownFirstWithARecordedIntent(int nodes, int gpus, string? accelerator, bool spot)
+    {
+        var at = T0.AddMinutes(5);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded),
+            new SpecUpdated(Id, Spec(nodes: nodes, gpus: gpus) with { Accelerator = accelerator, UseSpot = spot }, 2, at, "bob"),
+            new RunRestarted(Id, 2, at, "bob", "restart requested"));
+
+        var plan = Plan(state, Up(at), at);
+
+        Assert.Equal(new SkyCommand.Down("skydeck-exp1"), plan.Action);
+        var intent = Assert.Single(plan.Events.OfType<ClusterActionRequested>());
+        Assert.Contains("resources changed from 1x A100:4", intent.Reason);
+        Assert.DoesNotContain(plan.Events, e => e is JobLaunchRequested);
+
+        var down = state.Fold(plan.Events).Fold([new SkyActionCompleted(Id, SkyActionKind.Down, "skydeck-exp1", at.AddSeconds(20), Callers.System)]);
+        Assert.Null(Plan(down, Up(at.AddSeconds(30)), at.AddSeconds(30)).Action);
+        var launch = Assert.IsType<SkyCommand.Launch>(Plan(down, Absent(at.AddSeconds(40)), at.AddSeconds(40)).Action);
+        Assert.Equal(nodes, launch.Resources.Nodes);
+    }
+
+    [Fact]
+    public void GivenOnlyFlagsChanged_WhenTheNextRunLaunches_ThenItReusesTheCluster()
+    {
+        var at = T0.AddMinutes(5);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Succeeded),
+            new SpecUpdated(Id, Spec(layers: 8), 2, at, "bob"), new RunRestarted(Id, 2, at, "bob", "restart requested"));
+
+        Assert.IsType<SkyCommand.Launch>(Plan(state, Up(at), at).Action);
+    }
+
+    [Fact]
+    public void GivenSkyPilotRefusedALaunchAsMismatched_WhenRetried_ThenTheClusterIsTornDownBeforeTheRetry()
+    {
+        var state = Given(Created(), LaunchRequested(), new ClusterStatusChanged(Id, "skydeck-exp1", SkyClusterStatus.Up, T0.AddSeconds(1), Callers.System),
+            new JobLaunchFailed(Id, Job1, SkyFailureKind.ResourcesMismatch, "sky.exceptions.ResourcesMismatchError: Requested resources do not match the existing cluster.", T0.AddSeconds(2), Callers.System));
+
+        var plan = Plan(state, Up(T0.AddMinutes(5)), T0.AddMinutes(5));
+
+        Assert.Equal(new SkyCommand.Down("skydeck-exp1"), plan.Action);
+        Assert.Contains("SkyPilot refused to relaunch", Assert.Single(plan.Events.OfType<ClusterActionRequested>()).Reason);
+    }
+
+    [Fact]
+    public void GivenACancelThatFindsNoCluster_WhenRecorded_ThenTheJobIsLostNotRetriedForever()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new DesiredStateChanged(Id, DesiredState.Stopped, T0.AddMinutes(1), "bob", null),
+            new JobCancelRequested(Id, Job1, T0.AddMinutes(1), Callers.System, "desired state is STOPPED"));
+
+        var decision = ExperimentDecider.Decide(state, new ExperimentCommands.RecordActionOutcome(Id, SkyActionKind.Cancel, Job1,
+            SkyOutcome.Failed(SkyFailureKind.ClusterNotFound, "Error: Cluster 'skydeck-exp1' does not exist."), T0.AddMinutes(2)));
+        var after = state.Fold(decision.Events);
+
+        Assert.Contains(decision.Events, e => e is JobLost);
+        Assert.False(after.Jobs[0].IsLive);
+        Assert.Equal(SkyJobStatus.Cancelled, after.Jobs[0].Status);
+        Assert.False(after.Jobs[0].CountsAsFailure);
+    }
+
+    [Fact]
+    public void GivenARunningJobSetToStopped_WhenTheClusterIsSeenStoppedBeforeTheCancelWasConfirmed_ThenTheJobShowsCancelledNotRunning()
+    {
+        var at = T0.AddMinutes(1);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new DesiredStateChanged(Id, DesiredState.Stopped, at, "bob", null),
+            new JobCancelRequested(Id, Job1, at, Callers.System, "desired state is STOPPED"),
+            new SkyActionFailed(Id, SkyActionKind.Cancel, Job1, SkyFailureKind.Timeout, "sky cancel did not finish within 300 s and was killed", at.AddMinutes(5), Callers.System));
+
+        var after = state.Fold(Plan(state, Stopped(at.AddMinutes(6)), at.AddMinutes(6)).Events);
+
+        var summary = ExperimentSummary.From(after, null, Settings);
+        Assert.Equal(CurrentState.Stopped, summary.Current);
+        Assert.Equal(SkyJobStatus.Cancelled, summary.CurrentJob!.Status);
+        Assert.False(summary.CurrentJob.IsLive);
+    }
+
+    [Fact]
+    public void GivenALaunchKilledAtItsTimeout_WhileWaitingToAdoptIt_ThenTheSummarySaysWhatItWaitsForAndUntilWhen()
+    {
+        var state = Given(Created(), LaunchRequested());
+        var timedOut = ExperimentDecider.Decide(state, new ExperimentCommands.RecordLaunchOutcome(Id, Job1,
+            SkyOutcome.Failed(SkyFailureKind.Timeout, "sky launch did not finish within 1800 s and was killed"), T0.AddMinutes(30))).Events;
+
+        var summary = ExperimentSummary.From(state.Fold(timedOut), null, Settings);
+
+        Assert.Equal(CurrentState.Launching, summary.Current);
+        Assert.Equal($"sky launch did not finish within 1800 s and was killed; the job is adopted if SkyPilot went on to submit it; waiting until {T0 + Settings.AdoptGrace:yyyy-MM-dd HH:mm:ss} UTC for the job to appear before relaunching", summary.Message);
+        var adopted = state.Fold(timedOut).Fold(Plan(state.Fold(timedOut), Up(T0.AddMinutes(31), Job(Job1, 1, SkyJobStatus.Running)), T0.AddMinutes(31)).Events);
+        Assert.Null(ExperimentSummary.From(adopted, null, Settings).Message);
+        Assert.Null(adopted.Jobs[0].Reason);
+    }
+
+    [Fact]
+    public void GivenALostJobThatReappearsWhileItsReplacementRuns_WhenObserved_ThenTheStrayIsCancelledWithARecordedIntent()
+    {
+        // CrashTests seed 3126853 ended with crash-001-g3-1 and -g3-2 both live: the lost -1 came back and nothing cancelled it.
+        var lostAt = T0 + Settings.AdoptGrace + TimeSpan.FromSeconds(1);
+        var state = Given(Created(), LaunchRequested());
+        state = state.Fold(Plan(state, Up(lostAt), lostAt).Events);
+        Assert.Equal(JobPhase.Lost, state.FindJob(Job1)!.Phase);
+        state = state.Fold([LaunchRequested(2, attempt: 2, at: lostAt.AddSeconds(20)), Launched(2, skyJobId: 2, at: lostAt.AddSeconds(25))]);
+        Assert.Equal(Job2, Assert.Single(state.LiveJobs).JobId);
+
+        var at = lostAt.AddMinutes(1);
+        var plan = Plan(state, Up(at, Job(Job1, 1, SkyJobStatus.Running), Job(Job2, 2, SkyJobStatus.Running)), at);
+
+        Assert.Equal(new SkyCommand.Cancel(Job1, "skydeck-exp1", 1), plan.Action);
+        var intent = Assert.Single(plan.Events.OfType<JobCancelRequested>());
+        Assert.Equal(Job1, intent.JobId);
+        Assert.Contains("recorded as lost", intent.Reason);
+        var after = state.Fold(plan.Events);
+        Assert.Equal(Job2, Assert.Single(after.LiveJobs).JobId);
+        Assert.Equal(JobPhase.Lost, after.FindJob(Job1)!.Phase);
+        Assert.Equal(RunAssessment.Of(state, Settings).Failures, RunAssessment.Of(after, Settings).Failures);
+
+        var sent = after.Fold([new SkyActionCompleted(Id, SkyActionKind.Cancel, Job1, at.AddSeconds(2), Callers.System)]);
+        Assert.Null(Plan(sent, Up(at, Job(Job1, 1, SkyJobStatus.Running), Job(Job2, 2, SkyJobStatus.Running)), at.AddSeconds(3)).Action);
+        Assert.Null(Plan(sent, Up(at.AddSeconds(30), Job(Job1, 1, SkyJobStatus.Cancelled), Job(Job2, 2, SkyJobStatus.Running)), at.AddSeconds(30)).Action);
+    }
+
+    [Fact]
+    public void GivenAJobOfThisExperimentWithNoRecord_WhenSeenRunning_ThenItIsCancelledButOtherNamesAreLeftAlone()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+        var unknown = Naming.Job(Id, 1, 7);
+
+        var plan = Plan(state, Up(T0.AddMinutes(1), Job(Job1, 1, SkyJobStatus.Running), Job(unknown, 7, SkyJobStatus.Pending), Job("manual-debug", 8, SkyJobStatus.Running)), T0.AddMinutes(1));
+
+        Assert.Equal(new SkyCommand.Cancel(unknown, "skydeck-exp1", 7), plan.Action);
+        Assert.Contains("with no record", Assert.Single(plan.Events.OfType<JobCancelRequested>()).Reason);
+    }
+
+    [Fact]
+    public void GivenTheRunsLostJobReappearsAndNothingElseIsLive_WhenObserved_ThenItIsAdoptedAgainNotRelaunched()
+    {
+        var lostAt = T0.AddMinutes(3);
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running),
+            new JobLost(Id, Job1, "SkyPilot's job queue no longer lists the job", lostAt, Callers.System));
+
+        var plan = Plan(state, Up(lostAt.AddSeconds(1), Job(Job1, 1, SkyJobStatus.Running)), lostAt.AddSeconds(1));
+
+        var recovered = Assert.Single(plan.Events.OfType<JobRecovered>());
+        Assert.Equal((Job1, 1L, SkyJobStatus.Running), (recovered.JobId, recovered.SkyJobId, recovered.Status));
+        Assert.Null(plan.Action);
+        Assert.DoesNotContain(plan.Events, e => e is JobLaunchRequested or JobCancelRequested);
+        var after = state.Fold(plan.Events);
+        Assert.Equal(Job1, Assert.Single(after.LiveJobs).JobId);
+        Assert.Equal(CurrentState.Running, CurrentStates.Derive(after, null, Settings));
     }
 
     [Fact]
@@ -506,9 +737,11 @@ public sealed class ReconcilerTests
         { "launch requested", false },
         { "job running", false },
         { "job succeeded, cluster down", true },
-        { "job succeeded, cluster up", true },
+        { "job succeeded, cluster up", false },
+        { "job succeeded, cluster stopped", true },
         { "job failed, backing off", false },
-        { "gave up after max restarts", true },
+        { "gave up after max restarts", false },
+        { "gave up after max restarts, cluster stopped", true },
         { "stop requested, cluster still up", false },
         { "stopped, cluster stopped", true },
         { "terminated, cluster stopped", false },
@@ -559,8 +792,10 @@ public sealed class ReconcilerTests
             "job running" => Given(running),
             "job succeeded, cluster down" => Given([.. running, Status(SkyJobStatus.Succeeded, at: t), Cluster(null)]),
             "job succeeded, cluster up" => Given([.. running, Status(SkyJobStatus.Succeeded, at: t)]),
+            "job succeeded, cluster stopped" => Given([.. running, Status(SkyJobStatus.Succeeded, at: t), Cluster(SkyClusterStatus.Stopped)]),
             "job failed, backing off" => Given([Created(), .. Failed(1)]),
             "gave up after max restarts" => Given([Created(), .. Failed(1), .. Failed(2), .. Failed(3), .. Failed(4)]),
+            "gave up after max restarts, cluster stopped" => Given([Created(), .. Failed(1), .. Failed(2), .. Failed(3), .. Failed(4), Cluster(SkyClusterStatus.Stopped)]),
             "stop requested, cluster still up" => Given([.. running, Desire(DesiredState.Stopped)]),
             "stopped, cluster stopped" => Given([.. running, Status(SkyJobStatus.Cancelled, at: t), Desire(DesiredState.Stopped), Cluster(SkyClusterStatus.Stopped)]),
             "terminated, cluster stopped" => Given([.. running, Status(SkyJobStatus.Cancelled, at: t), Desire(DesiredState.Terminated), Cluster(SkyClusterStatus.Stopped)]),

@@ -78,6 +78,12 @@ internal sealed class CancelCommand : ISkyCommand
             return null;
         });
 
+        if (problem is not null && problem.ExceptionType == ClusterProblem.DoesNotExist(cluster).ExceptionType)
+        {
+            // SkyPilot's cancel turns ClusterDoesNotExist (a ValueError) into click.UsageError: exit 2.
+            throw context.Usage($"Cluster '{cluster}' does not exist.");
+        }
+
         if (problem is not null)
         {
             return context.Raise(problem.ExceptionType, problem.Message);

@@ -18,7 +18,7 @@ internal sealed class ExecCommand : ISkyCommand
         [
             OptionSpec.Text("cluster", "A cluster name (alternative to the CLUSTER argument).", "-c", "--cluster") with { Hidden = true },
             OptionSpec.Flag("detach_run", "If True, as soon as a job is submitted, return from this call.", "-d", "--detach-run"),
-            .. TaskRequest.Options,
+            .. TaskRequest.OptionsFor(control),
             CommonOptions.Async,
         ],
         [new ArgumentSpec("CLUSTER", Required: false), new ArgumentSpec("ENTRYPOINT", Required: false, Variadic: true)]);

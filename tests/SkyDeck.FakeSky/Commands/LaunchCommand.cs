@@ -29,7 +29,7 @@ internal sealed class LaunchCommand : ISkyCommand
             OptionSpec.Flag("no_setup", "Skip setup phase when (re-)launching cluster.", "--no-setup"),
             OptionSpec.Flag("fast", "Skip setup and provisioning steps when the cluster is already up.", "--fast"),
             OptionSpec.Text("clone_disk_from", "Clone the disk from an existing cluster.", "--clone-disk-from", "--clone"),
-            .. TaskRequest.Options,
+            .. TaskRequest.OptionsFor(control),
             CommonOptions.Async,
         ],
         [new ArgumentSpec("ENTRYPOINT", Required: false, Variadic: true)]);
@@ -77,6 +77,17 @@ internal sealed class LaunchCommand : ISkyCommand
             return context.Raise(
                 "ResourcesUnavailableError",
                 $"Failed to provision all possible launchable resources. Relax the task's resource requirements: {task.JobResources}");
+        }
+
+        if (existing is not null && Mismatch(existing, task, args) is { } requested)
+        {
+            // SkyPilot's check_resources_fit_cluster: an existing cluster only takes a task it can hold as launched.
+            return context.Raise(
+                "ResourcesMismatchError",
+                "Requested resources do not match the existing cluster.\n"
+                + $"  Requested:\t{{{requested}}}\n"
+                + $"  Existing:\t{Describe(existing.NumNodes, existing.Cloud, existing.Accelerators, existing.UseSpot)}\n"
+                + $"To fix: specify a new cluster name, or down the existing cluster first: sky down {clusterName}");
         }
 
         var attached = !args.Flag("detach_run") && !args.Flag("async");
@@ -140,6 +151,35 @@ internal sealed class LaunchCommand : ISkyCommand
         var job = task.Entrypoint.IsEmpty ? null : Submissions.Submit(context, cluster, task, attached);
         return new LaunchOutcome(name, new Infra(cluster.Cloud, cluster.Region, cluster.Zone), created, provisioned, job);
     }
+
+    /// <summary>
+    /// The requested resources, described, if the existing cluster cannot hold them: more nodes, another or a larger
+    /// accelerator, another cloud or region (when one is asked for), or another spot setting. Fewer that fit are fine.
+    /// </summary>
+    private static string? Mismatch(FakeCluster cluster, TaskRequest task, ParsedArgs args)
+    {
+        var placed = args.Value("infra") is not null || args.Value("cloud") is not null;
+        var fits = task.NumNodes <= cluster.NumNodes
+            && task.UseSpot == cluster.UseSpot
+            && AcceleratorsFit(task.Accelerators, cluster.Accelerators)
+            && (!placed || (task.Infra.Cloud == cluster.Cloud && (task.Infra.Region is null || task.Infra.Region == cluster.Region)));
+        return fits ? null : Describe(task.NumNodes, task.Infra.Cloud, task.Accelerators, task.UseSpot);
+    }
+
+    private static bool AcceleratorsFit(string? requested, string? existing)
+    {
+        if (requested is null) return true;
+        if (existing is null) return false;
+        var (name, count) = SplitAccelerator(requested);
+        var (haveName, haveCount) = SplitAccelerator(existing);
+        return string.Equals(name, haveName, StringComparison.OrdinalIgnoreCase) && count <= haveCount;
+    }
+
+    private static (string Name, double Count) SplitAccelerator(string accelerators) =>
+        accelerators.Split(':', 2) is [var name, var count] ? (name, double.Parse(count, System.Globalization.CultureInfo.InvariantCulture)) : (accelerators, 1);
+
+    private static string Describe(int nodes, string cloud, string? accelerators, bool spot) =>
+        $"{nodes}x {cloud}({(accelerators is null ? "" : $"{{'{SplitAccelerator(accelerators).Name}': {SplitAccelerator(accelerators).Count}}}")}{(spot ? ", [Spot]" : "")})";
 
     private static FakeCluster NewCluster(string name, TaskRequest task, Offer offer) => new()
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SkyDeck.FakeSky.Cli;
+using SkyDeck.FakeSky.Control;
 
 namespace SkyDeck.FakeSky.Commands;
 
@@ -33,15 +34,34 @@ internal sealed partial record TaskRequest(
         }
     }
 
-    /// <summary>Options shared by launch and exec (SkyPilot's <c>TASK_OPTIONS</c> + <c>EXTRA_RESOURCES_OPTIONS</c>).</summary>
-    public static IReadOnlyList<OptionSpec> Options { get; } =
+    /// <summary>
+    /// Options shared by launch and exec (SkyPilot's <c>TASK_OPTIONS</c> + <c>EXTRA_RESOURCES_OPTIONS</c>). Before 0.10
+    /// there is no <c>--infra</c> and <c>--cloud/--region/--zone</c> are the documented options.
+    /// </summary>
+    public static IReadOnlyList<OptionSpec> OptionsFor(FakeSkyControl control) => control.HasInfraOption()
+        ?
+        [
+            NameOption, WorkdirOption,
+            OptionSpec.Text("infra", "Infrastructure: cloud[/region[/zone]], e.g. aws/us-east-1.", "--infra"),
+            OptionSpec.Text("cloud", "Deprecated: use --infra.", "--cloud") with { Hidden = true },
+            OptionSpec.Text("region", "Deprecated: use --infra.", "--region") with { Hidden = true },
+            OptionSpec.Text("zone", "Deprecated: use --infra.", "--zone") with { Hidden = true },
+            .. Options,
+        ]
+        :
+        [
+            NameOption, WorkdirOption,
+            OptionSpec.Text("cloud", "The cloud to use. If specified, overrides the cloud in the YAML.", "--cloud"),
+            OptionSpec.Text("region", "The region to use. If specified, overrides the region in the YAML.", "--region"),
+            OptionSpec.Text("zone", "The zone to use. If specified, overrides the zone in the YAML.", "--zone"),
+            .. Options,
+        ];
+
+    private static readonly OptionSpec NameOption = OptionSpec.Text("name", "Task name.", "-n", "--name");
+    private static readonly OptionSpec WorkdirOption = OptionSpec.Text("workdir", "Working directory to sync.", "--workdir");
+
+    private static IReadOnlyList<OptionSpec> Options { get; } =
     [
-        OptionSpec.Text("name", "Task name.", "-n", "--name"),
-        OptionSpec.Text("workdir", "Working directory to sync.", "--workdir"),
-        OptionSpec.Text("infra", "Infrastructure: cloud[/region[/zone]], e.g. aws/us-east-1.", "--infra"),
-        OptionSpec.Text("cloud", "Deprecated: use --infra.", "--cloud") with { Hidden = true },
-        OptionSpec.Text("region", "Deprecated: use --infra.", "--region") with { Hidden = true },
-        OptionSpec.Text("zone", "Deprecated: use --infra.", "--zone") with { Hidden = true },
         OptionSpec.Integer("num_nodes", "Number of nodes to execute the task on.", "--num-nodes"),
         OptionSpec.Text("gpus", "Type and number of GPUs to use, e.g. V100:8.", "--gpus"),
         OptionSpec.Text("cpus", "Number of vCPUs each instance must have, e.g. 8 or 8+.", "--cpus"),

@@ -7,11 +7,18 @@ namespace SkyDeck.FakeSky.Commands;
 /// <summary>
 /// <c>sky stop</c> and <c>sky down</c> (SkyPilot's <c>_down_or_stop_clusters</c>). Stop keeps the cluster as
 /// STOPPED and cancels its unfinished jobs; down removes it with its jobs. Like the real CLI the command exits 0
-/// even when a cluster failed (stopping a spot cluster on AWS) or none matched.
+/// even when a cluster failed or none matched — including a cluster its cloud cannot stop (spot on AWS; Kubernetes,
+/// Lambda, RunPod…), which SkyPilot reports as <c>Stopping cluster 'x'... skipped.</c> with the reason.
 /// </summary>
 internal sealed class TeardownCommand(bool terminate) : ISkyCommand
 {
     public string Name => terminate ? "down" : "stop";
+
+    /// <summary>Marks a failure that SkyPilot reports as a skipped stop (its cloud cannot stop the cluster).</summary>
+    private const string StopSkipped = "skipped:";
+
+    /// <summary>Clouds without SkyPilot's STOP feature: their clusters can only be torn down.</summary>
+    private static readonly HashSet<string> CannotStop = ["Kubernetes", "Lambda", "RunPod", "Fluidstack", "Vast", "Slurm", "SSH"];
 
     private string Verb => terminate ? "Terminating" : "Stopping";
 
@@ -61,6 +68,13 @@ internal sealed class TeardownCommand(bool terminate) : ISkyCommand
                     context.Out.WriteLine($"  To restart the cluster, run: {context.Style.Bold($"sky start {name}")}");
                 }
             }
+            else if (failure.StartsWith(StopSkipped, StringComparison.Ordinal))
+            {
+                // SkyPilot's NotSupportedError text (sky/core.py `stop`), printed as is: not a "...failed." line.
+                context.Out.WriteLine(context.Style.InYellow($"Stopping cluster '{name}'... skipped."));
+                context.Out.WriteLine($"  {failure[StopSkipped.Length..]}.");
+                context.Out.WriteLine($"  To terminate the cluster instead, run: {context.Style.Bold($"sky down {name}")}");
+            }
             else
             {
                 context.Out.WriteLine(context.Style.InRed($"{Verb} cluster {name}...failed. "));
@@ -89,7 +103,12 @@ internal sealed class TeardownCommand(bool terminate) : ISkyCommand
 
         if (cluster.UseSpot && cluster.Cloud == "AWS")
         {
-            return "sky.exceptions.NotSupportedError: Stopping spot instances is currently not supported on AWS";
+            return StopSkipped + "Stopping spot instances is currently not supported on AWS";
+        }
+
+        if (CannotStop.Contains(cluster.Cloud))
+        {
+            return StopSkipped + $"Stopping is currently not supported for {cluster.Cloud}";
         }
 
         cluster.Status = ClusterStatuses.Stopped;

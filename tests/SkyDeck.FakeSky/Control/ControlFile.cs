@@ -10,6 +10,8 @@ internal sealed class ControlFile
 
     public bool? Ansi { get; set; }
 
+    public string? Version { get; set; }
+
     public Dictionary<string, int>? DelaysMs { get; set; }
 
     public Dictionary<string, string>? Faults { get; set; }
@@ -25,6 +27,7 @@ internal sealed class ControlFile
         {
             JsonOutput = JsonOutput ?? defaults.JsonOutput,
             Ansi = Ansi ?? defaults.Ansi,
+            Version = Version ?? defaults.Version,
             DelaysMs = DelaysMs ?? defaults.DelaysMs,
             Faults = Faults ?? defaults.Faults,
             Scripts = Scripts ?? defaults.Scripts,

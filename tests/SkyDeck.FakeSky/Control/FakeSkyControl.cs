@@ -21,6 +21,12 @@ public sealed record FakeSkyControl
     /// <summary>When false the fake behaves like SkyPilot ≤ 0.11: no <c>-o/--output</c> option anywhere.</summary>
     public bool JsonOutput { get; init; } = true;
 
+    /// <summary>The SkyPilot version to behave as (<c>sky --version</c>). Before 0.10 <c>--infra</c> does not exist (only <c>--cloud/--region/--zone</c>).</summary>
+    public string Version { get; init; } = State.FakeIdentity.Version;
+
+    /// <summary>Whether <c>launch</c>/<c>exec</c> know <c>--infra</c> (SkyPilot 0.10 and later).</summary>
+    public bool HasInfraOption() => !System.Version.TryParse(Version.Split('-', '+')[0], out var v) || v >= new System.Version(0, 10);
+
     /// <summary>Colour statuses and headings with ANSI escapes, as lines relayed through SkyPilot's logger do.</summary>
     public bool Ansi { get; init; }
 

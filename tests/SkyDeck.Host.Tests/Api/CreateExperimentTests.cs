@@ -52,6 +52,21 @@ public sealed class CreateExperimentTests(ApiFixture fx) : IClassFixture<ApiFixt
         Assert.Equal(1, body.GetProperty("nodes").GetInt32());
         Assert.Equal(0, body.GetProperty("gpus").GetInt32());
         Assert.Empty(body.GetProperty("flags").EnumerateObject());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("autostop_minutes").ValueKind);
+        Assert.False(body.GetProperty("autostop_down").GetBoolean());
+    }
+
+    [Fact]
+    public async Task GivenAutostopSettings_WhenCreatedThenPatched_ThenTheyAreStoredAndANullPatchRestoresTheDefault()
+    {
+        var id = fx.NewId("autostop");
+
+        var created = await (await _client.PostRawAsync("/api/experiments", $$"""{"id":"{{id}}","base_command":"lt","autostop_minutes":30,"autostop_down":true}""")).ExpectAsync(HttpStatusCode.Created);
+        var patched = await (await _client.PatchJsonAsync($"/api/experiments/{id}", new JsonObject { ["autostop_minutes"] = null, ["autostop_down"] = false })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal((30, true), (created.GetProperty("autostop_minutes").GetInt32(), created.GetProperty("autostop_down").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, patched.GetProperty("autostop_minutes").ValueKind);
+        Assert.False(patched.GetProperty("autostop_down").GetBoolean());
     }
 
     [Fact]
@@ -124,6 +139,9 @@ public sealed class CreateExperimentTests(ApiFixture fx) : IClassFixture<ApiFixt
         new string('a', 49),
         new string('a', 10 * 1024),
         "nul\0byte",
+        "train.yaml",
+        "sweep.JSON",
+        "config.yml",
     };
 
     [Theory]
@@ -163,6 +181,10 @@ public sealed class CreateExperimentTests(ApiFixture fx) : IClassFixture<ApiFixt
     [InlineData("run_name", "\"two\\nlines\"")]
     [InlineData("base_command", "\"   \"")]
     [InlineData("id", "42")]
+    [InlineData("autostop_minutes", "-1")]
+    [InlineData("autostop_minutes", "10081")]
+    [InlineData("autostop_minutes", "\"10\"")]
+    [InlineData("autostop_down", "\"yes\"")]
     public async Task GivenAFieldOfTheWrongTypeOrRange_WhenPosted_Then400NamingThatField(string field, string json)
     {
         var body = Http.NewExperiment(fx.NewId("badtype"));
