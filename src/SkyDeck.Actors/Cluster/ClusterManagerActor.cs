@@ -24,7 +24,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _resyncInterval;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly SummaryTable _table = new();
-    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly SummarySubscribers _subscribers;
     private readonly HashSet<Address> _peers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _poller;
@@ -34,6 +34,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _region = region;
         _mediator = mediator;
         _resyncInterval = resyncInterval;
+        _subscribers = new SummarySubscribers(Context);
 
         Receive<CreateExperiment>(Create);
         Receive<IWithExperimentId>(m => _region.Forward(m));
@@ -58,13 +59,9 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         });
         Receive<AttachPoller>(m => _poller = m.Poller);
         Receive<PollNow>(m => _poller?.Tell(m));
-        Receive<SubscribeToSummaries>(m =>
-        {
-            _subscribers.Add(m.Subscriber);
-            Context.Watch(m.Subscriber);
-        });
-        Receive<UnsubscribeFromSummaries>(m => _subscribers.Remove(m.Subscriber));
-        Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Receive<SubscribeToSummaries>(m => _subscribers.Subscribe(m.Subscriber));
+        Receive<UnsubscribeFromSummaries>(m => _subscribers.Unsubscribe(m.Subscriber));
+        Receive<Terminated>(t => _subscribers.Terminated(t.ActorRef));
         Receive<ClusterEvent.MemberUp>(m => PeerUp(m.Member.Address));
         Receive<ClusterEvent.MemberRemoved>(m => _peers.Remove(m.Member.Address));
         Receive<AskAgain>(m =>
@@ -122,10 +119,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         foreach (var chunk in _table.Rows.Chunk(SnapshotChunk)) to.Tell(new SummarySnapshot([.. chunk]));
     }
 
-    private void Notify(SummaryChanged changed)
-    {
-        foreach (var subscriber in _subscribers) subscriber.Tell(changed);
-    }
+    private void Notify(SummaryChanged changed) => _subscribers.Notify(changed);
 
     private sealed record AskAgain(Address Peer);
 

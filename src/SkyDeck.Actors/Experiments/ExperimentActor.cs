@@ -99,7 +99,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         var decision = ExperimentDecider.Decide(_state, command);
         if (decision.Events.IsEmpty)
         {
-            Sender.Tell(decision.Result);
+            Sender.Tell(Reply(decision.Result));
             PassivateIfAbsent();
             return;
         }
@@ -113,10 +113,13 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         {
             // The summary goes to the manager before the reply, so a list asked for after the reply shows the change.
             if (_state.Exists) Act(plan);
-            replyTo.Tell(result);
+            replyTo.Tell(Reply(result));
             PassivateIfAbsent();
         });
     }
+
+    /// <summary>A success carries the experiment as it now is, so the caller needs no second Ask.</summary>
+    private CommandResult Reply(CommandResult result) => result.IsSuccess && _state.Exists ? result.With(Detail()) : result;
 
     /// <summary>The gateway's report that a launch waits for, or got, a sky process slot: written before it goes on.</summary>
     private void RecordDispatched(RecordDispatch record)

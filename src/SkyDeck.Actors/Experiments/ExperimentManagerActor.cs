@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Akka;
 using Akka.Actor;
 using Akka.Pattern;
 using Akka.Cluster.Sharding;
@@ -45,23 +46,19 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private readonly Func<string, IActorRef, Props> _childProps;
     private readonly IMessageExtractor _extractor = new ExperimentMessageExtractor();
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ExperimentSummary> _summaries = new(StringComparer.Ordinal);
-    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly SummaryTable _table = new();
+    private readonly SummarySubscribers _subscribers;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private ImmutableArray<ExperimentSummary>? _listCache;
-    private long _revision;
     private IActorRef? _poller;
     private readonly HashSet<string> _unreported = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _listWaiting = [];
 
     private static readonly TimeSpan ReportDeadline = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DirectoryBackoffMin = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DirectoryBackoffMax = TimeSpan.FromSeconds(30);
 
     private readonly ISummaryStore? _store;
-    private readonly Dictionary<string, ExperimentSummary> _unsaved = new(StringComparer.Ordinal);
-    private bool _saving;
+    private IActorRef _summaryStore = ActorRefs.Nobody;
     private bool _loading;
 
     /// <summary>Creates waiting for their id to be written, by id (a second create of the same id waits with the first).</summary>
@@ -74,6 +71,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     {
         _childProps = childProps;
         _store = store;
+        _subscribers = new SummarySubscribers(Context);
         Recovering();
     }
 
@@ -104,7 +102,6 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
 
         _log.Info("Experiment directory recovered: {0} experiments", _ids.Count);
         if (_store is null) StartExperiments(_ids);
-        else Timers.StartPeriodicTimer(SaveSummaries.Instance, SaveSummaries.Instance, SaveInterval);
     }
 
     private void Ready()
@@ -121,24 +118,21 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<StartDirectory>(_ => StartDirectoryActor());
         Receive<GetDirectoryHealth>(_ => Sender.Tell(_directoryHealth));
         Receive<CreateExperiment>(Create);
-        Receive<SummariesLoaded>(m => Loaded(m.Stored));
-        Receive<SummariesUnavailable>(m =>
+        Receive<StoredSummariesLoaded>(m =>
         {
+            if (m.Stored is { } stored)
+            {
+                Loaded(stored);
+                return;
+            }
+
             _log.Warning(m.Cause, "The stored summaries could not be read; recovering every experiment");
             _loading = false;
             StartExperiments(_ids.Where(id => Context.Child(id).IsNobody()));
         });
-        Receive<SaveSummaries>(_ => Save());
-        Receive<SummariesSaved>(_ => { _saving = false; });
-        Receive<SummariesNotSaved>(m =>
-        {
-            _saving = false;
-            _log.Warning(m.Cause, "Saving {0} summaries failed; retrying", m.Batch.Count);
-            foreach (var summary in m.Batch) _unsaved.TryAdd(summary.Id, summary);
-        });
         Receive<ListExperiments>(_ =>
         {
-            if (!_loading && _unreported.Count == 0) Sender.Tell(new ExperimentList(List(), _revision));
+            if (!_loading && _unreported.Count == 0) Sender.Tell(new ExperimentList(_table.List(), _table.Revision));
             else _listWaiting.Add(Sender);
         });
         Receive<SummaryChanged>(Summarised);
@@ -156,15 +150,11 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<ReconcileAll>(_ =>
         {
             foreach (var child in Context.GetChildren())
-                if (!child.Equals(_directory)) child.Tell(new ReconcileNow(child.Path.Name));
+                if (!child.Equals(_directory) && !child.Equals(_summaryStore)) child.Tell(new ReconcileNow(child.Path.Name));
         });
-        Receive<SubscribeToSummaries>(m =>
-        {
-            _subscribers.Add(m.Subscriber);
-            Context.Watch(m.Subscriber);
-        });
-        Receive<UnsubscribeFromSummaries>(m => _subscribers.Remove(m.Subscriber));
-        Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Receive<SubscribeToSummaries>(m => _subscribers.Subscribe(m.Subscriber));
+        Receive<UnsubscribeFromSummaries>(m => _subscribers.Unsubscribe(m.Subscriber));
+        Receive<Terminated>(t => _subscribers.Terminated(t.ActorRef));
         Receive<IWithExperimentId>(Route);
     }
 
@@ -180,52 +170,37 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         public static readonly ReportsOverdue Instance = new();
     }
 
-    private sealed class SaveSummaries
-    {
-        public static readonly SaveSummaries Instance = new();
-    }
-
-    private sealed class SummariesSaved
-    {
-        public static readonly SummariesSaved Instance = new();
-    }
-
-    private sealed record SummariesLoaded(StoredSummaries Stored);
-
-    private sealed record SummariesUnavailable(Exception Cause);
-
-    private sealed record SummariesNotSaved(IReadOnlyCollection<ExperimentSummary> Batch, Exception Cause);
-
     public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, ISummaryStore? store = null) =>
         Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink), store));
 
-    /// <summary>The stored summaries load while the directory recovers; the result waits in the stash until it has.</summary>
+    /// <summary>
+    /// The directory recovers and the stored summaries load at the same time (the result waits in the stash until the
+    /// directory has recovered). Coordinated shutdown has the summary store write what is pending before actors stop.
+    /// </summary>
     protected override void PreStart()
     {
         base.PreStart();
         StartDirectoryActor();
         if (_store is null) return;
         _loading = true;
-        _store.LoadAsync(CancellationToken.None).PipeTo(Self, success: loaded => new SummariesLoaded(loaded), failure: e => new SummariesUnavailable(e));
-    }
-
-    protected override void PostStop()
-    {
-        // Children stop first and their last summaries may be lost with the mailbox; whatever arrived is kept.
-        if (_store is not null && _unsaved.Count > 0)
+        _summaryStore = Context.ActorOf(SummaryStoreActor.Props(_store), "summary-store");
+        var summaryStore = _summaryStore;
+        var log = _log;
+        CoordinatedShutdown.Get(Context.System).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "skydeck-flush-summaries", async () =>
         {
             try
             {
-                if (!_store.SaveAsync([.. _unsaved.Values], CancellationToken.None).Wait(TimeSpan.FromSeconds(10)))
-                    _log.Warning("Saving the last {0} summaries timed out; their experiments will be recovered at the next start", _unsaved.Count);
+                var flushed = await summaryStore.Ask<SummariesFlushed>(FlushSummaries.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                if (flushed.Error is not null)
+                    log.Warning("Saving the last summaries failed ({0}); their experiments will be recovered at the next start", flushed.Error);
             }
-            catch (Exception e)
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                _log.Warning(e, "Saving the last {0} summaries failed; their experiments will be recovered at the next start", _unsaved.Count);
+                log.Warning("Saving the last summaries timed out; their experiments will be recovered at the next start");
             }
-        }
 
-        base.PostStop();
+            return Done.Instance;
+        });
     }
 
     private void StartExperiments(IEnumerable<string> ids)
@@ -251,11 +226,11 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             if (!Context.Child(id).IsNobody())
             {
                 // Started by a message while loading: the list waits for its own report.
-                if (!_summaries.ContainsKey(id)) _unreported.Add(id);
+                if (!_table.Contains(id)) _unreported.Add(id);
             }
             else if (stored.Dormant(id) is { } summary)
             {
-                _summaries[id] = summary;
+                _table.Merge(summary);
                 dormant++;
             }
             else
@@ -264,19 +239,8 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             }
         }
 
-        _listCache = null;
-        _revision++;
         _log.Info("Summaries loaded: {0} experiments at rest listed from disk, {1} recovering", dormant, toStart.Count);
         StartExperiments(toStart);
-    }
-
-    private void Save()
-    {
-        if (_store is null || _saving || _unsaved.Count == 0) return;
-        IReadOnlyCollection<ExperimentSummary> batch = [.. _unsaved.Values];
-        _unsaved.Clear();
-        _saving = true;
-        _store.SaveAsync(batch, CancellationToken.None).PipeTo(Self, success: () => SummariesSaved.Instance, failure: e => new SummariesNotSaved(batch, e));
     }
 
     private void Create(CreateExperiment command)
@@ -393,26 +357,21 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
 
     private void AnswerWaitingLists()
     {
-        var list = new ExperimentList(List(), _revision);
+        var list = new ExperimentList(_table.List(), _table.Revision);
         foreach (var waiting in _listWaiting) waiting.Tell(list);
         _listWaiting.Clear();
     }
 
     private void Summarised(SummaryChanged changed)
     {
-        _summaries[changed.Summary.Id] = changed.Summary;
-        if (_store is not null) _unsaved[changed.Summary.Id] = changed.Summary;
-        _listCache = null;
-        _revision++;
+        _table.Apply(changed.Summary);
+        if (_store is not null) _summaryStore.Tell(new StoreSummary(changed.Summary));
         Reported(changed.Summary.Id);
-        foreach (var subscriber in _subscribers) subscriber.Tell(changed);
+        _subscribers.Notify(changed);
     }
-
-    private ImmutableArray<ExperimentSummary> List() =>
-        _listCache ??= [.. _summaries.Values.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)];
 
     private void FanOut(PollCompleted poll)
     {
-        foreach (var observed in PollFanOut.Messages(poll, _ids.Contains, _summaries.Values)) Child(observed.ExperimentId).Tell(observed);
+        foreach (var observed in PollFanOut.Messages(poll, _ids.Contains, _table.Rows)) Child(observed.ExperimentId).Tell(observed);
     }
 }

@@ -61,10 +61,9 @@ public static class ExperimentEndpoints
         var spec = ReadSpec(read, baseline: null, id);
         if (!read.IsValid || spec is null) return Problems.Invalid(read.Errors);
 
-        var result = (CommandResult)await experiments.AskAsync(new CreateExperiment(id!, spec, desired, experiments.Now, who), ct);
+        var result = await experiments.SendAsync(new CreateExperiment(id!, spec, desired, experiments.Now, who), ct);
         if (!result.IsSuccess) return Problems.From(result);
-        var created = await experiments.GetAsync(id!, ct);
-        var dto = ExperimentDto.From(created!.Summary);
+        var dto = ExperimentDto.From(result.Detail!.Summary);
         return result.Code == ResultCode.Accepted ? TypedResults.Created($"/api/experiments/{id}", dto) : TypedResults.Ok(dto);
     }
 
@@ -142,8 +141,8 @@ public static class ExperimentEndpoints
     private static async Task<IResult> Command(string id, HttpContext http, Experiments experiments, Func<string, IExperimentCommand> command, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
-        var result = (CommandResult)await experiments.AskAsync(command(who), ct);
-        return result.IsSuccess ? await Get(id, experiments, ct) : Problems.From(result);
+        var result = await experiments.SendAsync(command(who), ct);
+        return result.IsSuccess ? TypedResults.Ok(ExperimentDto.From(result.Detail!.Summary)) : Problems.From(result);
     }
 
     private static IResult NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");

@@ -100,7 +100,7 @@ public static class SystemEndpoints
 
     public static IResult Reconcile(Experiments experiments)
     {
-        experiments.Tell(ReconcileAll.Instance);
+        experiments.ReconcileAll();
         return TypedResults.Accepted((string?)null, new AcceptedDto("reconciling"));
     }
 
@@ -108,7 +108,7 @@ public static class SystemEndpoints
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         if (Naming.ExperimentOfJob(jobId) is not { } id) return Problems.NotFound($"job '{(jobId.Length > 64 ? jobId[..64] + "…" : jobId)}' not found");
-        var result = (CommandResult)await experiments.AskAsync(new CancelJob(id, jobId, experiments.Now, who), ct);
+        var result = await experiments.SendAsync(new CancelJob(id, jobId, experiments.Now, who), ct);
         if (!result.IsSuccess) return Problems.From(result);
         return TypedResults.Accepted($"/api/experiments/{id}/jobs", new AcceptedDto(result.Code == ResultCode.NoOp ? "already finished or cancelling" : "cancelling"));
     }

@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
-using SkyDeck.Actors.Experiments;
 
-namespace SkyDeck.Actors.Cluster;
+namespace SkyDeck.Actors.Experiments;
 
 /// <summary>
-/// One node's copy of the summary read model. Summaries reach it from every node, live (published by the experiment
-/// that changed) or in a peer's snapshot, so an older summary must never replace a newer one: a live summary wins
-/// unless its version is lower (observation-only changes keep the version), a snapshot's only if its version is higher.
+/// The summary read model the table lists from: one per process, shared by both managers (in cluster mode one per
+/// node). Summaries arrive live (from the experiment that changed) or from a store or a peer's snapshot, so an older
+/// summary must never replace a newer one: a live summary wins unless its version is lower (observation-only changes
+/// keep the version), a stored or snapshot one only if it is new here or its version is higher.
 /// </summary>
 public sealed class SummaryTable
 {
@@ -27,7 +27,7 @@ public sealed class SummaryTable
     /// <summary>A live change; false when it is older than what the table holds.</summary>
     public bool Apply(ExperimentSummary summary) => Put(summary, _rows.TryGetValue(summary.Id, out var held) && summary.Version < held.Version);
 
-    /// <summary>A summary from a peer's snapshot; false unless it is new here or has a higher version.</summary>
+    /// <summary>A summary from the store or a peer's snapshot; false unless it is new here or has a higher version.</summary>
     public bool Merge(ExperimentSummary summary) => Put(summary, _rows.TryGetValue(summary.Id, out var held) && summary.Version <= held.Version);
 
     /// <summary>Oldest first, as the single-process manager lists them.</summary>
