@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkyDeck.Actors.Cluster;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;

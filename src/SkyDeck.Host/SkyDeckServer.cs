@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Serilog;
 using Serilog.Events;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Host.Api;

@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SkyDeck.Actors.Cluster;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Cluster.Tests.Support;
 

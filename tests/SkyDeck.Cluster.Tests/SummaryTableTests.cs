@@ -1,4 +1,5 @@
 using SkyDeck.Actors.Cluster;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Cluster.Tests;

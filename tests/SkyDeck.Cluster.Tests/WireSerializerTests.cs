@@ -3,9 +3,10 @@ using System.Text;
 using Akka.Actor;
 using SkyDeck.Actors;
 using SkyDeck.Actors.Cluster;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.SkyPilot;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Cluster.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Audit;
 

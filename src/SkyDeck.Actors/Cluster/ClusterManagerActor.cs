@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.SkyPilot;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 using ClusterEvent = Akka.Cluster.ClusterEvent;
 
 namespace SkyDeck.Actors.Cluster;
@@ -51,7 +52,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         });
         Receive<PollCompleted>(poll =>
         {
-            foreach (var observed in PollFanOut.Messages(poll, _table.Contains, _table.Rows)) _region.Tell(observed);
+            foreach (var (id, observation) in PollFanOut.Deliveries(poll, _table.Contains, _table.Rows)) _region.Tell(new ClusterObserved(id, observation));
         });
         Receive<ReconcileAll>(_ =>
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Actors.Cluster;

@@ -1,4 +1,5 @@
 using Npgsql;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 
 namespace SkyDeck.Actors.Cluster;

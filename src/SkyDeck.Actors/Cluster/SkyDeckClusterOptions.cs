@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Cluster;
 

@@ -2,8 +2,9 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Actors.Experiments;
 

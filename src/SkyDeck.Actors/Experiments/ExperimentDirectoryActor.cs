@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Experiments;
 

@@ -5,8 +5,9 @@ using Akka.Pattern;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Actors.Experiments;
 
@@ -372,6 +373,6 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
 
     private void FanOut(PollCompleted poll)
     {
-        foreach (var observed in PollFanOut.Messages(poll, _ids.Contains, _table.Rows)) Child(observed.ExperimentId).Tell(observed);
+        foreach (var (id, observation) in PollFanOut.Deliveries(poll, _ids.Contains, _table.Rows)) Child(id).Tell(new ClusterObserved(id, observation));
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Cluster.Sharding;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Experiments;
 

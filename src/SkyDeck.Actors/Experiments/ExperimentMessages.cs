@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Experiments;
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Experiments;
 

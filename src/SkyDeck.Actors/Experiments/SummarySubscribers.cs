@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Experiments;
 

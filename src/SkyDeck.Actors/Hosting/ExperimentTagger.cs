@@ -1,4 +1,5 @@
 using Akka.Persistence.Journal;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Actors.Hosting;

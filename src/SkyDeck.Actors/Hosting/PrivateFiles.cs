@@ -1,3 +1,5 @@
+using SkyDeck.Actors.Core;
+
 namespace SkyDeck.Actors.Hosting;
 
 /// <summary>

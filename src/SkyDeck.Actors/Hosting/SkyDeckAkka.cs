@@ -6,6 +6,7 @@ using Akka.Persistence.Sql.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SkyDeck.Actors.Cluster;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;

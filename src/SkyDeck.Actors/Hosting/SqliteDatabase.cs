@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Hosting;
 

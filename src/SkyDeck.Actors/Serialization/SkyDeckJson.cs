@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Serialization;
 

@@ -1,3 +1,4 @@
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Actors.SkyPilot;

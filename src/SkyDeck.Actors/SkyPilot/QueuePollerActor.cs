@@ -1,15 +1,10 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Actors.SkyPilot;
-
-/// <summary>
-/// One poll's result for the manager. <paramref name="Clusters"/> null: <c>sky status</c> failed and nothing is known.
-/// Otherwise it holds every SkyDeck cluster SkyPilot listed; a SkyDeck cluster missing from it does not exist.
-/// </summary>
-public sealed record PollCompleted(DateTimeOffset At, ImmutableDictionary<string, ClusterObservation>? Clusters, string? Error);
 
 /// <summary>Ask the poller to poll now (replies nothing).</summary>
 public sealed record PollNow
@@ -116,8 +111,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
         if (status.Report is not { } report)
             return new PollFinished(new PollCompleted(at, null, $"sky status failed ({status.Failure!.Kind}): {status.Failure.Reason}"), 0);
 
-        var owned = report.Clusters.Where(c => Naming.ExperimentOfCluster(c.Name) is not null).ToList();
-        var up = owned.Where(c => c.Status == SkyClusterStatus.Up).Select(c => c.Name).ToList();
+        var up = PollFanOut.ClustersToQueue(report);
         QueueReport? queue = null;
         string? queueError = null;
         if (up.Count > 0)
@@ -129,23 +123,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
                 queueError = $"job queue unavailable for {queue.Failed.Count} of {up.Count} clusters, e.g. {queue.Failed.First().Key}: {queue.Failed.First().Value}";
         }
 
-        var observations = owned.ToImmutableDictionary(
-            c => c.Name,
-            c => Observe(c, at, queue, queueError),
-            StringComparer.Ordinal);
-        return new PollFinished(new PollCompleted(at, observations, queueError), up.Count);
-    }
-
-    private static ClusterObservation Observe(ObservedCluster cluster, DateTimeOffset at, QueueReport? queue, string? queueError)
-    {
-        if (cluster.Status is null)
-            return new ClusterObservation(cluster.Name, at, false, null, false, [], $"SkyPilot reports an unknown cluster status '{cluster.RawStatus}'");
-        if (cluster.Status != SkyClusterStatus.Up)
-            return new ClusterObservation(cluster.Name, at, true, cluster.Status, false, [], null);
-        if (queue is not null && queue.Jobs.TryGetValue(cluster.Name, out var jobs))
-            return new ClusterObservation(cluster.Name, at, true, cluster.Status, true, jobs, null);
-        var reason = queue is not null && queue.Failed.TryGetValue(cluster.Name, out var failed) ? failed : queueError ?? "not reported by sky queue";
-        return new ClusterObservation(cluster.Name, at, true, cluster.Status, false, [], $"job queue unavailable: {reason}");
+        return new PollFinished(PollFanOut.Observe(report, queue, queueError, at), up.Count);
     }
 
     private void Finished(PollFinished finished)

@@ -1,3 +1,5 @@
+using SkyDeck.Actors.Core;
+
 namespace SkyDeck.Actors.SkyPilot;
 
 /// <summary>A classified <c>sky</c> failure with one short human line taken from its output.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.SkyPilot;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.SkyPilot;
 

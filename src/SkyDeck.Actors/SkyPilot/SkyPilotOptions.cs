@@ -1,3 +1,5 @@
+using SkyDeck.Actors.Core;
+
 namespace SkyDeck.Actors.SkyPilot;
 
 /// <summary>How SkyDeck runs <c>sky</c>.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.SkyPilot;
 

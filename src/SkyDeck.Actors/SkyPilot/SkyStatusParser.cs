@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.SkyPilot;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Hosting;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;

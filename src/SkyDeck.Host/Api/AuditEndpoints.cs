@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using SkyDeck.Actors.Audit;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 
 namespace SkyDeck.Host.Api;

@@ -12,7 +12,7 @@ public static class Caller
         if (context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name }) return name;
         var header = context.Request.Headers[Header].ToString().Trim();
         if (header.Length == 0) return Anonymous;
-        return header.Length <= 100 && SkyDeck.Actors.Experiments.SafeText.IsSafe(header) ? header : null;
+        return header.Length <= 100 && SkyDeck.Actors.Core.SafeText.IsSafe(header) ? header : null;
     }
 
     public static IResult BadHeader() => Problems.Invalid(Header, "must be 1 to 100 printable characters");

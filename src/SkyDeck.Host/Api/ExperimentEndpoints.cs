@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Host.Api;
 

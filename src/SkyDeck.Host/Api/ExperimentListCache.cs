@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;

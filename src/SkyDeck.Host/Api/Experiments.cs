@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Akka.Actor;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;

@@ -1,10 +1,11 @@
 using System.Reflection;
 using Akka.Actor;
 using Akka.Hosting;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Host.Api;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 
 namespace SkyDeck.Host.Cli;

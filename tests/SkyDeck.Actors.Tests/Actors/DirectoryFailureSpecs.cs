@@ -4,10 +4,11 @@ using Akka.Persistence;
 using Akka.Persistence.TestKit;
 using Akka.TestKit;
 using Microsoft.Extensions.Time.Testing;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Tests.Support;
 using Xunit.Abstractions;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Actors.Tests.Actors;
 

@@ -1,9 +1,10 @@
 using Akka.Actor;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Actors.Tests.Support;
 using Xunit.Abstractions;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 using static SkyDeck.Actors.Tests.Support.Specs;
 
 namespace SkyDeck.Actors.Tests.Actors;

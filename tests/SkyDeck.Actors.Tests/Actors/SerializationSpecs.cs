@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;

@@ -1,10 +1,11 @@
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Actors.Tests.Actors;
 using SkyDeck.Actors.Tests.Support;
 using SkyDeck.FakeSky;
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 using static SkyDeck.Actors.Tests.Support.Specs;
 
 namespace SkyDeck.Actors.Tests.Integration;

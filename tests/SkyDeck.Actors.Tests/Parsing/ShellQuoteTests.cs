@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CsCheck;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
 
 namespace SkyDeck.Actors.Tests.Parsing;

@@ -1,3 +1,4 @@
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
 using static SkyDeck.Actors.Tests.Parsing.SkyFixture;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 
 namespace SkyDeck.Benchmarks.Baselines;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Benchmarks.Baselines;
 using SkyDeck.Benchmarks.Harness;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Benchmarks.Baselines;
 using SkyDeck.Benchmarks.Harness;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Benchmarks.Gateway;
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.FakeSky;
 using SkyDeck.FakeSky.State;

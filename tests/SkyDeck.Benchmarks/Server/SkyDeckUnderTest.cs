@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Benchmarks.Gateway;

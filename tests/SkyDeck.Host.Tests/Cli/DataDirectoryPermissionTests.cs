@@ -1,4 +1,5 @@
 using System.Globalization;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 
 namespace SkyDeck.Host.Tests.Cli;

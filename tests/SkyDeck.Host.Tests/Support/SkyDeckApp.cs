@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
 
 namespace SkyDeck.Host.Tests.Support;

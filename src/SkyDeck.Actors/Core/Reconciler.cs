@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// Pure: compares what the researcher wants with what SkyPilot was last seen doing and plans the next step.

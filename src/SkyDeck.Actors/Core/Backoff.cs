@@ -1,4 +1,4 @@
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Capped exponential backoff with a deterministic ±20% spread per experiment, so a fleet does not retry in lockstep.</summary>
 public static class Backoff

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// Experiment ids are SkyPilot-valid names because they become cluster and job names

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// What one poll saw of one experiment's cluster. <paramref name="At"/> is when the poll started, so nothing launched

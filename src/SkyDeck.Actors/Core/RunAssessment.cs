@@ -1,6 +1,5 @@
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 public enum RunStatus { Active, ReadyToLaunch, BackingOff, Succeeded, Failed }
 

@@ -1,6 +1,7 @@
 using System.Text;
+using SkyDeck.Actors.Core;
 
-namespace SkyDeck.Actors.SkyPilot;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// POSIX <c>sh</c> quoting, the same rule as Python's <c>shlex.quote</c> restricted to ASCII: a non-empty token of

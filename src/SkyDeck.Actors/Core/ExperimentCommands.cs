@@ -1,6 +1,5 @@
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Commands ask an experiment to change; each carries its time and its caller, stamped at the edge.</summary>
 public interface IExperimentCommand : IWithExperimentId

@@ -1,6 +1,5 @@
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Where a job is in SkyDeck's own lifecycle (SkyPilot's view is <see cref="JobRecord.Status"/>).</summary>
 public enum JobPhase

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace SkyDeck.Actors.SkyPilot;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>SkyPilot's cluster-job status (<c>sky.skylet.job_lib.JobStatus</c>), all nine values, in SkyPilot's order.</summary>
 public enum SkyJobStatus
@@ -50,9 +50,6 @@ public sealed record QueueReport(
 
 /// <summary>The parsed answer of one <c>sky status</c> call: every cluster it listed.</summary>
 public sealed record StatusReport(ImmutableArray<ObservedCluster> Clusters);
-
-/// <summary>Thrown by the pure parsers when output is not recognisably what SkyPilot prints (garbage, truncated).</summary>
-public sealed class SkyOutputException(string message) : Exception(message);
 
 public static class SkyStatusText
 {

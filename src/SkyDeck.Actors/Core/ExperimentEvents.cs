@@ -1,6 +1,5 @@
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// Events are facts: the permanent, journaled history of an experiment. Only ever add to this file; to change an

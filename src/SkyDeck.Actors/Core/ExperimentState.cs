@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>What SkyDeck last recorded about the experiment's cluster.</summary>
 /// <param name="Known">False until a launch or an observation told us anything.</param>

@@ -1,7 +1,6 @@
-using static SkyDeck.Actors.Experiments.ExperimentCommands;
-using SkyDeck.Actors.SkyPilot;
+using static SkyDeck.Actors.Core.ExperimentCommands;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Pure: a command against the current state gives events and a reply. Repeats are no-ops, so retries are safe.</summary>
 public static class ExperimentDecider

@@ -1,6 +1,5 @@
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// The command SkyPilot runs on the cluster: <c>base_command run=&lt;run_name&gt; key=value …</c>, keys sorted

@@ -1,6 +1,5 @@
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Pure: the state a user sees, derived from the recorded facts and whether SkyPilot can currently be asked.</summary>
 public static class CurrentStates

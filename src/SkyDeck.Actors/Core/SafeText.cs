@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// Which characters user text may hold. Text shown in the table or sent to <c>sky</c> must look like what it is:

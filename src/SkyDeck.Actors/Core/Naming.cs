@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Deterministic SkyPilot names: the idempotency keys that let a restarted SkyDeck adopt what it launched.</summary>
 public static partial class Naming

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using SkyDeck.Actors.SkyPilot;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>A job as the table and the API show it.</summary>
 public sealed record JobView(

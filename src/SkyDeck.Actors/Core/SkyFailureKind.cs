@@ -1,4 +1,4 @@
-namespace SkyDeck.Actors.SkyPilot;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>Why a <c>sky</c> call failed, as far as its exit code and output tell.</summary>
 public enum SkyFailureKind

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>What a command decided: the events to persist (possibly none) and the reply once they are durable.</summary>
 public sealed record Decision(ImmutableArray<IExperimentEvent> Events, CommandResult Result)

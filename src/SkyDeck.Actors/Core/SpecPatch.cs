@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>
 /// A partial change to a spec: null leaves a field as it is; <see cref="Cleared"/> names optional fields set back to

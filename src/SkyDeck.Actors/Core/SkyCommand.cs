@@ -1,4 +1,4 @@
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>One <c>sky</c> call the reconciler wants made. The gateway turns it into argv; nothing else does.</summary>
 public abstract record SkyCommand(SkyActionKind Kind, string Target)

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 public enum ResultCode { Accepted, NoOp, NotFound, Conflict, Rejected, Unavailable }
 

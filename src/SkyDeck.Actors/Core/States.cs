@@ -1,4 +1,4 @@
-namespace SkyDeck.Actors.Experiments;
+namespace SkyDeck.Actors.Core;
 
 /// <summary>What the researcher wants.</summary>
 public enum DesiredState
