@@ -35,6 +35,12 @@ public static class ExperimentCommands
     public sealed record RecordLaunchOutcome(string ExperimentId, string JobId, SkyOutcome Outcome, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
 
     /// <summary>The outcome of a cancel / stop / down the actor started (internal).</summary>
+    /// <summary>
+    /// The launch had to wait for a <c>sky</c> process slot (<paramref name="Queued"/>), or has its slot and is about to
+    /// start: recorded before the process can start, so a restart knows whether it ever did.
+    /// </summary>
+    public sealed record RecordLaunchDispatch(string ExperimentId, string JobId, bool Queued, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
+
     public sealed record RecordActionOutcome(string ExperimentId, SkyActionKind Action, string Target, SkyOutcome Outcome, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
 }
 

@@ -18,6 +18,7 @@ public static class ExperimentDecider
         CancelJob c => CancelJob(s, c),
         RecordLaunchOutcome c => LaunchOutcome(s, c),
         RecordActionOutcome c => ActionOutcome(s, c),
+        RecordLaunchDispatch c => LaunchDispatch(s, c),
         _ => Decision.Reply(CommandResult.Rejected($"{command.GetType().Name} is not a command experiments understand")),
     };
 
@@ -31,6 +32,14 @@ public static class ExperimentDecider
         var errors = c.Spec.Validate();
         return errors.IsEmpty ? null : CommandResult.Rejected("invalid experiment", errors);
     }
+
+    /// <summary>Only a launch still requested (not yet answered) can wait for or get a slot; anything else is a no-op.</summary>
+    private static Decision LaunchDispatch(ExperimentState s, RecordLaunchDispatch c) =>
+        s.Jobs.FirstOrDefault(j => j.JobId == c.JobId) is { Phase: JobPhase.Requested } job && job.WaitingForSlot != c.Queued
+            ? Decision.Accept(c.Queued
+                ? new JobLaunchQueued(s.Id, c.JobId, c.At, c.Who)
+                : new JobLaunchDispatched(s.Id, c.JobId, c.At, c.Who))
+            : Decision.NoOp;
 
     private static Decision Create(ExperimentState s, CreateExperiment c)
     {

@@ -74,7 +74,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             Reconcile();
         });
         Command<ActionFinished>(Finished);
-        Command<RecordDispatch>(RecordDispatched);
+        Command<SlotGranted>(Dispatched);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", _id));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -122,17 +122,61 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     /// <summary>A success carries the experiment as it now is, so the caller needs no second Ask.</summary>
     private CommandResult Reply(CommandResult result) => result.IsSuccess && _state.Exists ? result.With(Detail()) : result;
 
-    /// <summary>The gateway's report that a launch waits for, or got, a sky process slot: written before it goes on.</summary>
-    private void RecordDispatched(RecordDispatch record)
+    /// <summary>
+    /// A launch that found every <c>sky</c> process slot taken records that it is queued, then asks the gateway for a
+    /// slot; the slot comes back as a message, the dispatch is recorded, and only then does the process start. Every
+    /// message goes one way: nothing waits on this actor in the middle of a <c>sky</c> call.
+    /// </summary>
+    private void Run(SkyCommand action)
     {
-        IExperimentEvent e = record.Queued
-            ? new JobLaunchQueued(_id, record.JobId, _clock.GetUtcNow(), Callers.System)
-            : new JobLaunchDispatched(_id, record.JobId, _clock.GetUtcNow(), Callers.System);
-        var replyTo = Sender;
-        Persist(e, written =>
+        _inFlight = action;
+        if (action is not SkyCommand.Launch launch)
         {
-            Apply(written);
-            replyTo.Tell(Akka.Done.Instance);
+            Execute(action, null);
+            return;
+        }
+
+        if (_sky.TryTakeSlot() is { } slot)
+        {
+            Execute(launch, slot);
+            return;
+        }
+
+        _log.Info("{0}: sky launch {1} waits for a sky process slot", _id, launch.JobId);
+        Record(new RecordLaunchDispatch(_id, launch.JobId, Queued: true, _clock.GetUtcNow()), () =>
+            _sky.TakeSlotAsync(_shutdown.Token).PipeTo(
+                Self,
+                success: granted => new SlotGranted(launch, granted),
+                failure: e => new ActionFinished(launch, SkyOutcome.Failed(SkyFailureKind.Unknown, $"sky launch never started: {e.GetBaseException().Message}"))));
+    }
+
+    private void Dispatched(SlotGranted granted) =>
+        Record(new RecordLaunchDispatch(_id, granted.Launch.JobId, Queued: false, _clock.GetUtcNow()), () => Execute(granted.Launch, granted.Slot));
+
+    private void Execute(SkyCommand action, ISkySlot? slot)
+    {
+        _log.Info("{0}: running sky {1} {2}", _id, action.Kind, action.Target);
+        _sky.ExecuteAsync(action, _shutdown.Token, slot).PipeTo(
+            Self,
+            success: outcome => new ActionFinished(action, outcome),
+            failure: e => new ActionFinished(action, SkyOutcome.Failed(SkyFailureKind.Unknown, e.GetBaseException().Message)));
+    }
+
+    /// <summary>Decides, persists what was decided, then continues (at once when nothing needed writing).</summary>
+    private void Record(IExperimentCommand command, Action then)
+    {
+        var decision = ExperimentDecider.Decide(_state, command);
+        if (decision.Events.IsEmpty)
+        {
+            then();
+            return;
+        }
+
+        PersistAll(decision.Events, Apply);
+        DeferAsync(decision, _ =>
+        {
+            PushSummary();
+            then();
         });
     }
 
@@ -173,16 +217,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
     private void Act(ReconcilePlan plan)
     {
-        if (plan.Action is { } action && _inFlight is null)
-        {
-            _inFlight = action;
-            _log.Info("{0}: running sky {1} {2}", _id, action.Kind, action.Target);
-            var dispatch = action is SkyCommand.Launch launch ? new DispatchJournal(Self, launch.JobId) : null;
-            _sky.ExecuteAsync(action, _shutdown.Token, dispatch).PipeTo(
-                Self,
-                success: outcome => new ActionFinished(action, outcome),
-                failure: e => new ActionFinished(action, SkyOutcome.Failed(SkyFailureKind.Unknown, e.GetBaseException().Message)));
-        }
+        if (plan.Action is { } action && _inFlight is null) Run(action);
 
         var now = _clock.GetUtcNow();
         var next = now + _settings.ReconcileInterval;
@@ -234,19 +269,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
     private sealed record ActionFinished(SkyCommand Action, SkyOutcome Outcome);
 
-    private sealed record RecordDispatch(string JobId, bool Queued);
-
-    /// <summary>Lets the gateway, off the actor, have the experiment persist a launch's queueing and dispatch.</summary>
-    private sealed class DispatchJournal(IActorRef experiment, string jobId) : ISkyDispatchJournal
-    {
-        private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
-
-        public Task QueuedAsync(CancellationToken cancellationToken) =>
-            experiment.Ask<Akka.Done>(new RecordDispatch(jobId, Queued: true), WriteTimeout, cancellationToken);
-
-        public Task DispatchingAsync(CancellationToken cancellationToken) =>
-            experiment.Ask<Akka.Done>(new RecordDispatch(jobId, Queued: false), WriteTimeout, cancellationToken);
-    }
+    private sealed record SlotGranted(SkyCommand.Launch Launch, ISkySlot Slot);
 
     private sealed class ReconcileTick
     {

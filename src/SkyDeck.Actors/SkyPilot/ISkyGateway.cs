@@ -15,11 +15,17 @@ public sealed record SkyCall<T>(T? Report, SkyFailure? Failure) where T : class
 public interface ISkyGateway
 {
     /// <summary>
-    /// Runs a launch / cancel / stop / down. Never throws for SkyPilot failures: they come back classified.
-    /// <paramref name="dispatch"/>, if given, is told when the command has to wait for a process slot and awaited before
-    /// a command that waited starts (an exception from it means the command does not run).
+    /// Runs a launch / cancel / stop / down. Never throws for SkyPilot failures: they come back classified. With a
+    /// <paramref name="slot"/> the process starts at once and the slot is released when it ends; without one the call
+    /// waits for a free slot under the cap on concurrent <c>sky</c> processes.
     /// </summary>
-    Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null);
+    Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkySlot? slot = null);
+
+    /// <summary>A process slot if one is free now, else null. A caller that must record waiting for one takes it this way.</summary>
+    ISkySlot? TryTakeSlot() => ISkySlot.Unlimited;
+
+    /// <summary>Waits for a free process slot (cancelled: none is taken).</summary>
+    Task<ISkySlot> TakeSlotAsync(CancellationToken cancellationToken) => Task.FromResult(ISkySlot.Unlimited);
 
     /// <summary><c>sky status</c> for every cluster of the current user.</summary>
     Task<SkyCall<StatusReport>> StatusAsync(CancellationToken cancellationToken);
@@ -29,13 +35,19 @@ public interface ISkyGateway
 }
 
 /// <summary>
-/// Records, durably, whether a command's process can have started: <see cref="QueuedAsync"/> when it must wait behind
-/// the cap on concurrent <c>sky</c> processes, <see cref="DispatchingAsync"/> once it has its slot and before it starts.
-/// A command that never waited records neither (and so may have started).
+/// One of the capped <c>sky</c> process slots, held from when it was granted until the command run with it ends, or
+/// until disposed. A slot granted to a caller that never uses it (it stopped meanwhile) is released after a while, so
+/// the cap cannot leak away.
 /// </summary>
-public interface ISkyDispatchJournal
+public interface ISkySlot : IDisposable
 {
-    Task QueuedAsync(CancellationToken cancellationToken);
+    /// <summary>For gateways without a cap.</summary>
+    static readonly ISkySlot Unlimited = new NoSlot();
 
-    Task DispatchingAsync(CancellationToken cancellationToken);
+    private sealed class NoSlot : ISkySlot
+    {
+        public void Dispose()
+        {
+        }
+    }
 }

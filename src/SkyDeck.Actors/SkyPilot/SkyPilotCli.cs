@@ -39,7 +39,18 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
 
     public long Calls => Interlocked.Read(ref _calls);
 
-    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
+    /// <summary>How long a granted slot waits to be used before it is taken back.</summary>
+    public static readonly TimeSpan UnusedSlotTimeout = TimeSpan.FromSeconds(60);
+
+    public ISkySlot? TryTakeSlot() => _slots.Wait(0) ? new Slot(this) : null;
+
+    public async Task<ISkySlot> TakeSlotAsync(CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Slot(this);
+    }
+
+    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkySlot? slot = null)
     {
         var (args, timeout) = command switch
         {
@@ -50,7 +61,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             SkyCommand.Down d => (new[] { "down", "-y", d.Cluster }, _options.ActionTimeout),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
-        var run = await RunAsync(args, timeout, cancellationToken, dispatch).ConfigureAwait(false);
+        var run = await RunAsync(args, timeout, cancellationToken, slot).ConfigureAwait(false);
         if (run.Failure is { } failure) return SkyOutcome.Failed(failure.Kind, failure.Reason);
         var output = SkyOutput.StripAnsi(run.StdOut + "\n" + run.StdErr);
         switch (command)
@@ -172,27 +183,9 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         }
     }
 
-    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
+    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null)
     {
-        var queued = !await _slots.WaitAsync(0, cancellationToken).ConfigureAwait(false);
-        if (queued)
-        {
-            if (dispatch is not null) await dispatch.QueuedAsync(cancellationToken).ConfigureAwait(false);
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (dispatch is not null)
-            {
-                try
-                {
-                    await dispatch.DispatchingAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    _slots.Release();
-                    throw;
-                }
-            }
-        }
-
+        using var slot = granted is Slot mine && mine.Use() ? mine : await TakeSlotAsync(cancellationToken).ConfigureAwait(false);
         var running = Interlocked.Increment(ref _running);
         InterlockedMax(ref _peak, running);
         Interlocked.Increment(ref _calls);
@@ -236,7 +229,6 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         finally
         {
             Interlocked.Decrement(ref _running);
-            _slots.Release();
         }
     }
 
@@ -263,6 +255,46 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     }
 
     private sealed record ProcessRun(string StdOut, string StdErr, SkyFailure? Failure);
+
+    /// <summary>
+    /// A held slot of <see cref="_slots"/>, released exactly once: by the run that used it, by Dispose, or — granted
+    /// and never used (its caller stopped) — after <see cref="UnusedSlotTimeout"/>.
+    /// </summary>
+    private sealed class Slot : ISkySlot
+    {
+        private const int Granted = 0, Used = 1, Released = 2;
+        private readonly SkyPilotCli _owner;
+        private readonly Timer _expiry;
+        private int _state;
+
+        public Slot(SkyPilotCli owner)
+        {
+            _owner = owner;
+            _expiry = new Timer(_ => Expire(), null, UnusedSlotTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        /// <summary>Claims the slot for a run; false if it was already used or released.</summary>
+        public bool Use()
+        {
+            if (Interlocked.CompareExchange(ref _state, Used, Granted) != Granted) return false;
+            _expiry.Dispose();
+            return true;
+        }
+
+        public void Dispose()
+        {
+            _expiry.Dispose();
+            if (Interlocked.Exchange(ref _state, Released) != Released) _owner._slots.Release();
+        }
+
+        private void Expire()
+        {
+            if (Interlocked.CompareExchange(ref _state, Released, Granted) != Granted) return;
+            _expiry.Dispose();
+            _owner._logger.LogWarning("A sky process slot was granted but not used within {Timeout}; released", UnusedSlotTimeout);
+            _owner._slots.Release();
+        }
+    }
 
     /// <param name="Infra"><c>--infra</c> exists (SkyPilot 0.10 and later); otherwise <c>--cloud/--region</c>.</param>
     private sealed record LaunchCapabilities(bool Infra)

@@ -155,4 +155,37 @@ public sealed class ExperimentActorSpecs(ITestOutputHelper output) : ActorSpec(o
             Assert.Contains(Sky.Commands, c => c is SkyCommand.Down);
         });
     }
+
+    [Fact]
+    public void GivenEveryProcessSlotTaken_WhenALaunchIsPlanned_ThenItWaitsForASlotAndStartsWhenOneIsGranted()
+    {
+        Sky.FillSlots();
+        var experiment = Experiment(Id, CreateTestProbe());
+
+        experiment.Tell(new CreateExperiment(Id, Spec(), DesiredState.Running, Clock.GetUtcNow(), "alice"));
+
+        ExpectMsg(CommandResult.Accepted, Patience);
+        Eventually(() => Assert.Equal(1, Sky.SlotWaits));
+        Assert.Empty(Sky.Launches);
+        Sky.FreeSlots();
+        Eventually(() => Assert.Equal("skydeck-exp1-g1-1", Assert.Single(Sky.Launches).JobId));
+    }
+
+    [Fact]
+    public async Task GivenALaunchStillWaitingForASlot_WhenTheActorStopsAndRecovers_ThenTheSameLaunchRunsAtOnceWithoutTheAdoptGrace()
+    {
+        Sky.FillSlots();
+        var first = Experiment(Id, CreateTestProbe());
+        first.Tell(new CreateExperiment(Id, Spec(), DesiredState.Running, Clock.GetUtcNow(), "alice"));
+        ExpectMsg(CommandResult.Accepted, Patience);
+        Eventually(() => Assert.Equal(1, Sky.SlotWaits));
+        await first.GracefulStop(Patience);
+
+        Sky.FreeSlots();
+        var summaries = CreateTestProbe();
+        Experiment(Id, summaries);
+
+        Eventually(() => Assert.Equal("skydeck-exp1-g1-1", Assert.Single(Sky.Launches).JobId));
+        summaries.FishForMessage<SummaryChanged>(m => m.Summary.CurrentJob is { Phase: JobPhase.Submitted }, Patience);
+    }
 }

@@ -234,59 +234,59 @@ public sealed class SkyPilotCliSpecs : IDisposable
     }
 
     [Fact]
-    public async Task GivenACapOfOne_WhenASecondLaunchMustWait_ThenOnlyItIsJournaledQueuedAndDispatchedBeforeItsProcessStarts()
+    public async Task GivenACapOfOne_WhenTheOnlySlotIsTaken_ThenNoOtherSlotIsFreeAndALaunchWithTheGrantedSlotStartsAtOnce()
     {
-        _fake.SetControl(c => c.WithDelay("launch", 2000));
-        using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
-        var first = new RecordingDispatch(_fake);
-        var second = new RecordingDispatch(_fake);
-
-        var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None, first);
-        while (LaunchesStarted() == 0) await Task.Delay(20);
-        var queued = cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, second);
-        await Task.WhenAll(running, queued);
-
-        Assert.Empty(first.Calls);
-        Assert.Equal(["queued while 1 launch(es) had started", "dispatching while 1 launch(es) had started"], second.Calls);
-        Assert.Equal(2, _fake.ReadLaunches().Count);
-    }
-
-    [Fact]
-    public async Task GivenAQueuedLaunch_WhenItsDispatchCannotBeRecorded_ThenItsProcessNeverStarts()
-    {
-        _fake.SetControl(c => c.WithDelay("launch", 2000));
+        _fake.SetControl(c => c.WithDelay("launch", 1500));
         using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
 
         var running = cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
         while (LaunchesStarted() == 0) await Task.Delay(20);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, new RecordingDispatch(_fake, failDispatch: true)));
-        await running;
+        Assert.Null(cli.TryTakeSlot());
+        var waiting = cli.TakeSlotAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
 
-        Assert.Equal(1, LaunchesStarted());
-        Assert.Equal(["skydeck-exp1"], _fake.ReadLaunches().Select(l => l.Cluster));
-        Assert.True((await cli.ExecuteAsync(Launch("exp3"), CancellationToken.None)).Succeeded, "the slot was released");
+        await running;
+        var slot = await waiting;
+        Assert.Null(cli.TryTakeSlot());
+        Assert.True((await cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, slot)).Succeeded);
+
+        Assert.Equal(1, cli.PeakConcurrentProcesses);
+        Assert.NotNull(cli.TryTakeSlot());
+    }
+
+    [Fact]
+    public async Task GivenAGrantedSlot_WhenItsHolderGivesItUp_ThenItIsFreeAgainAndNoProcessStarted()
+    {
+        using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
+
+        var slot = await cli.TakeSlotAsync(CancellationToken.None);
+        Assert.Null(cli.TryTakeSlot());
+        slot.Dispose();
+        slot.Dispose();
+
+        using var again = cli.TryTakeSlot();
+        Assert.NotNull(again);
+        Assert.Null(cli.TryTakeSlot());
+        Assert.Equal(0, LaunchesStarted());
+    }
+
+    [Fact]
+    public async Task GivenAWaitForASlot_WhenCancelled_ThenNoSlotIsTaken()
+    {
+        using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
+        using var held = cli.TryTakeSlot();
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = cli.TakeSlotAsync(cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        held!.Dispose();
+        Assert.NotNull(cli.TryTakeSlot());
     }
 
     /// <summary>The fake logs an invocation when its process starts (a launch record only after its delay).</summary>
     private static int Started(FakeSkyHome fake) => fake.ReadInvocations().Count(i => i.Argv[0] == "launch" && !i.Argv.Contains("--help"));
 
     private int LaunchesStarted() => Started(_fake);
-
-    private sealed class RecordingDispatch(FakeSkyHome fake, bool failDispatch = false) : ISkyDispatchJournal
-    {
-        public List<string> Calls { get; } = [];
-
-        public Task QueuedAsync(CancellationToken cancellationToken)
-        {
-            Calls.Add($"queued while {Started(fake)} launch(es) had started");
-            return Task.CompletedTask;
-        }
-
-        public Task DispatchingAsync(CancellationToken cancellationToken)
-        {
-            if (failDispatch) throw new InvalidOperationException("journal unavailable");
-            Calls.Add($"dispatching while {Started(fake)} launch(es) had started");
-            return Task.CompletedTask;
-        }
-    }
 }

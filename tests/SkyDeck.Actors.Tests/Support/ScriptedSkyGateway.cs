@@ -44,7 +44,50 @@ public sealed class ScriptedSkyGateway : ISkyGateway
         return hold;
     }
 
-    public Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
+    private readonly object _slotGate = new();
+    private TaskCompletionSource<ISkySlot>? _slotWait;
+    private bool _slotsFull;
+    private int _slotWaits;
+
+    /// <summary>How many times a caller had to wait for a process slot.</summary>
+    public int SlotWaits => Volatile.Read(ref _slotWaits);
+
+    /// <summary>Every <c>sky</c> process slot is taken until <see cref="FreeSlots"/>: launches have to wait for one.</summary>
+    public void FillSlots()
+    {
+        lock (_slotGate) _slotsFull = true;
+    }
+
+    public void FreeSlots()
+    {
+        TaskCompletionSource<ISkySlot>? waiting;
+        lock (_slotGate)
+        {
+            _slotsFull = false;
+            waiting = _slotWait;
+            _slotWait = null;
+        }
+
+        waiting?.TrySetResult(ISkySlot.Unlimited);
+    }
+
+    public ISkySlot? TryTakeSlot()
+    {
+        lock (_slotGate) return _slotsFull ? null : ISkySlot.Unlimited;
+    }
+
+    public Task<ISkySlot> TakeSlotAsync(CancellationToken cancellationToken)
+    {
+        lock (_slotGate)
+        {
+            if (!_slotsFull) return Task.FromResult(ISkySlot.Unlimited);
+            Interlocked.Increment(ref _slotWaits);
+            _slotWait ??= new TaskCompletionSource<ISkySlot>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _slotWait.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkySlot? slot = null)
     {
         _commands.Enqueue(command);
         return OnExecute(command);

@@ -47,12 +47,16 @@ public sealed class GatewayProbe(SkyPilotCli inner) : ISkyGateway
     /// <summary>Completes when that launch returned.</summary>
     public Task<GatewayCall> LaunchEnded(string cluster) => _launchEnds.GetOrAdd(cluster, _ => NewSource()).Task;
 
-    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
+    public ISkySlot? TryTakeSlot() => inner.TryTakeSlot();
+
+    public Task<ISkySlot> TakeSlotAsync(CancellationToken cancellationToken) => inner.TakeSlotAsync(cancellationToken);
+
+    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkySlot? slot = null)
     {
         var started = Start(command.Kind.ToString(), command is SkyCommand.Launch l ? l.Cluster : command.Target);
         Interlocked.Increment(ref _actionCalls);
         if (command is SkyCommand.Launch launch) _launchStarts.GetOrAdd(launch.Cluster, _ => NewSource()).TrySetResult(started);
-        var outcome = await inner.ExecuteAsync(command, cancellationToken, dispatch).ConfigureAwait(false);
+        var outcome = await inner.ExecuteAsync(command, cancellationToken, slot).ConfigureAwait(false);
         var ended = End(started, outcome.Succeeded);
         if (command is SkyCommand.Launch done)
         {

@@ -64,7 +64,7 @@ public sealed class ScriptedSkyGateway : ISkyGateway
         }
     }
 
-    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkyDispatchJournal? dispatch = null)
+    public async Task<SkyOutcome> ExecuteAsync(SkyCommand command, CancellationToken cancellationToken, ISkySlot? slot = null)
     {
         _commands.Enqueue(command);
         if (command is SkyCommand.Stop && _holdStops)
