@@ -31,6 +31,7 @@ public static class SkyDeckServer
         var options = SkyDeckConfiguration.Read(builder.Configuration, paths);
         builder.Services.AddSkyDeck(options, akka => akka.WithLiveFeed());
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(SkyDeckConfiguration.ReadLiveFeed(builder.Configuration));
         builder.Services.AddSkyDeckApi();
         var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
         builder.Services.AddSkyDeckSecurity(tokens);
