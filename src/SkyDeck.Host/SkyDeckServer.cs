@@ -33,11 +33,13 @@ public static class SkyDeckServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(SkyDeckConfiguration.ReadLiveFeed(builder.Configuration));
         builder.Services.AddSkyDeckApi();
+        builder.Services.AddSkyDeckHealthChecks();
         var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
         builder.Services.AddSkyDeckSecurity(tokens);
 
         var app = builder.Build();
         app.UseSkyDeckApi();
+        app.UseSkyDeckHealthChecks();
         app.UseSkyDeckSecurity();
         app.MapSkyDeckUi();
         app.MapSkyDeckEndpoints();

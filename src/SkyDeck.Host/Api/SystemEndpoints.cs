@@ -64,14 +64,16 @@ public static class SystemEndpoints
             list.Count(s => s.ClusterKnown && s.ClusterStatus is not null),
             poller?.LiveClusters ?? 0);
         var overall = skyStatus is "ok" or "disabled" ? "ok" : skyStatus == "starting" ? "starting" : "degraded";
-        return TypedResults.Ok(new HealthDto(
+        // Degraded (SkyPilot failing or stale) is 503 with the same body, so a monitor sees it without parsing; the
+        // dashboard and `skydeck status` read the body either way. Starting is not failing: 200.
+        return TypedResults.Json(new HealthDto(
             overall,
             typeof(SystemEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
             (now - Started).TotalSeconds,
             new SkyPilotHealthDto(skyStatus, poller?.LastAttemptAt, poller?.LastSuccessAt, staleness, poller?.LastError, poller?.LastErrorAt,
                 poller?.ConsecutiveFailures ?? 0, options.PollInterval.TotalSeconds, options.Sky.Executable),
             "ok",
-            counts));
+            counts), statusCode: overall == "degraded" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> FlagSchemas(Experiments experiments, CancellationToken ct)
