@@ -72,14 +72,18 @@ var sampler = Task.Run(async () =>
         await Task.Delay(100);
     }
 });
+// The probe runs in its own process (curl), so the figure is the server's latency, not this harness's thread pool.
 var prober = Task.Run(async () =>
 {
-    using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
     while (!stop.IsCancellationRequested)
     {
-        var t = Stopwatch.StartNew();
-        try { using var r = await probe.GetAsync("/api/health"); } catch (HttpRequestException) { }
-        if (t.Elapsed > worstHealth) worstHealth = t.Elapsed;
+        var curl = new ProcessStartInfo("curl") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-s", "-o", "/dev/null", "--noproxy", "*", "-w", "%{time_total}", new Uri(baseUrl, "/api/health").ToString() }) curl.ArgumentList.Add(a);
+        using var p = Process.Start(curl)!;
+        var text = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && TimeSpan.FromSeconds(seconds) > worstHealth)
+            worstHealth = TimeSpan.FromSeconds(seconds);
         await Task.Delay(250);
     }
 });
