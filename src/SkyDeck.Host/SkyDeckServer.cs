@@ -53,7 +53,10 @@ public static class SkyDeckServer
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("LinqToDB", LogEventLevel.Warning)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            // Last, so it also sees the properties the context added: `sky` output logged verbatim must not put
+            // NUL bytes, escape sequences or forged lines into skydeck.log.
+            .Enrich.With<Logging.ControlCharacterEscaper>();
         const string template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
         if (settings.LogToConsole) logger.WriteTo.Console(outputTemplate: template);
         if (settings.LogToFile)
