@@ -69,8 +69,12 @@ public static class StreamEndpoints
             using var writes = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, subscription.CutOff);
             try
             {
+                // The snapshot before the response starts: a manager too busy to answer is still a 503 ProblemDetails.
+                var snapshot = subscription.Replay is null
+                    ? await cache.GetAsync(await experiments.ListWithRevisionAsync(ended.Token), includeDeleted: true, ended.Token)
+                    : null;
                 await http.Response.StartAsync(ended.Token);
-                await RunAsync(http.Response.BodyWriter, ended.Token, writes.Token);
+                await RunAsync(http.Response.BodyWriter, snapshot, ended.Token, writes.Token);
             }
             catch (OperationCanceledException) when (writes.IsCancellationRequested)
             {
@@ -80,18 +84,16 @@ public static class StreamEndpoints
             }
         }
 
-        private async Task RunAsync(PipeWriter body, CancellationToken ct, CancellationToken writing)
+        private async Task RunAsync(PipeWriter body, ExperimentListCache.Body? snapshot, CancellationToken ct, CancellationToken writing)
         {
-            if (subscription.Replay is { } missed)
+            if (snapshot is not null)
             {
-                foreach (var change in missed)
-                    await WriteAsync(body, "experiment", feed.EventId(change.Sequence), cache.Row(change.Summary), writing);
+                await WriteAsync(body, "snapshot", feed.EventId(subscription.At), snapshot.Bytes, writing);
             }
             else
             {
-                var list = await experiments.ListWithRevisionAsync(ct);
-                var snapshot = await cache.GetAsync(list, includeDeleted: true, ct);
-                await WriteAsync(body, "snapshot", feed.EventId(subscription.At), snapshot.Bytes, writing);
+                foreach (var change in subscription.Replay ?? [])
+                    await WriteAsync(body, "experiment", feed.EventId(change.Sequence), cache.Row(change.Summary), writing);
             }
 
             var reader = subscription.Changes;
