@@ -50,6 +50,13 @@ public static class SkyDeckConfiguration
         };
     }
 
+    /// <summary>The live stream's limits: <c>SKYDECK_MAX_STREAM_CLIENTS</c> open streams at most.</summary>
+    public static Api.LiveFeedOptions ReadLiveFeed(IConfiguration configuration)
+    {
+        var text = configuration["SKYDECK_MAX_STREAM_CLIENTS"] is { Length: > 0 } fromEnv ? fromEnv : configuration.GetSection("SkyDeck")["MaxStreamClients"];
+        return new Api.LiveFeedOptions(Int(text, "SKYDECK_MAX_STREAM_CLIENTS", Api.LiveFeedOptions.DefaultMaxClients, 1, 100_000));
+    }
+
     /// <summary>
     /// Cluster mode (<c>SKYDECK_CLUSTER</c>) needs the seed nodes and a PostgreSQL database; the cluster settings without
     /// it are a mistake (the process would quietly run alone on SQLite), so they are errors too.

@@ -32,7 +32,9 @@ public static class SkyDeckServer
         var options = SkyDeckConfiguration.Read(builder.Configuration, paths);
         builder.Services.AddSkyDeck(options, akka => akka.WithLiveFeed());
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(SkyDeckConfiguration.ReadLiveFeed(builder.Configuration));
         builder.Services.AddSkyDeckApi();
+        builder.Services.AddSkyDeckHealthChecks();
         var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
         builder.Services.AddSkyDeckSecurity(tokens);
         builder.Services.AddSkyDeckRequestGuards(RequestGuards.AllowedHosts(
@@ -41,6 +43,7 @@ public static class SkyDeckServer
         var app = builder.Build();
         app.UseSkyDeckApi();
         app.UseSkyDeckRequestGuards();
+        app.UseSkyDeckHealthChecks();
         app.UseSkyDeckSecurity();
         app.MapSkyDeckUi();
         app.MapSkyDeckEndpoints();
@@ -54,7 +57,10 @@ public static class SkyDeckServer
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("LinqToDB", LogEventLevel.Warning)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            // Last, so it also sees the properties the context added: `sky` output logged verbatim must not put
+            // NUL bytes, escape sequences or forged lines into skydeck.log.
+            .Enrich.With<Logging.ControlCharacterEscaper>();
         const string template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
         if (settings.LogToConsole) logger.WriteTo.Console(outputTemplate: template);
         if (settings.LogToFile)

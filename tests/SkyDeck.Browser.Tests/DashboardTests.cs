@@ -321,6 +321,22 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Backend_unreachable_is_never_shown_beside_a_live_stream()
+    {
+        var id = Ids.New("honest");
+        await Server.CreateAsync(id);
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}");
+        var status = d.Page.GetByTestId("stream-status");
+        await Expect(status).ToHaveAttributeAsync("data-state", "live");
+
+        // As while a server shuts down: the open stream stays connected, but no new request reaches SkyDeck.
+        await d.Page.RouteAsync("**/api/health", route => route.AbortAsync());
+        await d.Page.RouteAsync("**/api/stream**", route => route.AbortAsync());
+        await Expect(d.Page.GetByTestId("pill-backend")).ToContainTextAsync("unreachable", new() { Timeout = 15_000 });
+        await Expect(status).Not.ToHaveAttributeAsync("data-state", "live");
+    }
+
+    [Fact]
     public async Task Duplicate_opens_the_form_with_the_same_spec_and_a_fresh_id()
     {
         var id = Ids.New("dup");

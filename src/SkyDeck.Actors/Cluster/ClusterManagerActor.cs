@@ -40,6 +40,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<CreateExperiment>(Create);
         Receive<IWithExperimentId>(m => _region.Forward(m));
         Receive<ListExperiments>(_ => Sender.Tell(new ExperimentList(_table.List(), _table.Revision)));
+        // Entities are created by the shard region (remember-entities), not by a directory of this node.
+        Receive<GetDirectoryHealth>(_ => Sender.Tell(DirectoryHealth.Ok));
         Receive<SummaryChanged>(m =>
         {
             if (_table.Apply(m.Summary)) Notify(m);

@@ -28,6 +28,9 @@ public sealed class ExperimentListCache
     private readonly SemaphoreSlim _building = new(1, 1);
     private long _builds;
 
+    /// <summary>How many bodies were built so far (each served list and snapshot should reuse them).</summary>
+    public long Builds => Interlocked.Read(ref _builds);
+
     public ExperimentListCache(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options)
     {
         _json = options.Value.SerializerOptions;
@@ -63,6 +66,10 @@ public sealed class ExperimentListCache
             _building.Release();
         }
     }
+
+    /// <summary>One experiment's JSON (an <see cref="ExperimentDto"/>), serialized once per summary instance and shared
+    /// with the list bodies and every live-stream subscriber.</summary>
+    public byte[] Row(ExperimentSummary summary) => _rows.GetValue(summary, _serializeRow);
 
     /// <summary>
     /// The same list object means the same rows (summaries and the array are immutable). The revision alone is not

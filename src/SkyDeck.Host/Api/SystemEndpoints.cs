@@ -22,7 +22,10 @@ public sealed record SkyPilotHealthDto(
 
 public sealed record CountsDto(int Experiments, int Running, int Failed, int LiveJobs, int Clusters, int LiveClusters);
 
-public sealed record HealthDto(string Status, string Version, double UptimeSeconds, SkyPilotHealthDto Skypilot, string Backend, CountsDto Counts);
+/// <summary>Whether new experiments can be recorded: false from a failed journal write (e.g. a full disk) until the next one succeeds.</summary>
+public sealed record JournalHealthDto(bool Writable, string? LastError, DateTimeOffset? FailingSince);
+
+public sealed record HealthDto(string Status, string Version, double UptimeSeconds, SkyPilotHealthDto Skypilot, string Backend, CountsDto Counts, JournalHealthDto Journal);
 
 /// <summary>Health, flag schemas, job cancel, and "do it now" triggers for polling and reconciling.</summary>
 public static class SystemEndpoints
@@ -64,15 +67,19 @@ public static class SystemEndpoints
             live.Count(s => s.CurrentJob is { } j && (j.Phase == JobPhase.Requested || j.Phase == JobPhase.Submitted && j.Status is not { } st || j.Status is { } s2 && !s2.IsTerminal())),
             list.Count(s => s.ClusterKnown && s.ClusterStatus is not null),
             poller?.LiveClusters ?? 0);
-        var overall = skyStatus is "ok" or "disabled" ? "ok" : skyStatus == "starting" ? "starting" : "degraded";
-        return TypedResults.Ok(new HealthDto(
+        var directory = await experiments.DirectoryHealthAsync(ct);
+        var overall = !directory.Writable ? "degraded" : skyStatus is "ok" or "disabled" ? "ok" : skyStatus == "starting" ? "starting" : "degraded";
+        // Degraded (SkyPilot failing or stale) is 503 with the same body, so a monitor sees it without parsing; the
+        // dashboard and `skydeck status` read the body either way. Starting is not failing: 200.
+        return TypedResults.Json(new HealthDto(
             overall,
             typeof(SystemEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
             (now - Started).TotalSeconds,
             new SkyPilotHealthDto(skyStatus, poller?.LastAttemptAt, poller?.LastSuccessAt, staleness, poller?.LastError, poller?.LastErrorAt,
                 poller?.ConsecutiveFailures ?? 0, options.PollInterval.TotalSeconds, options.Sky.Executable),
             "ok",
-            counts));
+            counts,
+            new JournalHealthDto(directory.Writable, directory.LastError, directory.FailingSince)), statusCode: overall == "degraded" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> FlagSchemas(Experiments experiments, CancellationToken ct)

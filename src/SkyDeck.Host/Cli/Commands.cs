@@ -5,10 +5,11 @@ namespace SkyDeck.Host.Cli;
 /// <summary>What each command does and prints; the process work is in <see cref="ServerControl"/>.</summary>
 internal static class Commands
 {
-    public static async Task<int> OpenDashboardAsync(SkyDeckPaths paths, CliConsole console, CancellationToken ct)
+    public static async Task<int> OpenDashboardAsync(ServerSettings settings, SkyDeckPaths paths, CliConsole console, CancellationToken ct)
     {
-        var (server, wasRunning) = await ServerControl.StartInBackgroundAsync(new ServerSettings(), paths, console, ct);
+        var (server, wasRunning) = await ServerControl.StartInBackgroundAsync(settings, paths, console, ct);
         if (!wasRunning) console.Out.WriteLine($"Started SkyDeck at {server.Url} (pid {server.Pid}).");
+        else TellDifferences(server, settings, paths, console);
         var url = HealthProbe.LocalUrl(server.Host, server.Port);
         if (console.IsInteractive && !Browser.Disabled && Browser.TryOpen(url))
             console.Out.WriteLine($"Opened {url} in your browser.");
@@ -24,13 +25,26 @@ internal static class Commands
         {
             console.Out.WriteLine($"SkyDeck is already running at {server.Url} (pid {server.Pid}).");
             if (server.Host != settings.Host || server.Port != settings.Port)
-                console.Note($"it was not restarted on {settings.Url}; use skydeck restart --host {settings.Host} --port {settings.Port}");
+                console.Note($"it was not restarted on {settings.Url}; use skydeck restart --host {settings.Host} --port {settings.Port}{(settings.Demo ? " --demo" : "")}");
+            TellDifferences(server, settings, paths, console);
             return ExitCodes.Ok;
         }
 
         console.Out.WriteLine($"SkyDeck started at {server.Url} (pid {server.Pid}).");
         console.Out.WriteLine($"Logs: {paths.LogFile}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// A server found running keeps the settings it was started with: say which of the ones asked for now (the
+    /// SKYDECK_* environment, appsettings.json) differ, instead of silently ignoring them.
+    /// </summary>
+    private static void TellDifferences(ServerRecord server, ServerSettings settings, SkyDeckPaths paths, CliConsole console)
+    {
+        var differences = EffectiveSettings.Differences(server, EffectiveSettings.Requested(paths));
+        if (differences.Count == 0) return;
+        console.Warn($"the running server has other settings than asked for, and they were not applied: {string.Join("; ", differences)}. "
+                     + $"Run skydeck restart{(settings.Demo ? " --demo" : "")} to apply them.");
     }
 
     public static async Task<int> StopAsync(bool force, TimeSpan timeout, SkyDeckPaths paths, CliConsole console, CancellationToken ct)
@@ -46,13 +60,14 @@ internal static class Commands
     }
 
     public static async Task<int> RestartAsync(
-        string? host, int? port, bool insecure, TimeSpan timeout, SkyDeckPaths paths, CliConsole console, CancellationToken ct)
+        string? host, int? port, bool insecure, bool demo, TimeSpan timeout, SkyDeckPaths paths, CliConsole console, CancellationToken ct)
     {
         var previous = ServerLocator.FindRunning(paths, console);
         var settings = new ServerSettings(
             host ?? previous?.Host ?? ServerSettings.DefaultHost,
-            port ?? previous?.Port ?? ServerSettings.DefaultPort,
-            insecure || previous?.Insecure == true);
+            port ?? previous?.Port ?? (demo ? Demo.DefaultPort : ServerSettings.DefaultPort),
+            insecure || previous?.Insecure == true,
+            Demo: demo);
         if (previous is null)
         {
             console.Out.WriteLine("SkyDeck was not running; starting it.");

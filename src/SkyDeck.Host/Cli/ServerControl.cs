@@ -29,6 +29,7 @@ internal static class ServerControl
         var cursor = LogFiles.End(paths.LogFile);
         List<string> args = ["start", "--foreground", "--detached", "--host", settings.Host, "--port", settings.Port.ToString(CultureInfo.InvariantCulture)];
         if (settings.Insecure) args.Add("--insecure");
+        if (settings.Demo) args.Add(Demo.Option);
         using var child = SelfLauncher.StartDetached(args);
 
         var localUrl = HealthProbe.LocalUrl(settings.Host, settings.Port);
@@ -113,7 +114,8 @@ internal static class ServerControl
         try
         {
             PidFile.Write(paths.PidFile, new ServerRecord(
-                Environment.ProcessId, settings.Url, settings.Host, settings.Port, settings.Insecure, DateTimeOffset.UtcNow, Version));
+                Environment.ProcessId, settings.Url, settings.Host, settings.Port, settings.Insecure, DateTimeOffset.UtcNow, Version,
+                settings.Demo, EffectiveSettings.Of(app.Services.GetRequiredService<SkyDeck.Actors.Hosting.SkyDeckOptions>())));
             app.Logger.LogInformation("SkyDeck {Version} serving {Url} (pid {Pid})", Version, settings.Url, Environment.ProcessId);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -30,7 +30,24 @@ public static class SkyDeckCommandLine
 
     internal static async Task<int> InvokeAsync(string[] args, CliConsole console, SkyDeckPaths paths)
     {
-        var parse = Build(console, paths).Parse(args);
+        // --demo changes where everything lives (and the environment the server inherits), so it is applied before
+        // the commands are built; the option itself is declared on the root for help and parsing.
+        var demo = Demo.Requested(args);
+        if (demo)
+        {
+            paths = Demo.Paths(paths);
+            try
+            {
+                Demo.Prepare(paths);
+            }
+            catch (CliException e)
+            {
+                console.Error.WriteLine($"skydeck: {e.Message}");
+                return ExitCodes.Error;
+            }
+        }
+
+        var parse = Build(console, paths, demo).Parse(args);
         var invocation = new InvocationConfiguration
         {
             Output = console.Out,
@@ -59,7 +76,7 @@ public static class SkyDeckCommandLine
         }
     }
 
-    internal static RootCommand Build(CliConsole console, SkyDeckPaths paths)
+    internal static RootCommand Build(CliConsole console, SkyDeckPaths paths, bool demo = false)
     {
         var root = new RootCommand(
             "SkyDeck: a desired-state control plane for ML experiments on SkyPilot.\n\n"
@@ -69,21 +86,29 @@ public static class SkyDeckCommandLine
             + $"Files: {paths.PidFile} (pid, URL, start time), {paths.LogFile} (rolled to skydeck_001.log … at 10 MB, "
             + $"five kept), {paths.DatabaseFile} (override with SKYDECK_DB_PATH).\n\n"
             + ExitCodes.HelpText);
-        root.SetAction((_, ct) => Commands.OpenDashboardAsync(paths, console, ct));
-        root.Subcommands.Add(StartCommand(paths, console));
+        root.Options.Add(new Option<bool>(Demo.Option)
+        {
+            Description = "The demo: SkyDeck against the fake `sky` it ships with (no cloud, jobs move on every poll), with its "
+                          + $"own data directory ({Demo.Paths(paths).Home} when not given) and port {Demo.DefaultPort}, beside any real "
+                          + "server. Give it to every command: skydeck start --demo, skydeck stop --demo, …",
+            Recursive = true,
+        });
+        var defaultPort = demo ? Demo.DefaultPort : ServerSettings.DefaultPort;
+        root.SetAction((_, ct) => Commands.OpenDashboardAsync(new ServerSettings(Port: defaultPort, Demo: demo), paths, console, ct));
+        root.Subcommands.Add(StartCommand(paths, console, demo));
         root.Subcommands.Add(StopCommand(paths, console));
-        root.Subcommands.Add(RestartCommand(paths, console));
+        root.Subcommands.Add(RestartCommand(paths, console, demo));
         root.Subcommands.Add(StatusCommand(paths, console));
         root.Subcommands.Add(LogsCommand(paths, console));
         return root;
     }
 
-    private static Command StartCommand(SkyDeckPaths paths, CliConsole console)
+    private static Command StartCommand(SkyDeckPaths paths, CliConsole console, bool demo)
     {
         var host = HostOption();
         host.DefaultValueFactory = _ => ServerSettings.DefaultHost;
         var port = PortOption<int>();
-        port.DefaultValueFactory = _ => ServerSettings.DefaultPort;
+        port.DefaultValueFactory = _ => demo ? Demo.DefaultPort : ServerSettings.DefaultPort;
         var insecure = InsecureOption();
         var foreground = new Option<bool>("--foreground")
         {
@@ -107,7 +132,7 @@ public static class SkyDeckCommandLine
             if (parse.GetValue(seedNodes) is { } seeds) Environment.SetEnvironmentVariable("SKYDECK_SEED_NODES", seeds);
             if (parse.GetValue(db) is { } database) Environment.SetEnvironmentVariable("SKYDECK_DB", database);
             if (parse.GetValue(remotePort) is { } remote) Environment.SetEnvironmentVariable("SKYDECK_REMOTE_PORT", remote.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var settings = new ServerSettings(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(insecure));
+            var settings = new ServerSettings(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(insecure), Demo: demo);
             if (parse.GetValue(foreground)) return await ServerControl.RunInForegroundAsync(settings, parse.GetValue(detached), paths, console);
             return await Commands.StartAsync(settings, paths, console, ct);
         });
@@ -161,7 +186,7 @@ public static class SkyDeckCommandLine
         return command;
     }
 
-    private static Command RestartCommand(SkyDeckPaths paths, CliConsole console)
+    private static Command RestartCommand(SkyDeckPaths paths, CliConsole console, bool demo)
     {
         var host = HostOption();
         host.Description += " Default: the running server's host, else 127.0.0.1.";
@@ -177,7 +202,7 @@ public static class SkyDeckCommandLine
             host, port, insecure, timeout,
         };
         command.SetAction((parse, ct) => Commands.RestartAsync(
-            parse.GetValue(host), parse.GetValue(port), parse.GetValue(insecure), TimeSpan.FromSeconds(parse.GetValue(timeout)), paths, console, ct));
+            parse.GetValue(host), parse.GetValue(port), parse.GetValue(insecure), demo, TimeSpan.FromSeconds(parse.GetValue(timeout)), paths, console, ct));
         return command;
     }
 

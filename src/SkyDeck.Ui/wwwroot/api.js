@@ -129,7 +129,11 @@ export const api = {
   jobs: (id, limit = 50, signal) => request('GET', `/api/experiments/${enc(id)}/jobs?limit=${limit}`, { signal }),
   cancelJob: jobId => request('POST', `/api/jobs/${enc(jobId)}/cancel`),
   events: (id, signal) => request('GET', `/api/experiments/${enc(id)}/events`, { signal }),
-  health: signal => request('GET', '/api/health', { signal }),
+  health: signal => request('GET', '/api/health', { signal }).catch(e => {
+    // 503 with the health body is SkyDeck answering 'degraded' (SkyPilot failing or stale): shown, not an outage.
+    if (e instanceof ApiError && e.status === 503 && e.problem?.skypilot) return e.problem;
+    throw e;
+  }),
   flagSchemas: () => request('GET', '/api/flag-schemas'),
   refresh: () => request('POST', '/api/refresh'),
 };

@@ -3,7 +3,7 @@
 
 import { el, setText, setClass } from './dom.js';
 import { api } from './api.js';
-import { onStreamStatus, reconnectNow } from './stream.js';
+import { onStreamStatus, reconnectNow, suspectStream } from './stream.js';
 import { formatDuration, formatClock, plural } from './format.js';
 
 const HEALTH_INTERVAL_MS = 5000;
@@ -27,6 +27,8 @@ export function initHealth() {
       healthError = null;
     } catch (e) {
       healthError = e.message;
+      // SkyDeck did not answer: the stream pill must not go on saying 'live' beside 'backend: unreachable'.
+      suspectStream(`the backend is unreachable (${e.message})`);
     }
     render();
   }

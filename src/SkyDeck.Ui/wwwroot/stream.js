@@ -93,12 +93,30 @@ function open() {
       markLive();
     }
   });
+  // The server cut this subscriber off for falling behind: start over (resume from the last id, or a fresh snapshot).
+  source.addEventListener('resync', () => {
+    if (state.source !== source) return;
+    state.lastError = 'the live stream fell behind; resyncing';
+    reconnectNow();
+  });
   source.addEventListener('error', () => {
     if (state.source !== source) return;
     state.lastError = 'the live stream dropped';
     if (source.readyState === EventSource.CLOSED) scheduleReconnect();
     fallBack();
   });
+}
+
+/**
+ * Something else (the health poll) failed to reach SkyDeck. An EventSource only notices a dead server when the
+ * connection drops, which can take long; so a 'live' stream is no longer claimed: check by reconnecting now, which
+ * either comes back live or falls back to polling (and 'offline' once polling fails too).
+ */
+export function suspectStream(reason) {
+  if (state.mode !== 'live') return;
+  state.lastError = reason;
+  setMode('polling');
+  reconnectNow();
 }
 
 function remember(e) {

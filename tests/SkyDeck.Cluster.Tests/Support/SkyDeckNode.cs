@@ -72,7 +72,8 @@ internal sealed class SkyDeckNode : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Waits until <c>/api/health</c> answers 200 (in cluster mode: the node has joined and found the poller).</summary>
+    /// <summary>Waits until <c>/api/health</c> answers with its health body (in cluster mode: the node has joined and found
+    /// the poller): 200, or 503 when the SkyPilot poll is degraded; a 503 without it is the node still starting.</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -84,6 +85,7 @@ internal sealed class SkyDeckNode : IAsyncDisposable
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 using var response = await Http.GetAsync("/api/health", cts.Token);
                 if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && (await response.Content.ReadAsStringAsync(cts.Token)).Contains("\"skypilot\"", StringComparison.Ordinal)) return;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

@@ -106,7 +106,7 @@ public sealed class SkyDeckServerProcess : IDisposable
         return new SkyDeckServerProcess(process, port);
     }
 
-    /// <summary>Polls <c>GET /api/health</c> until it answers 200; fails early with the output if the server exits.</summary>
+    /// <summary>Polls <c>GET /health/ready</c> until it answers 200; fails early with the output if the server exits.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
@@ -122,7 +122,7 @@ public sealed class SkyDeckServerProcess : IDisposable
 
             try
             {
-                using var response = await probe.GetAsync("/api/health");
+                using var response = await probe.GetAsync("/health/ready");
                 if (response.StatusCode == HttpStatusCode.OK) return;
                 last = $"{(int)response.StatusCode}";
             }
@@ -132,7 +132,7 @@ public sealed class SkyDeckServerProcess : IDisposable
             }
 
             if (clock.Elapsed > timeout)
-                throw new TimeoutException($"the server did not answer /api/health within {timeout.TotalSeconds:0} s ({last}):\n{Output}");
+                throw new TimeoutException($"the server did not answer /health/ready within {timeout.TotalSeconds:0} s ({last}):\n{Output}");
             await Task.Delay(100);
         }
     }
