@@ -77,8 +77,22 @@ public sealed class HealthProbeTests : IAsyncLifetime
     [Fact]
     public async Task GivenShutdownHasStarted_WhenProbed_ThenReadyIs503()
     {
-        _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _client.GetAsync("/health/ready")).StatusCode);
+        // Hold the shutdown at its first step (ApplicationStopping signalled, nothing stopped yet), as a probe sees it
+        // while a real server drains; without the hold the host would be torn down under the probe.
+        var lifetime = _app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var probed = new ManualResetEventSlim();
+        lifetime.ApplicationStopping.Register(() => probed.Wait(TimeSpan.FromSeconds(30)));
+        var stopping = Task.Run(lifetime.StopApplication);
+        await Eventually.Until(() => lifetime.ApplicationStopping.IsCancellationRequested, "shutdown to start");
+        try
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _client.GetAsync("/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
+        }
+        finally
+        {
+            probed.Set();
+            await stopping;
+        }
     }
 }

@@ -87,12 +87,25 @@ public sealed class StreamSharingTests : IAsyncLifetime
     [Fact]
     public async Task GivenAnOpenStream_WhenTheServerStartsShuttingDown_ThenTheStreamEnds()
     {
+        // Shutdown held at its first step (ApplicationStopping signalled, nothing torn down yet): the stream must end
+        // by itself then, not when the server is finally destroyed under it. Registered before the stream subscribes,
+        // because stopping callbacks run last-registered first.
+        var lifetime = _app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var ended = new ManualResetEventSlim();
+        lifetime.ApplicationStopping.Register(() => ended.Wait(TimeSpan.FromSeconds(30)));
         using var client = _app.Client();
         await using var stream = await SseStream.OpenAsync(client);
         await stream.NextAsync();
 
-        _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-
-        await Assert.ThrowsAsync<EndOfStreamException>(() => stream.NextAsync());
+        var stopping = Task.Run(lifetime.StopApplication);
+        try
+        {
+            await Assert.ThrowsAsync<EndOfStreamException>(() => stream.NextAsync());
+        }
+        finally
+        {
+            ended.Set();
+            await stopping;
+        }
     }
 }
