@@ -35,6 +35,10 @@ public sealed partial record ExperimentSpec(
 
     public ImmutableArray<string> Tags { get; init; } = Tags.IsDefault ? [] : Tags;
 
+    /// <summary>What a create starts from before its fields apply: named and run as its id, one node, no GPUs, no flags.</summary>
+    public static ExperimentSpec Defaults(string id) =>
+        new(Name: id, BaseCommand: "", RunName: id, Flags: ImmutableSortedDictionary.Create<string, FlagValue>(StringComparer.Ordinal), Nodes: 1, Gpus: 0);
+
     public bool Equals(ExperimentSpec? other) =>
         other is not null
         && Name == other.Name

@@ -41,11 +41,16 @@ public static class PrivateFiles
         Restrict(path);
     }
 
-    /// <summary>Makes the file private if it exists and is not already.</summary>
+    /// <summary>
+    /// Makes the file private if it exists and is not already: group and others lose every right, the owner keeps
+    /// theirs (a script SkyDeck keeps there, like the demo's <c>sky</c>, stays executable).
+    /// </summary>
     public static void Restrict(string path)
     {
         if (OperatingSystem.IsWindows() || !File.Exists(path)) return;
-        if ((File.GetUnixFileMode(path) & ~FileMode) != 0) File.SetUnixFileMode(path, FileMode);
+        var mode = File.GetUnixFileMode(path);
+        var owner = mode & DirectoryMode;
+        if (mode != owner) File.SetUnixFileMode(path, owner);
     }
 
     /// <summary>Makes every file directly in <paramref name="directory"/> private (SkyDeck's own data directory only).</summary>

@@ -222,7 +222,9 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             // .NET's text for a missing executable (ENOENT) is a misleading Win32 message about credentials: say what happened.
             var reason = e.NativeErrorCode == NoSuchFile || IsMissingPath(_options.Executable)
                 ? $"sky not found at {_options.Executable}: install SkyPilot or set SKYDECK_SKY_PATH"
-                : $"the sky executable '{_options.Executable}' could not be started ({e.Message}); install SkyPilot or set SKYDECK_SKY_PATH";
+                : IsNotExecutable(_options.Executable)
+                    ? $"sky at {_options.Executable} is not executable: make it executable (chmod +x) or set SKYDECK_SKY_PATH"
+                    : $"the sky executable '{_options.Executable}' could not be started (error {e.NativeErrorCode}); check it runs from a shell, or set SKYDECK_SKY_PATH";
             _logger.LogError("{Reason}", reason);
             return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable, reason));
         }
@@ -236,6 +238,10 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private const int NoSuchFile = 2;
 
     private static bool IsMissingPath(string executable) => Path.IsPathRooted(executable) && !File.Exists(executable);
+
+    private static bool IsNotExecutable(string executable) =>
+        !OperatingSystem.IsWindows() && Path.IsPathRooted(executable) && File.Exists(executable)
+        && (File.GetUnixFileMode(executable) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0;
 
     private static void InterlockedMax(ref int target, int value)
     {

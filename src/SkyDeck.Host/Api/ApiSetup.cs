@@ -45,6 +45,7 @@ public static class ApiSetup
     {
         app.MapOpenApi();
         app.MapExperimentEndpoints();
+        app.MapJobEndpoints();
         app.MapSystemEndpoints();
         app.MapAuditEndpoints();
         app.MapStreamEndpoints();

@@ -15,5 +15,5 @@ public static class Caller
         return header.Length <= 100 && SkyDeck.Actors.Core.SafeText.IsSafe(header) ? header : null;
     }
 
-    public static IResult BadHeader() => Problems.Invalid(Header, "must be 1 to 100 printable characters");
+    public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem BadHeader() => Problems.Invalid(Header, "must be 1 to 100 printable characters");
 }

@@ -94,7 +94,10 @@ public sealed record FlagSchemaDto(string Key, IReadOnlyList<string> Types, IRea
 
 public sealed record FlagSchemaListDto(IReadOnlyList<FlagSchemaDto> Flags);
 
-public sealed record AuditEntryDto(long Cursor, long Sequence, DateTimeOffset At, string ExperimentId, string Type, string Who, string? Reason, System.Text.Json.JsonElement Change);
+public sealed record AuditEntryDto(long Cursor, long Sequence, DateTimeOffset At, string ExperimentId, string Type, string Who, string? Reason, System.Text.Json.JsonElement Change)
+{
+    public static AuditEntryDto From(SkyDeck.Actors.Audit.AuditEntry e) => new(e.Cursor, e.Sequence, e.At, e.ExperimentId, e.Type, e.Who, e.Reason, e.Change);
+}
 
 public sealed record AuditPageDto(IReadOnlyList<AuditEntryDto> Events, long Cursor);
 

@@ -1,18 +1,26 @@
-using System.Collections.Immutable;
-using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SkyDeck.Actors.Audit;
 using SkyDeck.Actors.Core;
-using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Hosting;
 using static SkyDeck.Actors.Core.ExperimentCommands;
+using ExperimentAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<SkyDeck.Host.Api.ExperimentDto>,
+    Microsoft.AspNetCore.Http.HttpResults.Created<SkyDeck.Host.Api.ExperimentDto>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    SkyDeck.Host.Api.NotFoundProblem,
+    SkyDeck.Host.Api.ConflictProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace SkyDeck.Host.Api;
 
-/// <summary>Create, read, change and delete experiments.</summary>
+/// <summary>
+/// Everything about experiments: the list, create, read, change, delete, runs and state, jobs, the audit log and
+/// history of one experiment, and the flag schemas across them. Each request is one typed Ask; every handler declares
+/// all it can answer, so OpenAPI lists each status with its body.
+/// </summary>
 public static class ExperimentEndpoints
 {
-    private static readonly string[] SpecFields =
-        ["name", "base_command", "run_name", "nodes", "gpus", "flags", "accelerator", "cloud", "region", "use_spot", "description", "tags", "group", "autostop_minutes", "autostop_down"];
-
     private const string JsonContentType = "application/json; charset=utf-8";
 
     public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
@@ -29,6 +37,9 @@ public static class ExperimentEndpoints
         api.MapPost("/{id}/flags", ReplaceFlags).WithName("ReplaceFlags");
         api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus");
         api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs");
+        api.MapGet("/{id}/events", Events).WithName("ExperimentEvents");
+        api.MapGet("/{id}/history", History).WithName("ExperimentHistory");
+        app.MapGet("/api/flag-schemas", FlagSchemas).WithTags("Experiments").WithName("FlagSchemas");
         return api;
     }
 
@@ -36,7 +47,7 @@ public static class ExperimentEndpoints
     /// The table from cached bytes (<see cref="ExperimentListCache"/>), with a strong ETag: a client that sends it back
     /// in <c>If-None-Match</c> gets 304 until something changes. <c>no-cache</c>: caches must ask every time.
     /// </summary>
-    public static async Task<IResult> List(
+    public static async Task<Results<FileContentHttpResult, ValidationProblem>> List(
         HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] string? includeDeleted, CancellationToken ct)
     {
         var (withDeleted, bad) = QueryParameters.Bool(includeDeleted, "include_deleted");
@@ -48,54 +59,55 @@ public static class ExperimentEndpoints
         return TypedResults.Bytes(body.Bytes, JsonContentType, entityTag: body.ETag);
     }
 
-    public static async Task<IResult> Create(HttpContext http, Experiments experiments, CancellationToken ct)
+    /// <summary>201 with the experiment; the identical create again is 200 (safe to retry); another spec for the id is 409.</summary>
+    public static async Task<ExperimentAnswer> Create(HttpContext http, Experiments experiments, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
         if (error is not null) return error;
 
         var read = new FieldReader(body);
-        read.RejectUnknown([.. SpecFields, "id", "desired_state"]);
+        read.RejectUnknown([.. SpecFields.Names, "id", "desired_state"]);
         var id = read.String("id", required: true);
-        if (id is not null && ExperimentId.Validate(id) is { } idError) read.Fail("id", idError);
         var desired = read.Desired("desired_state") ?? DesiredState.Stopped;
-        var spec = ReadSpec(read, baseline: null, id);
-        if (!read.IsValid || spec is null) return Problems.Invalid(read.Errors);
+        var patch = SpecFields.Read(read, creating: true);
+        if (!read.IsValid) return Problems.Invalid(read.Errors);
 
-        var result = await experiments.SendAsync(new CreateExperiment(id!, spec, desired, experiments.Now, who), ct);
-        if (!result.IsSuccess) return Problems.From(result);
-        var dto = ExperimentDto.From(result.Detail!.Summary);
-        return result.Code == ResultCode.Accepted ? TypedResults.Created($"/api/experiments/{id}", dto) : TypedResults.Ok(dto);
+        var result = await experiments.SendAsync(new CreateExperiment(id!, patch.ApplyTo(ExperimentSpec.Defaults(id!)), desired, experiments.Now, who), ct);
+        return Answer(result, detail => result.Code == ResultCode.Accepted
+            ? TypedResults.Created($"/api/experiments/{id}", ExperimentDto.From(detail.Summary))
+            : TypedResults.Ok(ExperimentDto.From(detail.Summary)));
     }
 
-    public static async Task<IResult> Get(string id, Experiments experiments, CancellationToken ct) =>
+    public static async Task<Results<Ok<ExperimentDto>, NotFoundProblem>> Get(string id, Experiments experiments, CancellationToken ct) =>
         await experiments.GetAsync(id, ct) is { } detail ? TypedResults.Ok(ExperimentDto.From(detail.Summary)) : NotFound(id);
 
-    public static async Task<IResult> Patch(string id, HttpContext http, Experiments experiments, CancellationToken ct)
+    /// <summary>Changes the fields the body names (bumps the generation); explicit nulls clear optional fields.</summary>
+    public static async Task<ExperimentAnswer> Patch(string id, HttpContext http, Experiments experiments, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
         if (error is not null) return error;
 
         var read = new FieldReader(body);
-        read.RejectUnknown([.. SpecFields, "desired_state"]);
+        read.RejectUnknown([.. SpecFields.Names, "desired_state"]);
         var desired = read.Desired("desired_state");
-        var patch = ReadPatch(read);
+        var patch = SpecFields.Read(read, creating: false);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
-        return await Command(id, http, experiments, _ => new PatchExperiment(id, patch, desired, experiments.Now, who), ct);
+        return await Command(new PatchExperiment(id, patch, desired, experiments.Now, who), experiments, ct);
     }
 
-    public static Task<IResult> Delete(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
+    public static Task<ExperimentAnswer> Delete(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
         Command(id, http, experiments, who => new DeleteExperiment(id, experiments.Now, who), ct);
 
-    public static Task<IResult> Restore(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
+    public static Task<ExperimentAnswer> Restore(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
         Command(id, http, experiments, who => new RestoreExperiment(id, experiments.Now, who), ct);
 
     /// <summary>Run again with the current spec (applies changed flags); see <see cref="RestartRun"/>.</summary>
-    public static Task<IResult> Restart(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
+    public static Task<ExperimentAnswer> Restart(string id, HttpContext http, Experiments experiments, CancellationToken ct) =>
         Command(id, http, experiments, who => new RestartRun(id, experiments.Now, who), ct);
 
-    public static async Task<IResult> SetState(string id, HttpContext http, Experiments experiments, CancellationToken ct)
+    public static async Task<ExperimentAnswer> SetState(string id, HttpContext http, Experiments experiments, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
@@ -107,10 +119,10 @@ public static class ExperimentEndpoints
         if (reason is { Length: > 500 }) read.Fail("reason", "must be at most 500 characters");
         else if (reason is not null && SafeText.Problem(reason) is { } unsafeReason) read.Fail("reason", unsafeReason);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
-        return await Command(id, http, experiments, _ => new SetDesiredState(id, desired!.Value, experiments.Now, who, reason), ct);
+        return await Command(new SetDesiredState(id, desired!.Value, experiments.Now, who, reason), experiments, ct);
     }
 
-    public static async Task<IResult> ReplaceFlags(string id, HttpContext http, Experiments experiments, CancellationToken ct)
+    public static async Task<ExperimentAnswer> ReplaceFlags(string id, HttpContext http, Experiments experiments, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
@@ -119,10 +131,11 @@ public static class ExperimentEndpoints
         read.RejectUnknown("flags");
         var flags = read.Flags("flags", required: true);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
-        return await Command(id, http, experiments, _ => new PatchExperiment(id, new SpecPatch(Flags: flags), null, experiments.Now, who), ct);
+        return await Command(new PatchExperiment(id, new SpecPatch(Flags: flags), null, experiments.Now, who), experiments, ct);
     }
 
-    public static async Task<IResult> Status(string id, Experiments experiments, [FromQuery] string? limit, CancellationToken ct)
+    public static async Task<Results<Ok<ExperimentStatusDto>, ValidationProblem, NotFoundProblem>> Status(
+        string id, Experiments experiments, [FromQuery] string? limit, CancellationToken ct)
     {
         var (take, bad) = QueryParameters.Int(limit, "limit", 1, 1000);
         if (bad is not null) return bad;
@@ -131,7 +144,8 @@ public static class ExperimentEndpoints
         return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(take ?? 10).Select(JobDto.From)]));
     }
 
-    public static async Task<IResult> Jobs(string id, Experiments experiments, [FromQuery] string? limit, CancellationToken ct)
+    public static async Task<Results<Ok<JobListDto>, ValidationProblem, NotFoundProblem>> Jobs(
+        string id, Experiments experiments, [FromQuery] string? limit, CancellationToken ct)
     {
         var (take, bad) = QueryParameters.Int(limit, "limit", 1, 10_000);
         if (bad is not null) return bad;
@@ -139,73 +153,62 @@ public static class ExperimentEndpoints
         return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(take ?? 100).Select(JobDto.From)]));
     }
 
-    private static async Task<IResult> Command(string id, HttpContext http, Experiments experiments, Func<string, IExperimentCommand> command, CancellationToken ct)
+    /// <summary>The experiment's audit log, in order, read from the journal.</summary>
+    public static async Task<Results<Ok<AuditPageDto>, NotFoundProblem>> Events(string id, Experiments experiments, AuditLog audit, CancellationToken ct)
     {
-        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
-        var result = await experiments.SendAsync(command(who), ct);
-        return result.IsSuccess ? TypedResults.Ok(ExperimentDto.From(result.Detail!.Summary)) : Problems.From(result);
+        if (await experiments.GetAsync(id, ct) is null) return NotFound(id);
+        var entries = await audit.ForExperimentAsync(id, ct);
+        return TypedResults.Ok(new AuditPageDto([.. entries.Select(AuditEntryDto.From)], entries.Count == 0 ? 0 : entries[^1].Cursor));
     }
 
-    private static IResult NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");
-
-    private static string Display(string id) => id.Length <= 64 ? id : id[..64] + "…";
-
-    /// <summary>The fields the body sets; explicit nulls clear optional fields. The actor merges and validates it atomically.</summary>
-    private static SpecPatch ReadPatch(FieldReader read)
+    /// <summary>The experiment folded from its events up to <paramref name="at"/>.</summary>
+    public static async Task<Results<Ok<HistoryDto>, ValidationProblem, NotFoundProblem>> History(
+        string id, [FromQuery] string? at, AuditLog audit, SkyDeckOptions options, Experiments experiments, CancellationToken ct)
     {
-        string[] clearable = [SpecPatch.AcceleratorField, SpecPatch.CloudField, SpecPatch.RegionField, SpecPatch.DescriptionField, SpecPatch.GroupField, SpecPatch.AutostopMinutesField];
-        foreach (var required in new[] { "name", "base_command", "run_name", "nodes", "gpus", "flags", "use_spot", "tags", "autostop_down" })
-            if (read.IsNull(required)) read.Fail(required, "cannot be cleared");
-        return new SpecPatch(
-            read.String("name"), read.String("base_command"), read.String("run_name"), read.Flags("flags"), read.Int("nodes"), read.Int("gpus"),
-            read.String("accelerator"), read.String("cloud"), read.String("region"), read.Bool("use_spot"), read.String("description"),
-            read.Strings("tags"), read.String("group"),
-            [.. clearable.Where(read.IsNull)],
-            AutostopMinutes: read.Int("autostop_minutes"), AutostopDown: read.Bool("autostop_down"));
+        if (string.IsNullOrWhiteSpace(at)) return Problems.Invalid("at", "is required: an ISO-8601 time, e.g. 2026-11-28T12:00:00Z");
+        if (!DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var moment))
+            return Problems.Invalid("at", $"'{FieldReader.DisplayName(at)}' is not an ISO-8601 time");
+        if (await experiments.GetAsync(id, ct) is null) return NotFound(id);
+        var detail = await audit.AsOfAsync(id, moment, options.Reconcile, ct);
+        if (detail is null) return Problems.NotFound($"experiment '{Display(id)}' did not exist at {moment:O}");
+        return TypedResults.Ok(new HistoryDto(moment, ExperimentDto.From(detail.Summary), [.. detail.Jobs.Select(JobDto.From)]));
     }
 
-    /// <summary>The spec from the body's fields over <paramref name="baseline"/> (null: a new experiment, with defaults).</summary>
-    private static ExperimentSpec? ReadSpec(FieldReader read, ExperimentSpec? baseline, string? id)
+    /// <summary>Every flag key across the experiments, with its types and a few example values.</summary>
+    public static async Task<Ok<FlagSchemaListDto>> FlagSchemas(Experiments experiments, CancellationToken ct)
     {
-        var name = read.String("name");
-        var baseCommand = read.String("base_command", required: baseline is null);
-        var runName = read.String("run_name");
-        var nodes = read.Int("nodes");
-        var gpus = read.Int("gpus");
-        var flags = read.Flags("flags");
-        var accelerator = read.String("accelerator");
-        var cloud = read.String("cloud");
-        var region = read.String("region");
-        var useSpot = read.Bool("use_spot");
-        var description = read.String("description");
-        var tags = read.Strings("tags");
-        var group = read.String("group");
-        var autostopMinutes = read.Int("autostop_minutes");
-        var autostopDown = read.Bool("autostop_down");
-        if (!read.IsValid) return null;
-
-        var spec = baseline ?? new ExperimentSpec(
-            Name: id ?? "", BaseCommand: "", RunName: id ?? "", Flags: ImmutableSortedDictionary.Create<string, FlagValue>(StringComparer.Ordinal),
-            Nodes: 1, Gpus: 0);
-        spec = spec with
-        {
-            Name = name ?? spec.Name,
-            BaseCommand = baseCommand ?? spec.BaseCommand,
-            RunName = runName ?? spec.RunName,
-            Nodes = nodes ?? spec.Nodes,
-            Gpus = gpus ?? spec.Gpus,
-            Flags = flags ?? spec.Flags,
-            Accelerator = read.Has("accelerator") ? accelerator : spec.Accelerator,
-            Cloud = read.Has("cloud") ? cloud : spec.Cloud,
-            Region = read.Has("region") ? region : spec.Region,
-            UseSpot = useSpot ?? spec.UseSpot,
-            Description = read.Has("description") ? description : spec.Description,
-            Tags = tags ?? spec.Tags,
-            Group = read.Has("group") ? group : spec.Group,
-            AutostopMinutes = read.Has("autostop_minutes") ? autostopMinutes : spec.AutostopMinutes,
-            AutostopDown = autostopDown ?? spec.AutostopDown,
-        };
-        foreach (var error in spec.Validate()) read.Fail(error.Field, error.Message);
-        return read.IsValid ? spec : null;
+        var list = await experiments.ListAsync(ct);
+        var schemas = list
+            .Where(s => !s.Deleted)
+            .SelectMany(s => s.Spec.Flags)
+            .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new FlagSchemaDto(
+                g.Key,
+                [.. g.Select(kv => kv.Value.Kind.ToString().ToLowerInvariant()).Distinct().Order()],
+                [.. g.Select(kv => kv.Value).Distinct().Take(5)],
+                g.Count()))
+            .ToList();
+        return TypedResults.Ok(new FlagSchemaListDto(schemas));
     }
+
+    private static Task<ExperimentAnswer> Command(string id, HttpContext http, Experiments experiments, Func<string, IExperimentCommand> command, CancellationToken ct) =>
+        Caller.Of(http) is { } who ? Command(command(who), experiments, ct) : Task.FromResult<ExperimentAnswer>(Caller.BadHeader());
+
+    private static async Task<ExperimentAnswer> Command(IExperimentCommand command, Experiments experiments, CancellationToken ct) =>
+        Answer(await experiments.SendAsync(command, ct), detail => TypedResults.Ok(ExperimentDto.From(detail.Summary)));
+
+    /// <summary>A command's reply as HTTP: the experiment it left on success, else the ProblemDetails for its failure.</summary>
+    private static ExperimentAnswer Answer(CommandResult result, Func<ExperimentDetail, ExperimentAnswer> success) => result.Code switch
+    {
+        ResultCode.Accepted or ResultCode.NoOp => success(result.Detail!),
+        ResultCode.NotFound => Problems.NotFound(result.Message ?? "experiment not found"),
+        ResultCode.Conflict => Problems.Conflict(result.Message ?? "conflict"),
+        ResultCode.Rejected => Problems.Invalid(result.Errors.IsDefault ? [] : result.Errors, result.Message),
+        _ => Problems.Unavailable(result.Message ?? "unavailable", "SkyDeck cannot write right now"),
+    };
+
+    private static NotFoundProblem NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");
+
+    private static string Display(string id) => FieldReader.DisplayName(id);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
@@ -12,23 +13,22 @@ namespace SkyDeck.Host.Api;
 /// </summary>
 public static class JsonBody
 {
-    public static async Task<(JsonElement Body, IResult? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(JsonElement Body, ProblemHttpResult? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!IsJson(request.ContentType))
-            return (default, TypedResults.Problem("send the body as JSON with Content-Type: application/json",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+            return (default, Problems.Body(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the body as JSON with Content-Type: application/json"));
         if (request.ContentLength > RequestLimits.MaxBodyBytes) return (default, TooLarge());
         try
         {
             using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (default, Problems.Invalid("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"));
-            if (FindMalformed(document.RootElement, "") is { } malformed) return (default, Problems.Invalid(malformed.Field, malformed.Message));
+                return (default, Invalid("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"));
+            if (FindMalformed(document.RootElement, "") is { } malformed) return (default, Invalid(malformed.Field, malformed.Message));
             return (document.RootElement.Clone(), null);
         }
         catch (JsonException e)
         {
-            return (default, Problems.Invalid("body", $"is not valid JSON ({e.Message.Split(". Path")[0]})"));
+            return (default, Invalid("body", $"is not valid JSON ({e.Message.Split(". Path")[0]})"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -94,9 +94,11 @@ public static class JsonBody
 
     private static string Display(string path) => FieldReader.DisplayName(path);
 
-    private static IResult TooLarge() => TypedResults.Problem(
-        $"the body must be at most {RequestLimits.MaxBodyBytes / 1024} KiB",
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large");
+    private static ProblemHttpResult TooLarge() =>
+        Problems.Body(StatusCodes.Status413PayloadTooLarge, "Request too large", $"the body must be at most {RequestLimits.MaxBodyBytes / 1024} KiB");
+
+    private static ProblemHttpResult Invalid(string field, string message) =>
+        Problems.Body(StatusCodes.Status400BadRequest, "The request is invalid", message, field);
 }
 
 /// <summary>Typed access to the fields of a JSON object, collecting one <see cref="FieldError"/> per bad field.</summary>

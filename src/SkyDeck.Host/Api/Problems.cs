@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SkyDeck.Actors.Core;
-using SkyDeck.Actors.Experiments;
 
 namespace SkyDeck.Host.Api;
 
-/// <summary>Every API error is a ProblemDetails naming the problem; validation errors name each field.</summary>
+/// <summary>
+/// Every API error is a ProblemDetails naming the problem; validation errors name each field. Typed, so that handlers
+/// returning <c>Results&lt;…&gt;</c> tell OpenAPI every status they can answer.
+/// </summary>
 public static class Problems
 {
     public static ValidationProblem Invalid(IEnumerable<FieldError> errors, string? detail = null) =>
@@ -15,23 +18,28 @@ public static class Problems
 
     public static ValidationProblem Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
 
-    public static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    public static NotFoundProblem NotFound(string detail) =>
+        new(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = detail });
 
-    public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+    public static ConflictProblem Conflict(string detail) =>
+        new(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = detail });
 
-    public static ProblemHttpResult Unavailable(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "SkyDeck is busy or starting");
+    public static ProblemHttpResult Unavailable(string detail, string title = "SkyDeck is busy or starting") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title);
+
+    /// <summary>A malformed body (415, 413, or 400 naming the field) as one result type.</summary>
+    public static ProblemHttpResult Body(int status, string title, string detail, string? field = null) =>
+        TypedResults.Problem(field is null
+            ? new ProblemDetails { Status = status, Title = title, Detail = detail }
+            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] }) { Status = status, Title = title, Detail = $"{field}: {detail}" });
 
     /// <summary>Maps a failed command result; success is the caller's business.</summary>
     public static IResult From(CommandResult result) => result.Code switch
     {
         ResultCode.NotFound => NotFound(result.Message ?? "not found"),
         ResultCode.Conflict => Conflict(result.Message ?? "conflict"),
-        ResultCode.Rejected when !result.Errors.IsDefaultOrEmpty => Invalid(result.Errors, result.Message),
-        ResultCode.Rejected => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid"),
-        ResultCode.Unavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "SkyDeck cannot write right now"),
+        ResultCode.Rejected => Invalid(result.Errors.IsDefault ? [] : result.Errors, result.Message),
+        ResultCode.Unavailable => Unavailable(result.Message ?? "unavailable", "SkyDeck cannot write right now"),
         _ => throw new ArgumentOutOfRangeException(nameof(result), $"{result.Code} is not an error"),
     };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SkyDeck.Host.Api;
 
@@ -8,7 +9,7 @@ namespace SkyDeck.Host.Api;
 /// </summary>
 public static class QueryParameters
 {
-    public static (int? Value, IResult? Error) Int(string? raw, string name, int min, int max)
+    public static (int? Value, ValidationProblem? Error) Int(string? raw, string name, int min, int max)
     {
         if (raw is null) return (null, null);
         if (int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
@@ -16,14 +17,14 @@ public static class QueryParameters
         return (null, Problems.Invalid(name, $"must be a whole number between {min} and {max} (got '{Quote(raw)}')"));
     }
 
-    public static (long? Value, IResult? Error) Cursor(string? raw, string name)
+    public static (long? Value, ValidationProblem? Error) Cursor(string? raw, string name)
     {
         if (raw is null) return (null, null);
         if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return (value, null);
         return (null, Problems.Invalid(name, $"must be a cursor from a previous page (a whole number, 0 or more; got '{Quote(raw)}')"));
     }
 
-    public static (bool? Value, IResult? Error) Bool(string? raw, string name)
+    public static (bool? Value, ValidationProblem? Error) Bool(string? raw, string name)
     {
         if (raw is null) return (null, null);
         if (bool.TryParse(raw, out var value)) return (value, null);

@@ -1,11 +1,11 @@
 using System.Reflection;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.SkyPilot;
-using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Host.Api;
 
@@ -27,7 +27,7 @@ public sealed record JournalHealthDto(bool Writable, string? LastError, DateTime
 
 public sealed record HealthDto(string Status, string Version, double UptimeSeconds, SkyPilotHealthDto Skypilot, string Backend, CountsDto Counts, JournalHealthDto Journal);
 
-/// <summary>Health, flag schemas, job cancel, and "do it now" triggers for polling and reconciling.</summary>
+/// <summary>SkyDeck itself: health, and "do it now" triggers for polling and reconciling.</summary>
 public static class SystemEndpoints
 {
     private static readonly DateTimeOffset Started = new(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime());
@@ -35,14 +35,12 @@ public static class SystemEndpoints
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/health", Health).WithTags("System").WithName("Health");
-        app.MapGet("/api/flag-schemas", FlagSchemas).WithTags("Experiments").WithName("FlagSchemas");
         app.MapPost("/api/refresh", Refresh).WithTags("System").WithName("Refresh");
         app.MapPost("/api/reconcile", Reconcile).WithTags("System").WithName("ReconcileAll");
-        app.MapPost("/api/jobs/{jobId}/cancel", CancelJob).WithTags("Jobs").WithName("CancelJob");
         return app;
     }
 
-    public static async Task<IResult> Health(Experiments experiments, ActorRegistry registry, SkyDeckOptions options, CancellationToken ct)
+    public static async Task<JsonHttpResult<HealthDto>> Health(Experiments experiments, ActorRegistry registry, SkyDeckOptions options, CancellationToken ct)
     {
         var list = await experiments.ListAsync(ct);
         var poller = registry.TryGet<QueuePollerActor>(out var pollerRef)
@@ -82,42 +80,16 @@ public static class SystemEndpoints
             new JournalHealthDto(directory.Writable, directory.LastError, directory.FailingSince)), statusCode: overall == "degraded" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 
-    public static async Task<IResult> FlagSchemas(Experiments experiments, CancellationToken ct)
-    {
-        var list = await experiments.ListAsync(ct);
-        var schemas = list
-            .Where(s => !s.Deleted)
-            .SelectMany(s => s.Spec.Flags)
-            .GroupBy(kv => kv.Key, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new FlagSchemaDto(
-                g.Key,
-                [.. g.Select(kv => kv.Value.Kind.ToString().ToLowerInvariant()).Distinct().Order()],
-                [.. g.Select(kv => kv.Value).Distinct().Take(5)],
-                g.Count()))
-            .ToList();
-        return TypedResults.Ok(new FlagSchemaListDto(schemas));
-    }
-
-    public static IResult Refresh(ActorRegistry registry)
+    public static Results<Accepted<AcceptedDto>, ProblemHttpResult> Refresh(ActorRegistry registry)
     {
         if (!registry.TryGet<QueuePollerActor>(out var poller)) return Problems.Unavailable("the SkyPilot poller is disabled");
         poller.Tell(PollNow.Instance);
         return TypedResults.Accepted((string?)null, new AcceptedDto("polling"));
     }
 
-    public static IResult Reconcile(Experiments experiments)
+    public static Accepted<AcceptedDto> Reconcile(Experiments experiments)
     {
         experiments.ReconcileAll();
         return TypedResults.Accepted((string?)null, new AcceptedDto("reconciling"));
-    }
-
-    public static async Task<IResult> CancelJob(string jobId, HttpContext http, Experiments experiments, CancellationToken ct)
-    {
-        if (Caller.Of(http) is not { } who) return Caller.BadHeader();
-        if (Naming.ExperimentOfJob(jobId) is not { } id) return Problems.NotFound($"job '{(jobId.Length > 64 ? jobId[..64] + "…" : jobId)}' not found");
-        var result = await experiments.SendAsync(new CancelJob(id, jobId, experiments.Now, who), ct);
-        if (!result.IsSuccess) return Problems.From(result);
-        return TypedResults.Accepted($"/api/experiments/{id}/jobs", new AcceptedDto(result.Code == ResultCode.NoOp ? "already finished or cancelling" : "cancelling"));
     }
 }

@@ -210,6 +210,28 @@ public sealed class SkyPilotCliSpecs : IDisposable
     }
 
     [Fact]
+    public async Task GivenASkyThatIsNotExecutable_WhenCalled_ThenTheReasonSaysSoNotDotNetsWin32Text()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var script = Path.Combine(Path.GetTempPath(), $"sky-not-executable-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            using var cli = Cli(o => o with { Executable = script });
+
+            var outcome = await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None);
+
+            Assert.Equal(SkyFailureKind.CliUnavailable, outcome.FailureKind);
+            Assert.Equal($"sky at {script} is not executable: make it executable (chmod +x) or set SKYDECK_SKY_PATH", outcome.Reason);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
     public async Task GivenNoSkyOnPath_WhenCalled_ThenTheReasonNamesTheMissingCommandNotDotNetsWin32Text()
     {
         using var cli = Cli(o => o with { Executable = "sky-that-is-not-installed-anywhere" });
