@@ -103,9 +103,11 @@ public enum ClusterAction { Stop, Down }
 public enum SkyActionKind { Launch, Cancel, Stop, Down }
 
 /// <summary>
-/// What <c>sky launch</c> is asked for, resolved from the spec and defaults at request time. Where the cluster lives is
-/// <paramref name="Cloud"/> / <paramref name="Region"/> (the gateway spells them for the installed SkyPilot);
-/// <paramref name="Infra"/> is the <c>cloud/region</c> text launches recorded before that, read through <see cref="Placement()"/>.
+/// What <c>sky launch</c> is asked for, resolved from the spec and defaults at request time, in SkyDeck's terms: the
+/// gateway spells them for the installed SkyPilot (<c>--gpus A100:4</c>, <c>--infra aws/us-east-1</c> or
+/// <c>--cloud/--region</c>). <paramref name="Accelerator"/> × <paramref name="GpusPerNode"/> are the GPUs;
+/// <paramref name="Gpus"/> and <paramref name="Infra"/> are the SkyPilot texts (<c>A100:4</c>, <c>aws/us-east-1</c>)
+/// that launches recorded before, read through <see cref="GpuRequest()"/> and <see cref="Placement()"/>.
 /// <paramref name="AutostopMinutes"/> 0: no autostop; <paramref name="AutostopDown"/>: tear down rather than stop.
 /// </summary>
 public sealed record LaunchResources(
@@ -116,19 +118,30 @@ public sealed record LaunchResources(
     string? Cloud = null,
     string? Region = null,
     int AutostopMinutes = 0,
-    bool AutostopDown = false)
+    bool AutostopDown = false,
+    string? Accelerator = null,
+    int GpusPerNode = 0)
 {
     public (string? Cloud, string? Region) Placement() => Cloud is not null || Infra is null
         ? (Cloud, Region)
         : Infra.Split('/', 2) is [var cloud, var region] ? (cloud, region) : (Infra, null);
 
+    /// <summary>The accelerator and GPUs per node asked for; (null, 0) for CPU only.</summary>
+    public (string? Accelerator, int PerNode) GpuRequest() =>
+        Accelerator is not null && GpusPerNode > 0 ? (Accelerator, GpusPerNode)
+        : Gpus?.Split(':', 2) is [var name, var count] && int.TryParse(count, System.Globalization.CultureInfo.InvariantCulture, out var n) ? (name, n)
+        : Gpus is { Length: > 0 } ? (Gpus, 1)
+        : (null, 0);
+
     /// <summary>Whether a cluster launched with these resources serves <paramref name="other"/> as asked (autostop aside).</summary>
     public bool SameClusterAs(LaunchResources other) =>
-        Nodes == other.Nodes && Gpus == other.Gpus && UseSpot == other.UseSpot
+        Nodes == other.Nodes && UseSpot == other.UseSpot
+        && string.Equals(GpuRequest().Accelerator, other.GpuRequest().Accelerator, StringComparison.OrdinalIgnoreCase)
+        && GpuRequest().PerNode == other.GpuRequest().PerNode
         && string.Equals(Placement().Cloud, other.Placement().Cloud, StringComparison.OrdinalIgnoreCase)
         && string.Equals(Placement().Region, other.Placement().Region, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>e.g. <c>2x A100:8 on aws/us-east-1, spot</c>, for reasons in the audit log.</summary>
     public string Describe() =>
-        $"{Nodes}x {Gpus ?? "CPU"}{(Placement().Cloud is { } c ? $" on {c}{(Placement().Region is { } r ? "/" + r : "")}" : "")}{(UseSpot ? ", spot" : "")}";
+        $"{Nodes}x {(GpuRequest() is ({ } accelerator, var perNode) ? $"{accelerator}:{perNode}" : "CPU")}{(Placement().Cloud is { } c ? $" on {c}{(Placement().Region is { } r ? "/" + r : "")}" : "")}{(UseSpot ? ", spot" : "")}";
 }

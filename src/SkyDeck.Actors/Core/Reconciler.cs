@@ -169,13 +169,15 @@ public static class Reconciler
         var autostop = spec.ResolvedAutostopMinutes(settings.AutostopMinutes);
         var resources = new LaunchResources(
             spec.Nodes,
-            spec.Gpus > 0 ? $"{spec.Accelerator ?? settings.DefaultAccelerator}:{spec.Gpus}" : null,
+            Gpus: null,
             Infra: null,
             spec.UseSpot,
             spec.Cloud,
             spec.Cloud is null ? null : spec.Region,
             autostop,
-            autostop > 0 && spec.AutostopDown);
+            autostop > 0 && spec.AutostopDown,
+            spec.Gpus > 0 ? spec.Accelerator ?? settings.DefaultAccelerator : null,
+            spec.Gpus);
 
         // SkyPilot refuses to relaunch an existing cluster with other resources (ResourcesMismatchError): tear it down first.
         if (ClusterResourcesChange(s, resources) is { } change)

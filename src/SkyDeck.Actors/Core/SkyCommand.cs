@@ -13,4 +13,13 @@ public abstract record SkyCommand(SkyActionKind Kind, string Target)
 }
 
 /// <summary>The reconciler's answer: record these events, then (once they are durable) run this command, and look again at <see cref="WakeAt"/>.</summary>
-public sealed record ReconcilePlan(IReadOnlyList<IExperimentEvent> Events, SkyCommand? Action, DateTimeOffset? WakeAt);
+public sealed record ReconcilePlan(IReadOnlyList<IExperimentEvent> Events, SkyCommand? Action, DateTimeOffset? WakeAt)
+{
+    /// <summary>How long until the next reconcile: the plan's own wake time if it comes before the regular interval.</summary>
+    public TimeSpan NextReconcileIn(DateTimeOffset now, TimeSpan interval)
+    {
+        var next = now + interval;
+        if (WakeAt is { } wake && wake < next) next = wake;
+        return next > now ? next - now : TimeSpan.Zero;
+    }
+}

@@ -219,10 +219,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     {
         if (plan.Action is { } action && _inFlight is null) Run(action);
 
-        var now = _clock.GetUtcNow();
-        var next = now + _settings.ReconcileInterval;
-        if (plan.WakeAt is { } wake && wake < next) next = wake;
-        Timers.StartSingleTimer(ReconcileTick.Instance, ReconcileTick.Instance, next > now ? next - now : TimeSpan.Zero);
+        Timers.StartSingleTimer(ReconcileTick.Instance, ReconcileTick.Instance, plan.NextReconcileIn(_clock.GetUtcNow(), _settings.ReconcileInterval));
         PushSummary();
     }
 

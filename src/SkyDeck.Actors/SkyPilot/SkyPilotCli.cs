@@ -108,7 +108,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     {
         var resources = launch.Resources;
         var args = new List<string> { "launch", "-y", "-d", "-c", launch.Cluster, "-n", launch.JobId, "--num-nodes", Invariant(resources.Nodes) };
-        if (resources.Gpus is { } gpus) args.AddRange(["--gpus", gpus]);
+        if (resources.GpuRequest() is ({ } accelerator, var perNode)) args.AddRange(["--gpus", $"{accelerator}:{perNode.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
         var (cloud, region) = resources.Placement();
         if (cloud is not null && caps.Infra) args.AddRange(["--infra", region is null ? cloud : $"{cloud}/{region}"]);
         else if (cloud is not null) args.AddRange(region is null ? ["--cloud", cloud] : ["--cloud", cloud, "--region", region]);

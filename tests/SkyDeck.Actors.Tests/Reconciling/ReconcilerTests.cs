@@ -25,7 +25,7 @@ public sealed class ReconcilerTests
         Assert.Equal(intent.JobId, launch.JobId);
         Assert.Equal("skydeck-exp1", launch.Cluster);
         Assert.Equal("lt run=daveey.test_ppo policy_architecture.core_resnet_layers=4 trainer.losses.ppo.enabled=true", launch.Command);
-        Assert.Equal(new LaunchResources(1, "A100:4", null, false, AutostopMinutes: Settings.AutostopMinutes), launch.Resources);
+        Assert.Equal(new LaunchResources(1, null, null, false, AutostopMinutes: Settings.AutostopMinutes, Accelerator: "A100", GpusPerNode: 4), launch.Resources);
     }
 
     [Fact]
