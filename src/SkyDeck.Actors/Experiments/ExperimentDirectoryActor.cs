@@ -12,22 +12,25 @@ public sealed record ExperimentRegistered(string ExperimentId, DateTimeOffset At
 /// <summary>Snapshot of the directory.</summary>
 public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJournaled;
 
-/// <summary>To the directory: take this id (persist it), then tell the parent.</summary>
-public sealed record RegisterExperiment(string ExperimentId, DateTimeOffset At);
 
 /// <summary>From the directory: every registered id, sent once recovered (again after each restart).</summary>
 public sealed record DirectoryRecovered(ImmutableArray<string> Ids);
 
-/// <summary>From the directory: the id is on disk.</summary>
-public sealed record ExperimentIdRegistered(string ExperimentId);
-
-/// <summary>From the directory: the id could not be written (the directory stops after a failed write and is restarted).</summary>
-public sealed record DirectoryWriteFailed(string ExperimentId, string Reason);
+/// <summary>From the directory: the create's id is on disk; the experiment can be created for <paramref name="ReplyTo"/>.</summary>
+public sealed record ExperimentIdRegistered(ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo);
 
 /// <summary>
-/// The journal of which experiment ids exist — one job, one owner. A persistent actor stops when its journal fails
-/// (a full disk, a locked database); its parent, <see cref="ExperimentManagerActor"/>, watches it and starts it again
-/// with backoff, so the server heals by itself once writes succeed again.
+/// From the directory: an id could not be written (its create was answered "unavailable"). A failed write stops the
+/// directory; its parent starts it again.
+/// </summary>
+public sealed record DirectoryWriteFailed(string Reason, DateTimeOffset At);
+
+/// <summary>
+/// The journal of which experiment ids exist — one job, one owner. The manager forwards it the create of an unknown id;
+/// once the id is on disk it hands the create back to the manager, which starts the experiment. A write that fails
+/// (a full disk, a locked database) is answered "unavailable" with the reason and nothing is created; a persistent
+/// actor then stops, and its parent, <see cref="ExperimentManagerActor"/>, starts it again with backoff, so creating
+/// heals by itself once writes succeed again. Creates arriving during a write wait in the persistence stash.
 /// </summary>
 public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 {
@@ -36,6 +39,7 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private (ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo)? _writing;
 
     public ExperimentDirectoryActor()
     {
@@ -46,19 +50,21 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
         Recover<ExperimentRegistered>(e => _ids.Add(e.ExperimentId));
         Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new DirectoryRecovered([.. _ids])));
 
-        Command<RegisterExperiment>(m =>
+        Command<ExperimentCommands.CreateExperiment>(create =>
         {
-            if (_ids.Contains(m.ExperimentId))
+            if (_ids.Contains(create.ExperimentId))
             {
-                Context.Parent.Tell(new ExperimentIdRegistered(m.ExperimentId));
+                Context.Parent.Tell(new ExperimentIdRegistered(create, Sender));
                 return;
             }
 
-            Persist(new ExperimentRegistered(m.ExperimentId, m.At), registered =>
+            _writing = (create, Sender);
+            Persist(new ExperimentRegistered(create.ExperimentId, create.At), registered =>
             {
                 _ids.Add(registered.ExperimentId);
                 if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new DirectorySnapshot([.. _ids]));
-                Context.Parent.Tell(new ExperimentIdRegistered(registered.ExperimentId));
+                Context.Parent.Tell(new ExperimentIdRegistered(create, _writing!.Value.ReplyTo));
+                _writing = null;
             });
         });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -73,14 +79,25 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        if (@event is ExperimentRegistered registered) Context.Parent.Tell(new DirectoryWriteFailed(registered.ExperimentId, Reason(cause)));
+        Refuse(cause);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        if (@event is ExperimentRegistered registered) Context.Parent.Tell(new DirectoryWriteFailed(registered.ExperimentId, Reason(cause)));
+        Refuse(cause);
         base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    /// <summary>The create whose id could not be written is answered now: nothing was created, try again.</summary>
+    private void Refuse(Exception cause)
+    {
+        if (_writing is not { } writing) return;
+        _writing = null;
+        var reason = Reason(cause);
+        writing.ReplyTo.Tell(CommandResult.Unavailable(
+            $"experiments cannot be created right now: the experiment directory could not be written ({reason}); nothing was created, try again"));
+        Context.Parent.Tell(new DirectoryWriteFailed(reason, writing.Command.At));
     }
 
     private static string Reason(Exception cause)

@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using Akka;
 using Akka.Actor;
 using Akka.Pattern;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using Akka.Persistence;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
 using static SkyDeck.Actors.Core.ExperimentCommands;
@@ -62,8 +60,6 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private IActorRef _summaryStore = ActorRefs.Nobody;
     private bool _loading;
 
-    /// <summary>Creates waiting for their id to be written, by id (a second create of the same id waits with the first).</summary>
-    private readonly Dictionary<string, List<(CreateExperiment Command, IActorRef ReplyTo)>> _registering = new(StringComparer.Ordinal);
     private IActorRef _directory = ActorRefs.Nobody;
     private int _directoryRestarts;
     private DirectoryHealth _directoryHealth = DirectoryHealth.Ok;
@@ -114,7 +110,11 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             _log.Info("Experiment directory restarted: {0} experiments", m.Ids.Length);
         });
         Receive<ExperimentIdRegistered>(Registered);
-        Receive<DirectoryWriteFailed>(m => RegistrationFailed(m.ExperimentId, m.Reason));
+        Receive<DirectoryWriteFailed>(m =>
+        {
+            _log.Error("The experiment directory could not be written: {0}", m.Reason);
+            _directoryHealth = new DirectoryHealth(false, m.Reason, _directoryHealth.FailingSince ?? m.At);
+        });
         Receive<Terminated>(t => t.ActorRef.Equals(_directory), _ => DirectoryStopped());
         Receive<StartDirectory>(_ => StartDirectoryActor());
         Receive<GetDirectoryHealth>(_ => Sender.Tell(_directoryHealth));
@@ -176,7 +176,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
 
     /// <summary>
     /// The directory recovers and the stored summaries load at the same time (the result waits in the stash until the
-    /// directory has recovered). Coordinated shutdown has the summary store write what is pending before actors stop.
+    /// directory has recovered).
     /// </summary>
     protected override void PreStart()
     {
@@ -185,23 +185,6 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         if (_store is null) return;
         _loading = true;
         _summaryStore = Context.ActorOf(SummaryStoreActor.Props(_store), "summary-store");
-        var summaryStore = _summaryStore;
-        var log = _log;
-        CoordinatedShutdown.Get(Context.System).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "skydeck-flush-summaries", async () =>
-        {
-            try
-            {
-                var flushed = await summaryStore.Ask<SummariesFlushed>(FlushSummaries.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                if (flushed.Error is not null)
-                    log.Warning("Saving the last summaries failed ({0}); their experiments will be recovered at the next start", flushed.Error);
-            }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-            {
-                log.Warning("Saving the last summaries timed out; their experiments will be recovered at the next start");
-            }
-
-            return Done.Instance;
-        });
     }
 
     private void StartExperiments(IEnumerable<string> ids)
@@ -258,53 +241,24 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
 
-        if (_registering.TryGetValue(command.ExperimentId, out var waiting))
-        {
-            waiting.Add((command, Sender));
-            return;
-        }
-
         if (_directory.IsNobody())
         {
-            Sender.Tell(CommandResult.Unavailable(Unwritable()));
+            Sender.Tell(CommandResult.Unavailable(
+                $"experiments cannot be created right now: the experiment directory is restarting after a failed write ({_directoryHealth.LastError ?? "unknown reason"}); nothing was created, try again"));
             return;
         }
 
-        _registering[command.ExperimentId] = [(command, Sender)];
-        _directory.Tell(new RegisterExperiment(command.ExperimentId, command.At));
+        _directory.Forward(command);
     }
 
     private void Registered(ExperimentIdRegistered registered)
     {
-        _ids.Add(registered.ExperimentId);
+        _ids.Add(registered.Command.ExperimentId);
         _directoryRestarts = 0;
         if (!_directoryHealth.Writable) _log.Info("The experiment directory is writable again");
         _directoryHealth = DirectoryHealth.Ok;
-        if (!_registering.Remove(registered.ExperimentId, out var waiting)) return;
-        var child = Child(registered.ExperimentId);
-        foreach (var (command, replyTo) in waiting) child.Tell(command, replyTo);
+        Child(registered.Command.ExperimentId).Tell(registered.Command, registered.ReplyTo);
     }
-
-    private void RegistrationFailed(string id, string reason)
-    {
-        var at = _registering.TryGetValue(id, out var waiting) ? waiting[0].Command.At : (DateTimeOffset?)null;
-        _directoryHealth = new DirectoryHealth(false, reason, _directoryHealth.FailingSince ?? at);
-        _log.Error("The experiment directory could not record '{0}': {1}", id, reason);
-        FailRegistrations(id);
-    }
-
-    /// <summary>Answers waiting creates (of <paramref name="only"/>, or all): nothing was created, try again later.</summary>
-    private void FailRegistrations(string? only = null)
-    {
-        foreach (var id in _registering.Keys.Where(id => only is null || id == only).ToList())
-        {
-            foreach (var (_, replyTo) in _registering[id]) replyTo.Tell(CommandResult.Unavailable(Unwritable()));
-            _registering.Remove(id);
-        }
-    }
-
-    private string Unwritable() =>
-        $"experiments cannot be created right now: the experiment directory could not be written ({_directoryHealth.LastError ?? "it is restarting"}); nothing was created, try again";
 
     private void StartDirectoryActor()
     {
@@ -317,7 +271,6 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     {
         _directory = ActorRefs.Nobody;
         if (_directoryHealth.Writable) _directoryHealth = new DirectoryHealth(false, "the experiment directory stopped");
-        FailRegistrations();
         var delay = TimeSpan.FromTicks(Math.Min(DirectoryBackoffMax.Ticks, DirectoryBackoffMin.Ticks << Math.Min(_directoryRestarts, 10)));
         _directoryRestarts++;
         _log.Warning("The experiment directory stopped; starting it again in {0}", delay);

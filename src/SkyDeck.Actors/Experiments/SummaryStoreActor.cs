@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using SkyDeck.Actors.Core;
@@ -70,6 +71,29 @@ public sealed class SummaryStoreActor : ReceiveActor, IWithTimers
             success: loaded => new StoredSummariesLoaded(loaded, null),
             failure: e => new StoredSummariesLoaded(null, e));
         Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, SaveInterval);
+        RegisterFlushAtShutdown();
+    }
+
+    /// <summary>Coordinated shutdown asks for what is pending to be written before actors stop (no blocking PostStop).</summary>
+    private void RegisterFlushAtShutdown()
+    {
+        var self = Self;
+        var log = _log;
+        CoordinatedShutdown.Get(Context.System).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "skydeck-flush-summaries", async () =>
+        {
+            try
+            {
+                var flushed = await self.Ask<SummariesFlushed>(FlushSummaries.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                if (flushed.Error is not null)
+                    log.Warning("Saving the last summaries failed ({0}); their experiments will be recovered at the next start", flushed.Error);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                log.Warning("Saving the last summaries timed out; their experiments will be recovered at the next start");
+            }
+
+            return Done.Instance;
+        });
     }
 
     private void Save()

@@ -290,7 +290,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         public void Dispose()
         {
             _expiry.Dispose();
-            if (Interlocked.Exchange(ref _state, Released) != Released) _owner._slots.Release();
+            if (Interlocked.Exchange(ref _state, Released) != Released) Release();
         }
 
         private void Expire()
@@ -298,7 +298,19 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             if (Interlocked.CompareExchange(ref _state, Released, Granted) != Granted) return;
             _expiry.Dispose();
             _owner._logger.LogWarning("A sky process slot was granted but not used within {Timeout}; released", UnusedSlotTimeout);
-            _owner._slots.Release();
+            Release();
+        }
+
+        /// <summary>A slot can outlive its gateway (shut down meanwhile): then there is nothing left to give it back to.</summary>
+        private void Release()
+        {
+            try
+            {
+                _owner._slots.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 

@@ -273,7 +273,8 @@ public sealed class SkyPilotCliSpecs : IDisposable
         Assert.True((await cli.ExecuteAsync(Launch("exp2"), CancellationToken.None, slot)).Succeeded);
 
         Assert.Equal(1, cli.PeakConcurrentProcesses);
-        Assert.NotNull(cli.TryTakeSlot());
+        using var free = cli.TryTakeSlot();
+        Assert.NotNull(free);
     }
 
     [Fact]
@@ -293,6 +294,16 @@ public sealed class SkyPilotCliSpecs : IDisposable
     }
 
     [Fact]
+    public async Task GivenASlotGrantedButNeverUsed_WhenTheGatewayIsDisposedFirst_ThenItsLaterReleaseIsHarmless()
+    {
+        var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
+        var slot = await cli.TakeSlotAsync(CancellationToken.None);
+
+        cli.Dispose();
+        slot.Dispose();
+    }
+
+    [Fact]
     public async Task GivenAWaitForASlot_WhenCancelled_ThenNoSlotIsTaken()
     {
         using var cli = Cli(o => o with { MaxConcurrentProcesses = 1 });
@@ -304,7 +315,8 @@ public sealed class SkyPilotCliSpecs : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         held!.Dispose();
-        Assert.NotNull(cli.TryTakeSlot());
+        using var free = cli.TryTakeSlot();
+        Assert.NotNull(free);
     }
 
     /// <summary>The fake logs an invocation when its process starts (a launch record only after its delay).</summary>
