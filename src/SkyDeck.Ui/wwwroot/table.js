@@ -506,12 +506,13 @@ function template() {
     cell('col-select', null, el('input', { type: 'checkbox', testid: 'row-select' })),
     cell('col-expand', null, el('span', { class: 'expander', 'aria-hidden': 'true' }, '▸')),
     cell('col-id', 'cell-id', el('span', { class: 'id-text' }), el('span', { class: 'chip chip-deleted', testid: 'deleted-chip', hidden: true }, 'deleted')),
-    cell('col-name', 'cell-name', el('span', { class: 'name-text', testid: 'name-text' }), el('span', {
+    // the chip comes first and never shrinks: only the name is cut with an ellipsis, so a pending restart is always seen
+    cell('col-name', 'cell-name', el('span', {
       class: 'chip chip-restart',
       testid: 'needs-restart',
       hidden: true,
       title: 'The configuration changed while a job was running. Stop and start again to apply it.',
-    }, 'restart to apply')),
+    }, 'restart to apply'), el('span', { class: 'name-text', testid: 'name-text' })),
     cell('col-desired', 'cell-desired', el('span')),
     cell('col-current', 'cell-current', el('span'), el('span', { class: 'state-note', testid: 'state-note' })),
     cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' })),
@@ -539,8 +540,8 @@ function createRow(dto) {
       expander: cells.expand.firstChild,
       idText: cells.id.firstChild,
       deletedChip: cells.id.lastChild,
-      nameText: cells.name.firstChild,
-      restartChip: cells.name.lastChild,
+      restartChip: cells.name.firstChild,
+      nameText: cells.name.lastChild,
       desired: cells.desired.firstChild,
       current: cells.current.firstChild,
       currentNote: cells.current.lastChild,
