@@ -39,4 +39,24 @@ public sealed class DefectTests(DashboardFixture fixture)
 
         await Server.SetStateAsync(id, "STOPPED");
     }
+
+    [Fact]
+    public async Task A_cancelled_job_stops_saying_cancelling_once_it_has_ended()
+    {
+        var id = Ids.New("cxl");
+        await Server.CreateAsync(id, desired: "RUNNING");
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}&open={id}");
+        var details = d.Details(id);
+        var job = details.GetByTestId("job-row").Last; // the first job (newest first)
+        await Expect(job.GetByTestId("job-status")).ToHaveTextAsync("RUNNING", Slow);
+        var jobId = await job.GetAttributeAsync("data-job-id");
+        var first = details.Locator($"[data-testid='job-row'][data-job-id='{jobId}']");
+
+        await first.GetByTestId("job-cancel").ClickAsync();
+        await Expect(first.GetByTestId("job-status")).ToHaveTextAsync("CANCELLED", Slow);
+        await Expect(first).Not.ToContainTextAsync("cancelling");
+        await Expect(first.GetByTestId("job-cancel-state")).ToHaveTextAsync(new Regex("^cancelled by "));
+
+        await Server.SetStateAsync(id, "STOPPED");
+    }
 }
