@@ -59,4 +59,67 @@ public sealed class DefectTests(DashboardFixture fixture)
 
         await Server.SetStateAsync(id, "STOPPED");
     }
+
+    [Fact]
+    public async Task Delete_asks_first_and_undo_says_a_new_run_will_start()
+    {
+        var p = Ids.New("del");
+        await Server.CreateAsync($"{p}-run", desired: "RUNNING");
+        for (var i = 1; i <= 3; i++) await Server.CreateAsync($"{p}-{i}");
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={p}");
+        var page = d.Page;
+        await Expect(d.Rows).ToHaveCountAsync(4);
+        var confirm = page.GetByTestId("confirm-dialog");
+
+        // single delete: the dialog asks; Cancel changes nothing
+        await d.Row($"{p}-run").GetByTestId("cell-id").ClickAsync();
+        var details = d.Details($"{p}-run");
+        await details.GetByTestId("detail-delete").ClickAsync();
+        await Expect(confirm).ToBeVisibleAsync();
+        await Expect(confirm.GetByTestId("confirm-title")).ToHaveTextAsync($"Delete {p}-run?");
+        await Expect(confirm.GetByTestId("confirm-message")).ToContainTextAsync("cluster will be torn down");
+        await confirm.GetByTestId("confirm-cancel").ClickAsync();
+        await Expect(confirm).ToHaveCountAsync(0);
+        await Expect(d.Rows).ToHaveCountAsync(4);
+        Assert.False((await Server.GetAsync($"{p}-run")).GetProperty("deleted").GetBoolean());
+
+        // Escape is a cancel too
+        await details.GetByTestId("detail-delete").ClickAsync();
+        await Expect(confirm).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(confirm).ToHaveCountAsync(0);
+        Assert.False((await Server.GetAsync($"{p}-run")).GetProperty("deleted").GetBoolean());
+
+        // confirming deletes; the toast says what Undo will do, and so does Undo's own toast
+        await details.GetByTestId("detail-delete").ClickAsync();
+        await confirm.GetByTestId("confirm-ok").ClickAsync();
+        await Expect(d.Row($"{p}-run")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("toast-text").Filter(new() { HasText = $"Deleted {p}-run" }))
+            .ToHaveTextAsync($"Deleted {p}-run; its cluster is being torn down. Undo restores it and will start a new run.");
+        await page.GetByTestId("undo-delete").ClickAsync();
+        await Expect(page.GetByTestId("toast-text").Filter(new() { HasText = $"Restored {p}-run" }))
+            .ToHaveTextAsync($"Restored {p}-run — it will start a new run");
+        await Expect(d.Row($"{p}-run")).ToBeVisibleAsync();
+
+        // bulk delete of 3: the count is in the question; Cancel keeps all three
+        await d.FilterAsync($"{p}-");
+        for (var i = 1; i <= 3; i++) await d.Row($"{p}-{i}").GetByTestId("row-select").CheckAsync();
+        await page.GetByTestId("bulk-delete").ClickAsync();
+        await Expect(confirm.GetByTestId("confirm-title")).ToHaveTextAsync("Delete 3 experiments?");
+        await Expect(confirm.GetByTestId("confirm-message")).ToContainTextAsync("Their clusters will be torn down");
+        await confirm.GetByTestId("confirm-cancel").ClickAsync();
+        await Expect(page.GetByTestId("bulk-count")).ToHaveTextAsync("3 selected");
+        for (var i = 1; i <= 3; i++) Assert.False((await Server.GetAsync($"{p}-{i}")).GetProperty("deleted").GetBoolean());
+
+        await page.GetByTestId("bulk-delete").ClickAsync();
+        await confirm.GetByTestId("confirm-ok").ClickAsync();
+        await Expect(page.GetByTestId("bulk-summary")).ToHaveTextAsync("Delete: 3 succeeded, 0 failed");
+        for (var i = 1; i <= 3; i++) await Expect(d.Row($"{p}-{i}")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("bulk-undo")).ToHaveTextAsync("Undo (restore 3)");
+        // none of them was running: Undo starts nothing, and the report says nothing about new runs
+        await Expect(page.GetByTestId("bulk-undo-note")).ToHaveCountAsync(0);
+        Assert.Empty(d.Dialogs);
+
+        await Server.SetStateAsync($"{p}-run", "STOPPED");
+    }
 }
