@@ -122,4 +122,36 @@ public sealed class DefectTests(DashboardFixture fixture)
 
         await Server.SetStateAsync($"{p}-run", "STOPPED");
     }
+
+    [Fact]
+    public async Task Duplicate_derives_a_new_run_name()
+    {
+        var id = Ids.New("dupr");
+        await Server.SendAsync(HttpMethod.Post, "api/experiments", new
+        {
+            id,
+            name = id,
+            run_name = $"sweep.{id}",
+            base_command = "python train.py",
+            nodes = 1,
+            gpus = 0,
+            flags = new Dictionary<string, object> { ["lr"] = 0.1 },
+            desired_state = "STOPPED",
+        });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}");
+        await d.Row(id).GetByTestId("cell-id").ClickAsync();
+        await d.Details(id).GetByTestId("detail-duplicate").ClickAsync();
+        var dialog = d.Page.GetByTestId("experiment-dialog");
+        await Expect(dialog.GetByTestId("field-id")).ToHaveValueAsync($"{id}-copy");
+        await Expect(dialog.GetByTestId("field-run_name")).ToHaveValueAsync($"sweep.{id}-copy");
+        await dialog.GetByTestId("create-submit").ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        Assert.Equal($"sweep.{id}-copy", (await Server.GetAsync($"{id}-copy")).GetProperty("run_name").GetString());
+
+        // a copy of the original again: the next free run name
+        await d.Details(id).GetByTestId("detail-duplicate").ClickAsync();
+        await Expect(dialog.GetByTestId("field-id")).ToHaveValueAsync($"{id}-copy2");
+        await Expect(dialog.GetByTestId("field-run_name")).ToHaveValueAsync($"sweep.{id}-copy2");
+        await dialog.GetByTestId("create-cancel").ClickAsync();
+    }
 }
