@@ -154,4 +154,27 @@ public sealed class DefectTests(DashboardFixture fixture)
         await Expect(dialog.GetByTestId("field-run_name")).ToHaveValueAsync($"sweep.{id}-copy2");
         await dialog.GetByTestId("create-cancel").ClickAsync();
     }
+
+    [Fact]
+    public async Task Just_now_fits_in_the_job_column()
+    {
+        var id = Ids.New("now");
+        await Server.CreateAsync(id);
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}");
+        await d.Row(id).GetByTestId("row-start").ClickAsync();
+
+        // measured in the same frame that shows "just now" (the note moves on once the job starts)
+        var handle = await d.Page.WaitForFunctionAsync(@"id => {
+            const cell = document.querySelector(`[data-testid='row'][data-id='${id}'] [data-testid='cell-job']`);
+            if (!cell || !cell.textContent.includes('just now')) return null;
+            return { text: cell.textContent, scroll: cell.scrollWidth, client: cell.clientWidth };
+        }", id, new() { Timeout = 20_000, PollingInterval = 10 });
+        var m = await handle.JsonValueAsync<JsonElement>();
+        var text = m.GetProperty("text").GetString();
+        var scroll = m.GetProperty("scroll").GetInt32();
+        var client = m.GetProperty("client").GetInt32();
+        Assert.True(scroll <= client, $"'{text}' is cut: scrollWidth {scroll} > clientWidth {client}");
+
+        await Server.SetStateAsync(id, "STOPPED");
+    }
 }
