@@ -88,8 +88,9 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await Expect(job.GetByTestId("job-status")).ToHaveTextAsync("CANCELLED", Slow);
         await Expect(job.GetByTestId("job-duration")).ToHaveTextAsync(new Regex(@"^\d+(s|m \d\ds)$"));
 
-        // Delete hides the row; Undo brings it back
+        // Delete (after confirming) hides the row; Undo brings it back
         await details.GetByTestId("detail-delete").ClickAsync();
+        await page.GetByTestId("confirm-dialog").GetByTestId("confirm-ok").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
         await page.GetByTestId("undo-delete").ClickAsync();
         await Expect(row).ToBeVisibleAsync();

@@ -79,6 +79,19 @@ public sealed class HomeTests : FakeSkyTestBase
         Assert.Contains("expected on or off", usage.StdErr);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Ctl_help_prints_the_usage_and_exits_0(string flag)
+    {
+        var result = await Sky("ctl", flag);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("Usage: fake-sky ctl COMMAND [ARGS]...", result.StdOut);
+        Assert.Contains("set-status CLUSTER JOB_ID STATUS", result.StdOut);
+        Assert.Equal("", result.StdErr);
+    }
+
     [Fact]
     public async Task Ctl_control_commands_edit_control_json()
     {

@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { store } from './store.js';
 import { toast, errorToast } from './toast.js';
+import { confirmAction } from './confirm.js';
 
 export async function setDesired(id, desired) {
   const dto = await api.setState(id, desired);
@@ -27,23 +28,56 @@ export async function stop(id) {
   }
 }
 
+/** What Undo / Restore will do, said before and after: a restored experiment that should run starts a new run. */
+export function restoreOutcome(dtos) {
+  const running = dtos.filter(d => d?.desired_state === 'RUNNING').length;
+  if (!running) return '';
+  return dtos.length === 1 ? 'it will start a new run' : `${running} will start a new run`;
+}
+
 export async function restore(ids) {
   const results = await Promise.allSettled(ids.map(id => api.restore(id)));
   const failed = [];
-  results.forEach((r, i) => (r.status === 'fulfilled' ? store.applyOne(r.value) : failed.push(`${ids[i]}: ${r.reason.message}`)));
-  if (failed.length) toast(`Could not restore ${failed.join('; ')}`, { type: 'error' });
-  else toast(ids.length === 1 ? `Restored ${ids[0]}` : `Restored ${ids.length} experiments`, { type: 'success' });
+  const restored = [];
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') {
+      store.applyOne(r.value);
+      restored.push(r.value);
+    } else failed.push(`${ids[i]}: ${r.reason.message}`);
+  });
+  if (failed.length) {
+    toast(`Could not restore ${failed.join('; ')}`, { type: 'error' });
+    return;
+  }
+  const outcome = restoreOutcome(restored);
+  const what = ids.length === 1 ? `Restored ${ids[0]}` : `Restored ${ids.length} experiments`;
+  toast(outcome ? `${what} — ${outcome}` : what, { type: 'success' });
 }
 
-/** Soft-deletes one experiment and offers Undo. */
+/** Asks before deleting: deleting tears clusters down. */
+export function confirmDelete(ids) {
+  const one = ids.length === 1;
+  return confirmAction({
+    title: one ? `Delete ${ids[0]}?` : `Delete ${ids.length} experiments?`,
+    message: one
+      ? 'Its cluster will be torn down and any running job stops. Undo restores the record, not the job.'
+      : 'Their clusters will be torn down and any running jobs stop. Undo restores the records, not the jobs.',
+    confirmLabel: one ? 'Delete' : `Delete ${ids.length}`,
+  });
+}
+
+/** Soft-deletes one experiment (after asking) and offers Undo, saying what Undo will do. */
 export async function remove(id) {
+  if (!(await confirmDelete([id]))) return;
+  const before = store.get(id);
   try {
     store.applyOne(await api.remove(id));
   } catch (e) {
     errorToast(`Could not delete ${id}`, e);
     return;
   }
-  toast(`Deleted ${id}`, {
+  const outcome = restoreOutcome([before]);
+  toast(`Deleted ${id}; its cluster is being torn down.${outcome ? ` Undo restores it and ${outcome.replace(/^it /, '')}.` : ''}`, {
     type: 'info',
     action: { label: 'Undo', testid: 'undo-delete', run: () => restore([id]) },
   });

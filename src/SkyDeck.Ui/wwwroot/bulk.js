@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { store } from './store.js';
 import { clearSelection, selectedIds } from './table.js';
 import { toast } from './toast.js';
+import { confirmDelete, restoreOutcome } from './actions.js';
 
 const CONCURRENCY = 6;
 
@@ -41,6 +42,8 @@ export function selectionChanged(ids) {
 export async function run(op, ids) {
   const operation = OPERATIONS[op];
   if (!operation || !ids.length) return;
+  if (op === 'delete' && !(await confirmDelete(ids))) return;
+  const before = op === 'delete' ? ids.map(id => store.get(id)) : null;
   for (const b of bar.querySelectorAll('button')) b.disabled = true;
   const results = new Array(ids.length);
   showReport(operation, ids, results, true);
@@ -60,13 +63,14 @@ export async function run(op, ids) {
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
   for (const b of bar.querySelectorAll('button')) b.disabled = false;
-  showReport(operation, ids, results, false, op);
+  const undoOutcome = before ? restoreOutcome(before.filter((dto, i) => results[i]?.ok)) : '';
+  showReport(operation, ids, results, false, op, undoOutcome);
   if (op === 'delete') clearSelection();
   const failed = results.filter(r => !r.ok).length;
   toast(`${operation.verb}: ${ids.length - failed} succeeded${failed ? `, ${failed} failed` : ''}`, { type: failed ? 'warning' : 'success' });
 }
 
-function showReport(operation, ids, results, running, op) {
+function showReport(operation, ids, results, running, op, undoOutcome = '') {
   report.hidden = false;
   const done = results.filter(Boolean);
   const ok = done.filter(r => r.ok).length;
@@ -88,6 +92,7 @@ function showReport(operation, ids, results, running, op) {
     const failedIds = results.filter(r => !r.ok).map(r => r.id);
     if (op === 'delete' && succeeded.length) {
       buttons.push(el('button', { type: 'button', testid: 'bulk-undo', onclick: () => run('restore', succeeded) }, `Undo (restore ${succeeded.length})`));
+      if (undoOutcome) buttons.push(el('span', { class: 'muted', testid: 'bulk-undo-note' }, `Undo: ${undoOutcome}`));
     }
     if (failedIds.length) buttons.push(el('button', { type: 'button', testid: 'bulk-retry', onclick: () => run(op, failedIds) }, `Retry ${failedIds.length} failed`));
   }

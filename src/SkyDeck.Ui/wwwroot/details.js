@@ -242,9 +242,7 @@ export function createDetails(initialDto) {
       const exitCode = !jobIsLive(job) && job.sky_exit_code !== null && job.sky_exit_code !== undefined ? `exit ${job.sky_exit_code}` : '';
       const exit = [exitCode, job.reason || '']
         .filter(Boolean).join(' · ') || '—';
-      const cancel = jobIsLive(job) && !job.cancel_requested_at
-        ? el('button', { type: 'button', class: 'small danger', testid: 'job-cancel', onclick: () => cancelJob(job) }, 'Cancel')
-        : job.cancel_requested_at ? el('span', { class: 'muted', title: `by ${job.cancelled_by || '?'}` }, 'cancelling…') : '';
+      const cancel = cancelCell(job, status);
       body.append(el('tr', { testid: 'job-row', dataset: { jobId: job.job_id, status: status || '' } },
         el('td', { class: 'mono', title: `${job.job_id} · generation ${job.generation}, run ${job.run}, attempt ${job.attempt}` }, job.job_id),
         el('td', { class: 'num', testid: 'job-sky-id' }, job.sky_job_id ?? '—'),
@@ -259,6 +257,20 @@ export function createDetails(initialDto) {
     jobsBody.replaceChildren(el('div', { class: 'scroll' }, el('table', { class: 'jobs-table', testid: 'jobs-table' },
       el('thead', null, el('tr', null, head.map(h => el('th', { scope: 'col' }, h)))), body)));
     renderTimeline();
+  }
+
+  // "cancelling…" only while the job is still live; once it has ended the label follows its real state
+  function cancelCell(job, status) {
+    const who = job.cancelled_by || '?';
+    if (jobIsLive(job)) {
+      return job.cancel_requested_at
+        ? el('span', { class: 'muted', testid: 'job-cancel-state', title: `by ${who}` }, 'cancelling…')
+        : el('button', { type: 'button', class: 'small danger', testid: 'job-cancel', onclick: () => cancelJob(job) }, 'Cancel');
+    }
+    if (!job.cancel_requested_at) return '';
+    return status === 'CANCELLED'
+      ? el('span', { class: 'muted', testid: 'job-cancel-state' }, `cancelled by ${who}`)
+      : el('span', { class: 'muted', testid: 'job-cancel-state', title: `cancel requested by ${who}` }, `ended ${(status || '').toLowerCase()} before the cancel`);
   }
 
   async function cancelJob(job) {

@@ -24,7 +24,9 @@ export function openExperimentDialog(source = null) {
   if (initial) {
     // a copy keeps the spec, not the identity: name and run name follow the new id when they followed the old one
     if (source.name === source.id) initial.name = initial.id;
-    if (source.run_name === source.id) initial.run_name = initial.id;
+    // two experiments must never log to the same run: a custom run name gets its own -copy suffix
+    if (!source.run_name || source.run_name === source.id) initial.run_name = initial.id;
+    else initial.run_name = uniqueRunName(source.run_name, initial.id);
   }
   const spec = createSpecForm({
     mode: 'create',
@@ -80,4 +82,19 @@ export function uniqueId(id) {
     if (!store.has(candidate)) return candidate;
   }
   return base;
+}
+
+/** run-copy, run-copy2, … not used as a run name (or id, the default run name) by any experiment. */
+export function uniqueRunName(runName, newId) {
+  const taken = new Set();
+  for (const dto of store.values()) {
+    taken.add(dto.run_name || dto.id);
+    taken.add(dto.id);
+  }
+  const base = runName.replace(/-copy\d*$/, '');
+  for (let n = 1; n < 1000; n++) {
+    const candidate = base + (n === 1 ? '-copy' : `-copy${n}`);
+    if (!taken.has(candidate)) return candidate;
+  }
+  return newId;
 }

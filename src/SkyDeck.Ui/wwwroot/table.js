@@ -14,7 +14,7 @@ import { view, updateView, onViewChange } from './view.js';
 import { compileFilter } from './filter.js';
 import { splitVarying, headerLayout, leafOrder } from './columns.js';
 import {
-  badgeClass, stateHelp, jobStatus, formatAge, formatDuration, jobDuration, parseTime,
+  TRANSITIONAL, badgeClass, stateHelp, jobStatus, formatAge, formatDuration, jobDuration, parseTime,
   flagKind, flagDisplay, flagText, compareValues, collator,
 } from './format.js';
 import * as actions from './actions.js';
@@ -381,7 +381,7 @@ function measureRow(dto) {
   grow('id', monoWidth(dto.id, MONO13) + PAD + (dto.deleted ? 64 : 0));
   grow('name', textWidth(dto.name, FONT) + PAD + (dto.needs_restart ? 112 : 0));
   grow('current', dto.current_state === 'RETRYING' ? 220 : 132);
-  grow('job', dto.current_job ? 170 : 96);
+  grow('job', jobWidth(dto.current_job));
   const flags = dto.flags || {};
   columnKeys.forEach((key, i) => {
     if (!(key in flags)) return;
@@ -390,11 +390,25 @@ function measureRow(dto) {
   });
 }
 
+const BADGE_FONT = '700 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const NOTE_FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+let noteWidth = 0;
+
+/** The Job cell: its status badge and the widest note the ticker can write there ("just now", "59m 59s ago"). */
+function jobWidth(job) {
+  if (!job) return 96;
+  const status = jobStatus(job) || '—';
+  // badge: text + letter-spacing + padding and border (+ the pulse dot of a transitional state)
+  const badge = textWidth(status, BADGE_FONT) + status.length * 0.2 + 16 + (TRANSITIONAL.has(status) ? 10 : 0);
+  noteWidth ||= Math.max(...['just now', '59m 59s ago', 'in 59m 59s'].map(t => textWidth(t, NOTE_FONT)));
+  return Math.ceil(badge + 6 + noteWidth + PAD + 4);
+}
+
 function columnWidths() {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
   return [
     FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, 360), FIXED.desired,
-    clamp(widths.current, 110, 240), clamp(widths.job, 80, 200), FIXED.nodes, FIXED.gpus, FIXED.actions,
+    clamp(widths.current, 110, 240), clamp(widths.job, 80, 260), FIXED.nodes, FIXED.gpus, FIXED.actions,
     ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
 }
@@ -506,12 +520,13 @@ function template() {
     cell('col-select', null, el('input', { type: 'checkbox', testid: 'row-select' })),
     cell('col-expand', null, el('span', { class: 'expander', 'aria-hidden': 'true' }, '▸')),
     cell('col-id', 'cell-id', el('span', { class: 'id-text' }), el('span', { class: 'chip chip-deleted', testid: 'deleted-chip', hidden: true }, 'deleted')),
-    cell('col-name', 'cell-name', el('span', { class: 'name-text', testid: 'name-text' }), el('span', {
+    // the chip comes first and never shrinks: only the name is cut with an ellipsis, so a pending restart is always seen
+    cell('col-name', 'cell-name', el('span', {
       class: 'chip chip-restart',
       testid: 'needs-restart',
       hidden: true,
       title: 'The configuration changed while a job was running. Stop and start again to apply it.',
-    }, 'restart to apply')),
+    }, 'restart to apply'), el('span', { class: 'name-text', testid: 'name-text' })),
     cell('col-desired', 'cell-desired', el('span')),
     cell('col-current', 'cell-current', el('span'), el('span', { class: 'state-note', testid: 'state-note' })),
     cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' })),
@@ -539,8 +554,8 @@ function createRow(dto) {
       expander: cells.expand.firstChild,
       idText: cells.id.firstChild,
       deletedChip: cells.id.lastChild,
-      nameText: cells.name.firstChild,
-      restartChip: cells.name.lastChild,
+      restartChip: cells.name.firstChild,
+      nameText: cells.name.lastChild,
       desired: cells.desired.firstChild,
       current: cells.current.firstChild,
       currentNote: cells.current.lastChild,

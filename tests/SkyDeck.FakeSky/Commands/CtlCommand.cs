@@ -33,6 +33,12 @@ internal static class CtlCommand
 
     public static int Run(FakeSkyHome home, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Count > 0 && args[0] is "--help" or "-h")
+        {
+            stdout.WriteLine(Usage);
+            return 0;
+        }
+
         try
         {
             return Dispatch(home, args, stdout);
