@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using SkyDeck.Host.Cli;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Cli;
 

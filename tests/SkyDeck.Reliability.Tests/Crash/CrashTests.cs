@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SkyDeck.FakeSky.State;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Crash;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Disk;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SkyDeck.FakeSky;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Load;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Shutdown;
 
