@@ -16,6 +16,7 @@ public sealed class DemoAndSettingsTests : IDisposable
     private readonly SkyDeckProgram _skydeck = new();
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task GivenNoCloud_WhenStartingTheDemo_ThenAnExperimentRunsOnTheShippedFakeSkyInTheDemosOwnDirectory()
     {
         var port = SkyDeckProgram.FreePort();

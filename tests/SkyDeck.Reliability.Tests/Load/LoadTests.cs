@@ -13,6 +13,7 @@ namespace SkyDeck.Reliability.Tests.Load;
 /// changes (a bulk start of all of them first), with no errors, a bounded memory growth and the <c>sky</c> process
 /// cap respected throughout.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Experiments = 1_000;

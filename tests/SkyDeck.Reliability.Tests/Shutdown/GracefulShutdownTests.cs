@@ -8,6 +8,7 @@ using SkyDeck.Testing;
 namespace SkyDeck.Reliability.Tests.Shutdown;
 
 /// <summary>SIGTERM while <c>sky launch</c> is running: a clean exit, and exactly one job once the server is back.</summary>
+[Trait("Category", "Slow")]
 public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposable
 {
     private const string Id = "graceful";

@@ -11,6 +11,7 @@ namespace SkyDeck.Reliability.Tests.Shutdown;
 /// A <c>sky launch</c> killed while it provisions leaves its cluster behind in INIT with no job (SkyPilot records the
 /// cluster before provisioning it). The fake never leaves INIT clusters by itself, so the test writes that record.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class InterruptedProvisioningTests(ITestOutputHelper output) : IDisposable
 {
     private const string Id = "provisioning";
