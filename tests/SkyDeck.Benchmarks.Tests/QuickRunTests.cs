@@ -9,6 +9,7 @@ namespace SkyDeck.Benchmarks.Tests;
 /// with sane numbers. It asserts nothing about speed — the shared CI machine is too noisy for timed asserts; the
 /// verdicts are for people reading BenchmarkResults/results.md.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class QuickRunTests(ITestOutputHelper output)
 {
     [Fact]

@@ -13,6 +13,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     private static ILocator FlagCell(ILocator row, string key) => row.Locator($"[data-testid='cell-flag'][data-key='{key}']");
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Create_through_the_form_then_start_edit_flags_stop_delete_and_undo()
     {
         var id = Ids.New("life");
@@ -252,6 +253,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Bulk_start_reports_the_outcome_of_every_row()
     {
         var p = Ids.New("bulk");

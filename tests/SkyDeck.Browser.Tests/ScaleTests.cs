@@ -11,6 +11,7 @@ namespace SkyDeck.Browser.Tests;
 /// <c>SKYDECK_SCALE=1 dotnet test tests/SkyDeck.Browser.Tests --filter ScaleTests --logger "console;verbosity=detailed"</c>.
 /// </summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper output)
 {
     private const int Rows = 2000;

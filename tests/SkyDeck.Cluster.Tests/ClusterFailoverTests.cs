@@ -16,6 +16,7 @@ namespace SkyDeck.Cluster.Tests;
 /// failover time and compares state change → <c>sky launch</c> latency with a single SQLite process; the figures go to
 /// the test output and to <c>cluster-figures.txt</c> next to the test assembly.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Experiments = 300;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Tests.Support;
+using SkyDeck.Testing;
 using Xunit.Abstractions;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Tests.Support;
+using SkyDeck.Testing;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 using static SkyDeck.Actors.Tests.Support.Specs;
 

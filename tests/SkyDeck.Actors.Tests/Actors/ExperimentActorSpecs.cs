@@ -3,6 +3,7 @@ using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Actors.Tests.Support;
+using SkyDeck.Testing;
 using Xunit.Abstractions;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 using static SkyDeck.Actors.Tests.Support.Specs;

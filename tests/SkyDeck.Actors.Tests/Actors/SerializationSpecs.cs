@@ -4,6 +4,7 @@ using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;
+using SkyDeck.Testing;
 using static SkyDeck.Actors.Tests.Support.Specs;
 
 namespace SkyDeck.Actors.Tests.Actors;
@@ -15,11 +16,11 @@ public sealed class SerializationSpecs(SerializationSpecs.Wiring wiring) : IClas
 
     public sealed class Wiring : IAsyncLifetime
     {
-        private readonly Support.TempDatabase _db = new();
+        private readonly TempDatabase _db = new();
 
         public HostedSkyDeck Host { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Host = await HostedSkyDeck.StartAsync(_db.Path, new Support.ScriptedSkyGateway());
+        public async Task InitializeAsync() => Host = await HostedSkyDeck.StartAsync(_db.Path, new ScriptedSkyGateway());
 
         public async Task DisposeAsync()
         {

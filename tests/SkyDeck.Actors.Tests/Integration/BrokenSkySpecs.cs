@@ -7,6 +7,7 @@ using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Actors.Tests.Actors;
 using SkyDeck.Actors.Tests.Support;
 using SkyDeck.FakeSky;
+using SkyDeck.Testing;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 using static SkyDeck.Actors.Tests.Support.Specs;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Cluster.Tests.Support;
 
@@ -61,27 +62,22 @@ internal static class Api
 
     public static string Str(this JsonElement e, string name) => e.GetProperty(name).GetString() ?? "";
 
-    /// <summary>Polls <paramref name="probe"/> until it is true; the message says what was awaited and the last state seen.</summary>
-    public static async Task UntilAsync(Func<Task<(bool Done, string State)>> probe, string what, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        var state = "";
-        while (true)
+    /// <summary>
+    /// Polls <paramref name="probe"/> until it is true; the message says what was awaited and the last state seen. A probe
+    /// that fails on the way (a node not answering during a failover) counts as not yet, with the error as its state.
+    /// </summary>
+    public static Task UntilAsync(Func<Task<(bool Done, string State)>> probe, string what, TimeSpan within) =>
+        Eventually.Until<(bool Done, string State)>(async () =>
         {
             try
             {
-                (var done, state) = await probe();
-                if (done) return;
+                return await probe();
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                state = e.Message;
+                return (false, e.Message);
             }
-
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: not reached within {within}; last seen: {state}");
-            await Task.Delay(1000);
-        }
-    }
+        }, p => p.Done, what, within, p => p.State);
 
     public static double Percentile(IReadOnlyList<double> values, double p)
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Cluster.Tests.Support;
 
@@ -103,7 +103,7 @@ internal sealed class SkyDeckNode : IAsyncDisposable
     /// <summary>SIGTERM: a graceful stop (the node leaves the cluster through coordinated shutdown).</summary>
     public void Terminate()
     {
-        if (SysKill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        if (!Posix.Signal(_process.Id, Posix.SigTerm)) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
     }
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
@@ -140,7 +140,4 @@ internal sealed class SkyDeckNode : IAsyncDisposable
         _lines.Enqueue(line);
         lock (_log) _log.WriteLine(line);
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SysKill(int pid, int signal);
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Api;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using SkyDeck.FakeSky;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Api;
 

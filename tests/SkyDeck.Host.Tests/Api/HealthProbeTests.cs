@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Api;
 
@@ -19,7 +20,7 @@ public sealed class HealthProbeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = new SkyDeckApp(_database.Path, new ScriptedSkyGateway(), new Dictionary<string, string> { ["SKYDECK_TOKEN"] = "probe:0123456789abcdef-secret" });
+        _app = new SkyDeckApp(_database.Path, ScriptedSkyGateway.WithFakeCloud(), new Dictionary<string, string> { ["SKYDECK_TOKEN"] = "probe:0123456789abcdef-secret" });
         _client = _app.CreateClient();
         await Eventually.Until(async () => (await _client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "ready after start");
     }

@@ -2,6 +2,7 @@ using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Host.Api;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Api;
 

@@ -5,6 +5,7 @@ using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Api;
 
@@ -15,7 +16,7 @@ namespace SkyDeck.Host.Tests.Api;
 public sealed class RestartTests : IDisposable
 {
     private readonly TempDatabase _database = new();
-    private readonly ScriptedSkyGateway _sky = new();
+    private readonly ScriptedSkyGateway _sky = ScriptedSkyGateway.WithFakeCloud();
 
     private static readonly IReadOnlyDictionary<string, string> Settings = SkyDeckApp.Seconds(("SKYDECK_CONFIRM_WINDOW", 0.5));
 

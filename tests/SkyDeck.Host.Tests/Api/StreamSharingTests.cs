@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SkyDeck.Host.Api;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Api;
 
@@ -18,7 +19,7 @@ public sealed class StreamSharingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = new SkyDeckApp(_database.Path, new ScriptedSkyGateway(), new Dictionary<string, string> { ["SKYDECK_MAX_STREAM_CLIENTS"] = "3" });
+        _app = new SkyDeckApp(_database.Path, ScriptedSkyGateway.WithFakeCloud(), new Dictionary<string, string> { ["SKYDECK_MAX_STREAM_CLIENTS"] = "3" });
         using var client = _app.Client();
         await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("shared-1"))).ExpectAsync(HttpStatusCode.Created);
     }

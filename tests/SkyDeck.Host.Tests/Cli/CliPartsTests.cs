@@ -85,10 +85,10 @@ public sealed class CliPartsTests : IDisposable
         Write("skydeck_001.log", "rolled 1");
         await Task.Delay(100);
         Append("skydeck_001.log", "rolled 2\n");
-        await WaitUntil(() =>
+        await SkyDeck.Testing.Eventually.Until(() =>
         {
             lock (synchronized) return output.ToString().Contains("rolled 2", StringComparison.Ordinal);
-        });
+        }, "the follower to show the rolled file", TimeSpan.FromSeconds(5));
         await stop.CancelAsync();
         await follow.WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -107,12 +107,6 @@ public sealed class CliPartsTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, name), string.Concat(lines.Select(l => l + "\n")), new UTF8Encoding(false));
 
     private void Append(string name, string text) => File.AppendAllText(Path.Combine(_dir, name), text);
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 250 && !condition(); i++) await Task.Delay(20);
-        Assert.True(condition());
-    }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using SkyDeck.Host.Cli;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Cli;
 
@@ -15,6 +16,7 @@ public sealed class DemoAndSettingsTests : IDisposable
     private readonly SkyDeckProgram _skydeck = new();
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task GivenNoCloud_WhenStartingTheDemo_ThenAnExperimentRunsOnTheShippedFakeSkyInTheDemosOwnDirectory()
     {
         var port = SkyDeckProgram.FreePort();

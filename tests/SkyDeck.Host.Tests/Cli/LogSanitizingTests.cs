@@ -1,4 +1,5 @@
 using System.Globalization;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Cli;
 
@@ -19,7 +20,7 @@ public sealed class LogSanitizingTests : IDisposable
 
         var start = await _skydeck.RunAsync("start", "--port", SkyDeckProgram.FreePort().ToString(CultureInfo.InvariantCulture));
         Assert.True(start.ExitCode == 0, start.ToString());
-        var text = await Support.Eventually.Until(
+        var text = await Eventually.Until(
             () => Task.FromResult(File.Exists(log) ? ReadShared(log) : ""), t => t.Contains("boom", StringComparison.Ordinal), "the sky failure in the log");
         Assert.Equal(0, (await _skydeck.RunAsync("stop")).ExitCode);
 

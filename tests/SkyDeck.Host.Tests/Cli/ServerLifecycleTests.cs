@@ -4,6 +4,7 @@ using SkyDeck.Host.Cli;
 namespace SkyDeck.Host.Tests.Cli;
 
 /// <summary>One server through its whole life, as a user drives it (start/stop cycles are slow, so one test).</summary>
+[Trait("Category", "Slow")]
 public sealed class ServerLifecycleTests : IDisposable
 {
     private readonly SkyDeckProgram _skydeck = new();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Cli;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using SkyDeck.Host.Security;
 using SkyDeck.Host.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Security;
 
@@ -16,7 +17,7 @@ public sealed class TokenSecurityTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new SkyDeckApp(_db.Path, new ScriptedSkyGateway(), new Dictionary<string, string> { ["SKYDECK_TOKEN"] = $"alice:{Secret}" });
+        _app = new SkyDeckApp(_db.Path, ScriptedSkyGateway.WithFakeCloud(), new Dictionary<string, string> { ["SKYDECK_TOKEN"] = $"alice:{Secret}" });
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Support;
 
@@ -10,7 +11,7 @@ public class ApiFixture : IAsyncLifetime
 
     public TempDatabase Database { get; } = new();
 
-    public ScriptedSkyGateway Sky { get; } = new();
+    public ScriptedSkyGateway Sky { get; } = ScriptedSkyGateway.WithFakeCloud();
 
     public SkyDeckApp App { get; private set; } = null!;
 

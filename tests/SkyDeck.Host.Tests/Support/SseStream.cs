@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Host.Tests.Support;
 

@@ -8,6 +8,7 @@ using SkyDeck.Reliability.Tests.Support;
 namespace SkyDeck.Reliability.Tests.Concurrency;
 
 /// <summary>Many clients change one experiment at once: its changes are applied one at a time, never interleaved.</summary>
+[Trait("Category", "Slow")]
 public sealed class SerializationTests(ITestOutputHelper output) : IDisposable
 {
     private const int Requests = 240;

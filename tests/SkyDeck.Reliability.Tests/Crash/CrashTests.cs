@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SkyDeck.FakeSky.State;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Crash;
 
@@ -10,6 +11,7 @@ namespace SkyDeck.Reliability.Tests.Crash;
 /// SIGKILL at random points during bursts of changes, again and again, on one database and one fake cloud.
 /// CI mode: 6 kills over ≥ 300 acknowledged changes; <c>SKYDECK_SOAK=full</c>: 24 kills over ≥ 1,000.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Workers = 4;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Disk;
 
@@ -9,6 +10,7 @@ namespace SkyDeck.Reliability.Tests.Disk;
 /// what exists, says why in /api/health, and creates again by itself once space is freed — no restart. The disk is a
 /// 4 MiB tmpfs mounted over the test's database directory (root only; CI runs as root).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FullDiskTests(ITestOutputHelper output) : IDisposable
 {
     private readonly Testbed _bed = new();

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SkyDeck.FakeSky;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Load;
 
@@ -12,6 +13,7 @@ namespace SkyDeck.Reliability.Tests.Load;
 /// changes (a bulk start of all of them first), with no errors, a bounded memory growth and the <c>sky</c> process
 /// cap respected throughout.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Experiments = 1_000;

@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using SkyDeck.FakeSky.State;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Shutdown;
 
 /// <summary>SIGTERM while <c>sky launch</c> is running: a clean exit, and exactly one job once the server is back.</summary>
+[Trait("Category", "Slow")]
 public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposable
 {
     private const string Id = "graceful";

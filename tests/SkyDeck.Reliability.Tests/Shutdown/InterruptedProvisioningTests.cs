@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SkyDeck.FakeSky.State;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Shutdown;
 
@@ -10,6 +11,7 @@ namespace SkyDeck.Reliability.Tests.Shutdown;
 /// A <c>sky launch</c> killed while it provisions leaves its cluster behind in INIT with no job (SkyPilot records the
 /// cluster before provisioning it). The fake never leaves INIT clusters by itself, so the test writes that record.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class InterruptedProvisioningTests(ITestOutputHelper output) : IDisposable
 {
     private const string Id = "provisioning";
@@ -38,7 +40,7 @@ public sealed class InterruptedProvisioningTests(ITestOutputHelper output) : IDi
         _bed.Control(c => c with { DelaysMs = new Dictionary<string, int>() });
 
         server = await _bed.StartAsync();
-        var cpuBefore = CpuSeconds(server.Pid);
+        var cpuBefore = Posix.CpuSeconds(server.Pid);
         var settled = await Eventually.Until(
             async () =>
             {
@@ -51,7 +53,7 @@ public sealed class InterruptedProvisioningTests(ITestOutputHelper output) : IDi
             s => s.Done,
             "the experiment to run one job",
             TimeSpan.FromSeconds(60),
-            s => $"{s.What}; server used {CpuSeconds(server.Pid) - cpuBefore:F1} s of CPU meanwhile");
+            s => $"{s.What}; server used {Posix.CpuSeconds(server.Pid) - cpuBefore:F1} s of CPU meanwhile");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settled.What}; launches: {string.Join(", ", _bed.Fake.ReadLaunches().Select(l => l.JobName))}"));
     }
 
@@ -84,13 +86,6 @@ public sealed class InterruptedProvisioningTests(ITestOutputHelper output) : IDi
         var temp = _bed.Fake.StatePath + ".test.tmp";
         File.WriteAllText(temp, state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.Move(temp, _bed.Fake.StatePath, overwrite: true);
-    }
-
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     public void Dispose() => _bed.Dispose();

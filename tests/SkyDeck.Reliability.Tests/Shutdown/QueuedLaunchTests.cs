@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SkyDeck.Reliability.Tests.Support;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Shutdown;
 
@@ -8,6 +9,7 @@ namespace SkyDeck.Reliability.Tests.Shutdown;
 /// Launches waiting for a <c>sky</c> process slot (the cap) when the server stops have started nothing: after a restart
 /// they can be launched at once, without waiting for the adopt grace meant for launches that may still turn up.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class QueuedLaunchTests(ITestOutputHelper output) : IDisposable
 {
     private const int Count = 4;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SkyDeck.FakeSky;
 using SkyDeck.FakeSky.Control;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Reliability.Tests.Support;
 

@@ -1,9 +1,13 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace SkyDeck.Reliability.Tests.Support;
+namespace SkyDeck.Testing;
 
-/// <summary>Signals and /proc: what System.Diagnostics.Process does not offer.</summary>
-internal static class Posix
+/// <summary>
+/// Signals and /proc for tests that run real processes: what System.Diagnostics.Process does not offer. (The server has
+/// its own, <c>SkyDeck.Host.Cli.Posix</c>; this one is for watching and killing processes from outside.)
+/// </summary>
+public static class Posix
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;
@@ -69,7 +73,7 @@ internal static class Posix
             {
                 if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
                 var digits = new string([.. line.Where(char.IsDigit)]);
-                return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+                return long.Parse(digits, CultureInfo.InvariantCulture);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -77,5 +81,13 @@ internal static class Posix
         }
 
         return null;
+    }
+
+    /// <summary>CPU time (user + system) the process has used so far, from <c>/proc/{pid}/stat</c>.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 }
