@@ -4,6 +4,7 @@ namespace SkyDeck.Browser.Tests;
 
 /// <summary>The dashboard end to end: the real server, the fake <c>sky</c>, Debian's Chromium.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper output)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 40_000 };
@@ -13,7 +14,6 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     private static ILocator FlagCell(ILocator row, string key) => row.Locator($"[data-testid='cell-flag'][data-key='{key}']");
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task Create_through_the_form_then_start_edit_flags_stop_delete_and_undo()
     {
         var id = Ids.New("life");
@@ -253,7 +253,6 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task Bulk_start_reports_the_outcome_of_every_row()
     {
         var p = Ids.New("bulk");

@@ -5,6 +5,7 @@ namespace SkyDeck.Browser.Tests;
 
 /// <summary>Defects a tester found in the dashboard, each reproduced through what a user does.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DefectTests(DashboardFixture fixture)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 40_000 };

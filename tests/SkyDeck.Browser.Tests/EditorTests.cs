@@ -4,6 +4,7 @@ namespace SkyDeck.Browser.Tests;
 
 /// <summary>The Edit panel of an experiment: what it sends for fields the user changed or emptied.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class EditorTests(DashboardFixture fixture)
 {
     private DashboardServer Server => fixture.Server;

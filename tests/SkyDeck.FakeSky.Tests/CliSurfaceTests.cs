@@ -1,5 +1,6 @@
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class CliSurfaceTests : FakeSkyTestBase
 {
     [Fact]

@@ -3,6 +3,7 @@ using SkyDeck.FakeSky.Control;
 
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class FaultTests : FakeSkyTestBase
 {
     [Fact]

@@ -4,6 +4,7 @@ using SkyDeck.FakeSky.State;
 
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class HomeTests : FakeSkyTestBase
 {
     [Fact]

@@ -2,6 +2,7 @@ using SkyDeck.FakeSky.State;
 
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class LaunchTests : FakeSkyTestBase
 {
     [Fact]

@@ -1,5 +1,6 @@
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class LogsTests : FakeSkyTestBase
 {
     [Theory]

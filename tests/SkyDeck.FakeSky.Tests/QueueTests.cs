@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class QueueTests : FakeSkyTestBase
 {
     private static readonly string[] Headers =

@@ -1,5 +1,6 @@
 namespace SkyDeck.FakeSky.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class StatusTests : FakeSkyTestBase
 {
     private static readonly string[] Headers = ["NAME", "INFRA", "RESOURCES", "STATUS", "AUTOSTOP", "LAUNCHED"];

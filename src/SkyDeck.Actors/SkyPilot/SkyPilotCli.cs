@@ -55,7 +55,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         var (args, timeout) = command switch
         {
             // Only a launch that names a cloud depends on the version, so only that one pays for the probe.
-            SkyCommand.Launch l => (LaunchArgs(l, l.Resources.Placement().Cloud is null ? LaunchCapabilities.Newest : await LaunchCapabilitiesAsync(cancellationToken).ConfigureAwait(false)), _options.LaunchTimeout),
+            SkyCommand.Launch l => (LaunchArgs(l, l.Resources.Placement().Cloud is null ? LaunchCapabilities.Newest : await LaunchCapabilitiesAsync(slot, cancellationToken).ConfigureAwait(false)), _options.LaunchTimeout),
             SkyCommand.Cancel c => (["cancel", "-y", c.Cluster, c.SkyJobId.ToString(System.Globalization.CultureInfo.InvariantCulture)], _options.ActionTimeout),
             SkyCommand.Stop s => (["stop", "-y", s.Cluster], _options.ActionTimeout),
             SkyCommand.Down d => (new[] { "down", "-y", d.Cluster }, _options.ActionTimeout),
@@ -164,14 +164,15 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     }
 
     /// <summary>What <c>sky launch --help</c> offers, asked once (a failed probe is asked again next time).</summary>
-    private async Task<LaunchCapabilities> LaunchCapabilitiesAsync(CancellationToken cancellationToken)
+    /// <summary><paramref name="held"/>: the slot the launch that asks already holds (the probe runs in it, first).</summary>
+    private async Task<LaunchCapabilities> LaunchCapabilitiesAsync(ISkySlot? held, CancellationToken cancellationToken)
     {
         if (_launchCapabilities is { } known) return known;
         await _probeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_launchCapabilities is { } again) return again;
-            var run = await RunAsync(["launch", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            var run = await RunAsync(["launch", "--help"], _options.QueryTimeout, cancellationToken, underHeldSlot: held is not null).ConfigureAwait(false);
             if (run.Failure is not null) return LaunchCapabilities.Newest;
             var caps = new LaunchCapabilities(run.StdOut.Contains("--infra", StringComparison.Ordinal));
             _logger.LogInformation("sky launch capabilities: {Capabilities}", caps);
@@ -183,9 +184,16 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         }
     }
 
-    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null)
+    /// <summary>
+    /// Runs one <c>sky</c> process under the cap: with the caller's granted slot, or a slot taken here. With
+    /// <paramref name="underHeldSlot"/> the process runs in a slot the caller holds for a command that has not started
+    /// yet (the launch <c>--help</c> probe before that launch): taking a second slot there could deadlock the cap.
+    /// </summary>
+    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null, bool underHeldSlot = false)
     {
-        using var slot = granted is Slot mine && mine.Use() ? mine : await TakeSlotAsync(cancellationToken).ConfigureAwait(false);
+        using var slot = underHeldSlot ? ISkySlot.Unlimited
+            : granted is Slot mine && mine.Use() ? mine
+            : await TakeSlotAsync(cancellationToken).ConfigureAwait(false);
         var running = Interlocked.Increment(ref _running);
         InterlockedMax(ref _peak, running);
         Interlocked.Increment(ref _calls);

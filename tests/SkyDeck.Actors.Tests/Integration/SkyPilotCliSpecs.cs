@@ -277,6 +277,29 @@ public sealed class SkyPilotCliSpecs : IDisposable
         Assert.NotNull(free);
     }
 
+    // Regression (crash soak): two launches naming a cloud each held one of the two slots and each waited for a third
+    // to run `sky launch --help`, so nothing ran again — not even the poller's `sky status`.
+    [Fact]
+    public async Task GivenEverySlotHeldByLaunchesThatNeedTheVersionProbe_WhenTheyRun_ThenTheProbeRunsInTheirSlotAndNothingDeadlocks()
+    {
+        using var cli = Cli(o => o with { MaxConcurrentProcesses = 2 });
+        var slots = new[] { cli.TryTakeSlot()!, cli.TryTakeSlot()! };
+        Assert.Null(cli.TryTakeSlot());
+        LaunchResources OnCloud(string region) => new(1, null, null, false, Cloud: "aws", Region: region);
+
+        var launches = new[]
+        {
+            cli.ExecuteAsync(Launch("exp1") with { Resources = OnCloud("us-east-1") }, CancellationToken.None, slots[0]),
+            cli.ExecuteAsync(Launch("exp2") with { Resources = OnCloud("us-west-2") }, CancellationToken.None, slots[1]),
+        };
+
+        var outcomes = await Task.WhenAll(launches).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Reason));
+        Assert.True(cli.PeakConcurrentProcesses <= 2, $"peak {cli.PeakConcurrentProcesses}");
+        using var free = cli.TryTakeSlot();
+        Assert.NotNull(free);
+    }
+
     [Fact]
     public async Task GivenAGrantedSlot_WhenItsHolderGivesItUp_ThenItIsFreeAgainAndNoProcessStarted()
     {
