@@ -74,6 +74,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             Reconcile();
         });
         Command<ActionFinished>(Finished);
+        Command<WaitForSlot>(Wait);
         Command<SlotGranted>(Dispatched);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", _id));
@@ -142,12 +143,18 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        _log.Info("{0}: sky launch {1} waits for a sky process slot", _id, launch.JobId);
-        Record(new RecordLaunchDispatch(_id, launch.JobId, Queued: true, _clock.GetUtcNow()), () =>
+        // Recording that it waits persists, and Run may be inside a persist/defer callback: do it as the next message.
+        Self.Tell(new WaitForSlot(launch));
+    }
+
+    private void Wait(WaitForSlot wait)
+    {
+        _log.Info("{0}: sky launch {1} waits for a sky process slot", _id, wait.Launch.JobId);
+        Record(new RecordLaunchDispatch(_id, wait.Launch.JobId, Queued: true, _clock.GetUtcNow()), () =>
             _sky.TakeSlotAsync(_shutdown.Token).PipeTo(
                 Self,
-                success: granted => new SlotGranted(launch, granted),
-                failure: e => new ActionFinished(launch, SkyOutcome.Failed(SkyFailureKind.Unknown, $"sky launch never started: {e.GetBaseException().Message}"))));
+                success: granted => new SlotGranted(wait.Launch, granted),
+                failure: e => new ActionFinished(wait.Launch, SkyOutcome.Failed(SkyFailureKind.Unknown, $"sky launch never started: {e.GetBaseException().Message}"))));
     }
 
     private void Dispatched(SlotGranted granted) =>
@@ -265,6 +272,8 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         [.. _state.Jobs.Reverse().Select(JobView.From)]);
 
     private sealed record ActionFinished(SkyCommand Action, SkyOutcome Outcome);
+
+    private sealed record WaitForSlot(SkyCommand.Launch Launch);
 
     private sealed record SlotGranted(SkyCommand.Launch Launch, ISkySlot Slot);
 
