@@ -10,14 +10,29 @@ using Xunit.Abstractions;
 
 namespace SkyDeck.Actors.Tests.Actors;
 
-/// <summary>TestKit base: virtual time (TestScheduler and a fake clock moved together), in-memory journal, scripted sky.</summary>
-public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output: output)
+/// <summary>
+/// TestKit base: virtual time (TestScheduler and a fake clock moved together), an in-memory journal (or Akka's
+/// <c>TestJournal</c>, whose writes a spec can make fail), scripted sky.
+/// </summary>
+public abstract class ActorSpec(ITestOutputHelper output, bool failableJournal = false)
+    : Akka.TestKit.Xunit2.TestKit(failableJournal ? FailableJournal : InMemoryJournal, output: output)
 {
-    private static readonly Config Hocon = ConfigurationFactory.ParseString("""
+    private const string VirtualTime = """
         akka.loglevel = INFO
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
-        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """;
+
+    private static readonly Config InMemoryJournal = ConfigurationFactory.ParseString(VirtualTime + """
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        """);
+
+    private static readonly Config FailableJournal = ConfigurationFactory.ParseString(VirtualTime + """
+        akka.persistence.journal.plugin = "akka.persistence.journal.test"
+        akka.persistence.journal.test {
+          class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
+          plugin-dispatcher = "akka.actor.default-dispatcher"
+        }
         """);
 
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);

@@ -1,9 +1,6 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.TestKit;
-using Akka.TestKit;
-using Microsoft.Extensions.Time.Testing;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Tests.Support;
@@ -18,27 +15,12 @@ namespace SkyDeck.Actors.Tests.Actors;
 /// existing experiments keep answering, the directory is started again with backoff, and creating works again by
 /// itself once writes succeed — no restart of SkyDeck.
 /// </summary>
-public sealed class DirectoryFailureSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output: output)
+public sealed class DirectoryFailureSpecs(ITestOutputHelper output) : ActorSpec(output, failableJournal: true)
 {
-    private static readonly Config Hocon = ConfigurationFactory.ParseString("""
-        akka.loglevel = INFO
-        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
-        akka.persistence.journal.plugin = "akka.persistence.journal.test"
-        akka.persistence.journal.test {
-          class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
-          plugin-dispatcher = "akka.actor.default-dispatcher"
-        }
-        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        """);
-
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _clock = new(Specs.T0);
-    private readonly ScriptedSkyGateway _sky = new();
-
     private ITestJournal Journal => TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
 
     private IActorRef NewManager() =>
-        Sys.ActorOf(ExperimentManagerActor.Props(_sky, new ExperimentActorSettings(ReconcileSettings.Default, TimeSpan.FromSeconds(60)), _clock));
+        Sys.ActorOf(ExperimentManagerActor.Props(Sky, Settings, Clock));
 
     private static CreateExperiment Create(string id) => new(id, Specs.Spec(), DesiredState.Stopped, Specs.T0, "alice");
 
@@ -66,7 +48,7 @@ public sealed class DirectoryFailureSpecs(ITestOutputHelper output) : Akka.TestK
         // The directory is started again after its backoff (1 s, doubling): move virtual time on until it is back.
         await AwaitAssertAsync(async () =>
         {
-            ((TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(1));
+            VirtualScheduler.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(ResultCode.Accepted, (await CreateAsync(manager, "after")).Code);
         }, Patience, TimeSpan.FromMilliseconds(50));
 
