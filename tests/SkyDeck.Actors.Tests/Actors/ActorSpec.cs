@@ -23,11 +23,11 @@ public abstract class ActorSpec(ITestOutputHelper output, bool failableJournal =
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
 
-    private static readonly Config InMemoryJournal = ConfigurationFactory.ParseString(VirtualTime + """
+    private static readonly Config InMemoryJournal = ConfigurationFactory.ParseString(VirtualTime + "\n" + """
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         """);
 
-    private static readonly Config FailableJournal = ConfigurationFactory.ParseString(VirtualTime + """
+    private static readonly Config FailableJournal = ConfigurationFactory.ParseString(VirtualTime + "\n" + """
         akka.persistence.journal.plugin = "akka.persistence.journal.test"
         akka.persistence.journal.test {
           class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
