@@ -40,8 +40,6 @@ public sealed record DirectoryHealth(bool Writable, string? LastError = null, Da
 /// </summary>
 public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
-    public const string DirectoryPersistenceId = ExperimentDirectoryActor.DirectoryPersistenceId;
-
     private readonly Func<string, IActorRef, Props> _childProps;
     private readonly IMessageExtractor _extractor = new ExperimentMessageExtractor();
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);

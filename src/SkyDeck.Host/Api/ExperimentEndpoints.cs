@@ -8,9 +8,8 @@ using ExperimentAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Ok<SkyDeck.Host.Api.ExperimentDto>,
     Microsoft.AspNetCore.Http.HttpResults.Created<SkyDeck.Host.Api.ExperimentDto>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
-    SkyDeck.Host.Api.NotFoundProblem,
-    SkyDeck.Host.Api.ConflictProblem,
-    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
+    SkyDeck.Host.Api.CommandProblem>;
 
 namespace SkyDeck.Host.Api;
 
@@ -199,14 +198,8 @@ public static class ExperimentEndpoints
         Answer(await experiments.SendAsync(command, ct), detail => TypedResults.Ok(ExperimentDto.From(detail.Summary)));
 
     /// <summary>A command's reply as HTTP: the experiment it left on success, else the ProblemDetails for its failure.</summary>
-    private static ExperimentAnswer Answer(CommandResult result, Func<ExperimentDetail, ExperimentAnswer> success) => result.Code switch
-    {
-        ResultCode.Accepted or ResultCode.NoOp => success(result.Detail!),
-        ResultCode.NotFound => Problems.NotFound(result.Message ?? "experiment not found"),
-        ResultCode.Conflict => Problems.Conflict(result.Message ?? "conflict"),
-        ResultCode.Rejected => Problems.Invalid(result.Errors.IsDefault ? [] : result.Errors, result.Message),
-        _ => Problems.Unavailable(result.Message ?? "unavailable", "SkyDeck cannot write right now"),
-    };
+    private static ExperimentAnswer Answer(CommandResult result, Func<ExperimentDetail, ExperimentAnswer> success) =>
+        result.IsSuccess ? success(result.Detail!) : CommandProblem.From(result, "experiment not found");
 
     private static NotFoundProblem NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");
 

@@ -15,20 +15,14 @@ public static class JobEndpoints
     }
 
     /// <summary>202: the cancel is recorded and will be sent; an already finished job answers 202 too, saying so.</summary>
-    public static async Task<Results<Accepted<AcceptedDto>, ValidationProblem, NotFoundProblem, ConflictProblem, ProblemHttpResult>> CancelJob(
+    public static async Task<Results<Accepted<AcceptedDto>, ValidationProblem, NotFoundProblem, CommandProblem>> CancelJob(
         string jobId, HttpContext http, Experiments experiments, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         if (Naming.ExperimentOfJob(jobId) is not { } id) return Problems.NotFound($"job '{FieldReader.DisplayName(jobId)}' not found");
         var result = await experiments.SendAsync(new CancelJob(id, jobId, experiments.Now, who), ct);
-        return result.Code switch
-        {
-            ResultCode.Accepted or ResultCode.NoOp => TypedResults.Accepted(
-                $"/api/experiments/{id}/jobs", new AcceptedDto(result.Code == ResultCode.NoOp ? "already finished or cancelling" : "cancelling")),
-            ResultCode.NotFound => Problems.NotFound(result.Message ?? $"job '{FieldReader.DisplayName(jobId)}' not found"),
-            ResultCode.Conflict => Problems.Conflict(result.Message ?? "conflict"),
-            ResultCode.Rejected => Problems.Invalid(result.Errors.IsDefault ? [] : result.Errors, result.Message),
-            _ => Problems.Unavailable(result.Message ?? "unavailable", "SkyDeck cannot write right now"),
-        };
+        if (!result.IsSuccess) return CommandProblem.From(result, $"job '{FieldReader.DisplayName(jobId)}' not found");
+        return TypedResults.Accepted(
+            $"/api/experiments/{id}/jobs", new AcceptedDto(result.Code == ResultCode.NoOp ? "already finished or cancelling" : "cancelling"));
     }
 }

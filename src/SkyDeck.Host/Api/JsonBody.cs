@@ -178,9 +178,9 @@ public sealed class FieldReader(JsonElement body)
             return null;
         }
 
-        if (value.GetPropertyCount() > ExperimentSpec.MaxFlags)
+        if (value.GetPropertyCount() is var count && count > ExperimentSpec.MaxFlags)
         {
-            Fail(name, $"at most {ExperimentSpec.MaxFlags} flags (got {value.GetPropertyCount()})");
+            Fail(name, $"at most {ExperimentSpec.MaxFlags} flags (got {count})");
             return null;
         }
 

@@ -21,9 +21,6 @@ public static class Problems
     public static NotFoundProblem NotFound(string detail) =>
         new(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = detail });
 
-    public static ConflictProblem Conflict(string detail) =>
-        new(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = detail });
-
     public static ProblemHttpResult Unavailable(string detail, string title = "SkyDeck is busy or starting") =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title);
 
@@ -32,14 +29,4 @@ public static class Problems
         TypedResults.Problem(field is null
             ? new ProblemDetails { Status = status, Title = title, Detail = detail }
             : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] }) { Status = status, Title = title, Detail = $"{field}: {detail}" });
-
-    /// <summary>Maps a failed command result; success is the caller's business.</summary>
-    public static IResult From(CommandResult result) => result.Code switch
-    {
-        ResultCode.NotFound => NotFound(result.Message ?? "not found"),
-        ResultCode.Conflict => Conflict(result.Message ?? "conflict"),
-        ResultCode.Rejected => Invalid(result.Errors.IsDefault ? [] : result.Errors, result.Message),
-        ResultCode.Unavailable => Unavailable(result.Message ?? "unavailable", "SkyDeck cannot write right now"),
-        _ => throw new ArgumentOutOfRangeException(nameof(result), $"{result.Code} is not an error"),
-    };
 }

@@ -1,15 +1,16 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Host.Api;
 
 /// <summary>
-/// A ProblemDetails answer whose status is known from its type, so handlers returning <c>Results&lt;…&gt;</c> tell
-/// OpenAPI each error status (ASP.NET Core's <c>NotFound&lt;ProblemDetails&gt;</c> would write plain
-/// <c>application/json</c>; these write <c>application/problem+json</c> through the problem-details service).
+/// 404 with a ProblemDetails body, typed so handlers returning <c>Results&lt;…&gt;</c> tell OpenAPI about it (ASP.NET
+/// Core's <c>NotFound&lt;ProblemDetails&gt;</c> would write plain <c>application/json</c>; this writes
+/// <c>application/problem+json</c> through the problem-details service).
 /// </summary>
-public abstract class StatusProblem(ProblemDetails details) : IResult, IStatusCodeHttpResult, IValueHttpResult<ProblemDetails>, IValueHttpResult, IContentTypeHttpResult
+public sealed class NotFoundProblem(ProblemDetails details) : IResult, IStatusCodeHttpResult, IValueHttpResult<ProblemDetails>, IValueHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
 {
     public const string ContentTypeValue = "application/problem+json";
 
@@ -23,18 +24,42 @@ public abstract class StatusProblem(ProblemDetails details) : IResult, IStatusCo
 
     public Task ExecuteAsync(HttpContext httpContext) => TypedResults.Problem(details).ExecuteAsync(httpContext);
 
-    protected static void Describe(EndpointBuilder builder, int status) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), [ContentTypeValue]));
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(ProblemDetails), [ContentTypeValue]));
 }
 
-/// <summary>404 with a ProblemDetails body.</summary>
-public sealed class NotFoundProblem(ProblemDetails details) : StatusProblem(details), IEndpointMetadataProvider
+/// <summary>
+/// The one mapping from a failed <see cref="CommandResult"/> to HTTP, shared by every endpoint that sends a command:
+/// 400 (rejected, naming each field), 404, 409 or 503 (SkyDeck cannot write), each declared to OpenAPI.
+/// </summary>
+public sealed class CommandProblem : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status404NotFound);
-}
+    private readonly IResult _result;
 
-/// <summary>409 with a ProblemDetails body.</summary>
-public sealed class ConflictProblem(ProblemDetails details) : StatusProblem(details), IEndpointMetadataProvider
-{
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
+    private CommandProblem(IResult result, int status)
+    {
+        _result = result;
+        StatusCode = status;
+    }
+
+    public int? StatusCode { get; }
+
+    /// <param name="notFound">What to say when the command's target does not exist and the reply says nothing.</param>
+    public static CommandProblem From(CommandResult result, string notFound) => result.Code switch
+    {
+        ResultCode.NotFound => new(Problems.NotFound(result.Message ?? notFound), StatusCodes.Status404NotFound),
+        ResultCode.Conflict => new(TypedResults.Problem(result.Message ?? "conflict", statusCode: StatusCodes.Status409Conflict, title: "Conflict"), StatusCodes.Status409Conflict),
+        ResultCode.Rejected => new(Problems.Invalid(result.Errors.IsDefault ? [] : result.Errors, result.Message), StatusCodes.Status400BadRequest),
+        ResultCode.Unavailable => new(Problems.Unavailable(result.Message ?? "unavailable", "SkyDeck cannot write right now"), StatusCodes.Status503ServiceUnavailable),
+        _ => throw new ArgumentOutOfRangeException(nameof(result), $"{result.Code} is not an error"),
+    };
+
+    public Task ExecuteAsync(HttpContext httpContext) => _result.ExecuteAsync(httpContext);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), [NotFoundProblem.ContentTypeValue]));
+        foreach (var status in new[] { StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable })
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), [NotFoundProblem.ContentTypeValue]));
+    }
 }

@@ -33,7 +33,7 @@ public sealed class P4ColdStart : IFigure
         result.Note($"raw SQLite read of all {reads[0].Rows:N0} journal rows ({reads[0].Bytes / 1024.0 / 1024.0:0.0} MiB of payload): " +
                     string.Join(", ", reads.Select(r => $"{r.Elapsed.TotalMilliseconds:0} ms")));
 
-        var pids = seed.Fleet.Select(e => Actors.Core.Naming.PersistenceId(e.Id)).Append(Actors.Experiments.ExperimentManagerActor.DirectoryPersistenceId).ToList();
+        var pids = seed.Fleet.Select(e => Actors.Core.Naming.PersistenceId(e.Id)).Append(Actors.Experiments.ExperimentDirectoryActor.DirectoryPersistenceId).ToList();
         var perExperiment = SqliteBaselines.ReadPerExperiment(template, pids);
         result.Note($"raw SQLite, recovery-shaped: {perExperiment.Queries:N0} statements (latest snapshot, events after it, highest sequence number — per experiment, one connection): {perExperiment.Elapsed.TotalMilliseconds:0} ms");
 

@@ -64,7 +64,7 @@ public static class JournalSeeder
             var first = fleet[0];
             await WriteAsync(system, journal, [Atomic(Naming.PersistenceId(first.Id), first.Events.Cast<object>().ToList(), writer)]);
             var registered = fleet.Select((e, i) => new ExperimentRegistered(e.Id, historyStart.AddSeconds(i * 3))).ToList();
-            await WriteAsync(system, journal, [Atomic(ExperimentManagerActor.DirectoryPersistenceId, [registered[0]], writer)]);
+            await WriteAsync(system, journal, [Atomic(ExperimentDirectoryActor.DirectoryPersistenceId, [registered[0]], writer)]);
             BulkInsert(system, databasePath, fleet.Skip(1), registered.Skip(1));
 
             using var inFlight = new SemaphoreSlim(2);
@@ -80,7 +80,7 @@ public static class JournalSeeder
             {
                 var at = registered.Count / DirectorySnapshotEvery * DirectorySnapshotEvery;
                 var snapshot = new DirectorySnapshot([.. registered.Take(at).Select(r => r.ExperimentId)]);
-                saves.Add(Throttled(inFlight, () => SaveAsync(snapshotStore, ExperimentManagerActor.DirectoryPersistenceId, at, snapshot)));
+                saves.Add(Throttled(inFlight, () => SaveAsync(snapshotStore, ExperimentDirectoryActor.DirectoryPersistenceId, at, snapshot)));
             }
 
             await Task.WhenAll(saves);
@@ -177,7 +177,7 @@ public static class JournalSeeder
         {
             var persistenceId = Naming.PersistenceId(experiment.Id);
             for (var i = 0; i < experiment.Events.Count; i++) Row(persistenceId, i + 1, experiment.Events[i], tagged: true);
-            if (next.MoveNext()) Row(ExperimentManagerActor.DirectoryPersistenceId, ++directorySeq, next.Current, tagged: false);
+            if (next.MoveNext()) Row(ExperimentDirectoryActor.DirectoryPersistenceId, ++directorySeq, next.Current, tagged: false);
         }
 
         transaction.Commit();
