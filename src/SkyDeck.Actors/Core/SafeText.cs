@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SkyDeck.Actors.Core;
 
@@ -47,7 +46,6 @@ public static class SafeText
         var code = char.IsSurrogate(value[index]) && index + 1 < value.Length && char.IsSurrogatePair(value[index], value[index + 1])
             ? char.ConvertToUtf32(value[index], value[index + 1])
             : value[index];
-        return new StringBuilder("must not contain ").Append(what)
-            .Append(CultureInfo.InvariantCulture, $" (U+{code:X4} at position {index + 1})").ToString();
+        return string.Create(CultureInfo.InvariantCulture, $"must not contain {what} (U+{code:X4} at position {index + 1})");
     }
 }

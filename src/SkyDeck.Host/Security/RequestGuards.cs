@@ -43,13 +43,13 @@ public static class RequestGuards
         });
 
     /// <summary>
-    /// Host filtering, then every unsafe method (POST, PUT, PATCH, DELETE) is refused with 403 when the browser says it
+    /// (Host filtering itself runs first of all, through the web host's default startup filter, with the options set in
+    /// <see cref="AddSkyDeckRequestGuards"/>.) Every unsafe method (POST, PUT, PATCH, DELETE) is refused with 403 when the browser says it
     /// comes from another origin, and with 415 when it carries anything but JSON. The dashboard's own requests are
     /// same-origin JSON and pass.
     /// </summary>
     public static WebApplication UseSkyDeckRequestGuards(this WebApplication app)
     {
-        app.UseHostFiltering();
         app.Use(async (context, next) =>
         {
             var request = context.Request;
