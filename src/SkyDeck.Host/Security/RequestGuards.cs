@@ -43,10 +43,10 @@ public static class RequestGuards
         });
 
     /// <summary>
-    /// (Host filtering itself runs first of all, through the web host's default startup filter, with the options set in
-    /// <see cref="AddSkyDeckRequestGuards"/>.) Every unsafe method (POST, PUT, PATCH, DELETE) is refused with 403 when the browser says it
-    /// comes from another origin, and with 415 when it carries anything but JSON. The dashboard's own requests are
-    /// same-origin JSON and pass.
+    /// Every unsafe method (POST, PUT, PATCH, DELETE) is refused with 403 when the browser says it comes from another
+    /// origin, and with 415 when it carries anything but JSON; the dashboard's own requests are same-origin JSON and
+    /// pass. Host filtering runs before all of it, once, through the web host's default startup filter with the options
+    /// set in <see cref="AddSkyDeckRequestGuards"/>.
     /// </summary>
     public static WebApplication UseSkyDeckRequestGuards(this WebApplication app)
     {
