@@ -1,0 +1,45 @@
+// Flag columns: key order, varying vs constant keys, and the dotted-key header tree (src/SkyDeck.Ui/wwwroot/columns.js).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareKeys, headerLayout, leafOrder, splitVarying } from '../../src/SkyDeck.Ui/wwwroot/columns.js';
+
+test('dotted keys sort segment by segment, so groups stay adjacent', () => {
+  assert.deepEqual(['a.c', 'a.b.c', 'a_b', 'a.b'].sort(compareKeys), ['a.b', 'a.b.c', 'a.c', 'a_b']);
+  assert.deepEqual(leafOrder(['z', 'a.b', 'a']), ['a', 'a.b', 'z']);
+});
+
+test('splitVarying separates keys that differ from keys common to all rows', () => {
+  const experiments = [
+    { flags: { lr: 0.1, seed: 1, data: 'x' } },
+    { flags: { lr: 0.1, seed: 2, data: 'x', extra: true } },
+  ];
+  const { varying, constant } = splitVarying(['data', 'extra', 'lr', 'seed'], experiments);
+  assert.deepEqual(varying, ['extra', 'seed'], 'a flag missing from one row varies');
+  assert.deepEqual(constant, [{ key: 'data', text: 'x' }, { key: 'lr', text: '0.1' }]);
+});
+
+test('a string and a number with the same text differ', () => {
+  const { varying } = splitVarying(['v'], [{ flags: { v: '1' } }, { flags: { v: 1 } }]);
+  assert.deepEqual(varying, ['v']);
+});
+
+test('headerLayout builds one header row per key depth with spans', () => {
+  const layout = headerLayout(['model.layers', 'model.width', 'seed', 'trainer.optim.lr']);
+  assert.equal(layout.depth, 3);
+  assert.deepEqual(layout.rows[0].map(c => [c.kind, c.label, c.colSpan ?? c.rowSpan]), [
+    ['group', 'model', 2], ['leaf', 'seed', 3], ['group', 'trainer', 1],
+  ]);
+  assert.deepEqual(layout.rows[1].map(c => [c.kind, c.label]), [['leaf', 'layers'], ['leaf', 'width'], ['group', 'optim']]);
+  assert.deepEqual(layout.rows[2].map(c => [c.kind, c.key]), [['leaf', 'trainer.optim.lr']]);
+});
+
+test('a key that is also a prefix of another keeps its own column, labelled in parentheses', () => {
+  const layout = headerLayout(['a.b', 'a.b.c']);
+  const leaves = layout.rows.flat().filter(c => c.kind === 'leaf');
+  assert.deepEqual(leaves.map(c => [c.label, c.key]), [['(b)', 'a.b'], ['c', 'a.b.c']]);
+  assert.equal(layout.rows[0][0].colSpan, 2);
+});
+
+test('no keys: one empty header row', () => {
+  assert.deepEqual(headerLayout([]), { depth: 1, rows: [[]] });
+});
