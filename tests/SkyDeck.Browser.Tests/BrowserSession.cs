@@ -82,12 +82,14 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public IBrowserContext Context => _context;
 
-    public static async Task<DashboardPage> OpenAsync(DashboardFixture fixture, string hash = "", Func<IBrowserContext, Task>? prepare = null)
+    public static async Task<DashboardPage> OpenAsync(
+        DashboardFixture fixture, string hash = "", Func<IBrowserContext, Task>? prepare = null, ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = fixture.Server.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1500, Height = 950 },
+            ColorScheme = colorScheme,
         });
         context.SetDefaultTimeout(15_000);
         if (prepare is not null) await prepare(context);

@@ -9,7 +9,7 @@ public sealed record LoginRequest(string Token);
 /// <summary>Token authentication, on only when tokens are configured (always when bound beyond loopback).</summary>
 public static class SecuritySetup
 {
-    private static readonly string[] PublicPaths = ["/login.html", "/login.js", "/app.css", "/favicon.svg", "/api/login"];
+    private static readonly string[] PublicPaths = ["/login.html", "/login.js", "/theme.js", "/app.css", "/favicon.svg", "/api/login"];
 
     public static IServiceCollection AddSkyDeckSecurity(this IServiceCollection services, AccessTokens tokens)
     {

@@ -28,21 +28,21 @@ export function createDetails(initialDto) {
   let fetchTimer = 0;
   let destroyed = false;
 
-  const td = el('div', { class: 'details-cell', role: 'cell' });
+  const td = el('div', { class: 'details-cell', role: 'gridcell' });
   const tr = el('div', { class: 'detail-row', role: 'row', testid: 'details', dataset: { id: dto.id } }, td);
 
   // ----- skeleton -----
   const actionBar = el('div', { class: 'details-actions', testid: 'details-actions' });
   const configBody = el('div', { class: 'config-body', testid: 'details-config' });
-  const configSection = el('section', { class: 'panel panel-config' }, el('h3', null, 'Configuration'), configBody);
-  const jobsTitle = el('h3', null, 'Jobs');
+  const configSection = el('section', { class: 'panel panel-config' }, el('h2', null, 'Configuration'), configBody);
+  const jobsTitle = el('h2', null, 'Jobs');
   const timeline = el('div', { class: 'timeline', testid: 'job-timeline' });
   const jobsBody = el('div', { class: 'jobs-body', testid: 'details-jobs' }, el('p', { class: 'muted' }, 'Loading jobs…'));
   const jobsSection = el('section', { class: 'panel panel-jobs' }, jobsTitle, timeline, jobsBody);
   const commandBody = el('div', { class: 'command-body' });
-  const commandSection = el('section', { class: 'panel panel-command' }, el('h3', null, 'Command that will run'), commandBody);
+  const commandSection = el('section', { class: 'panel panel-command' }, el('h2', null, 'Command that will run'), commandBody);
   const activityBody = el('div', { class: 'activity-body', testid: 'details-activity' }, el('p', { class: 'muted' }, 'Loading activity…'));
-  const activitySection = el('section', { class: 'panel panel-activity' }, el('h3', null, 'Activity'), activityBody);
+  const activitySection = el('section', { class: 'panel panel-activity' }, el('h2', null, 'Activity'), activityBody);
   td.append(el('div', { class: 'details' },
     actionBar,
     el('div', { class: 'details-grid' }, configSection, jobsSection),
@@ -135,7 +135,7 @@ export function createDetails(initialDto) {
             el('td', { class: `v-${kind}${kind === 'bool' ? (dto.flags[k] ? ' v-true' : ' v-false') : ''}` }, flagText(dto.flags, k)));
         })))
       : el('p', { class: 'muted', testid: 'details-flags' }, 'No flags');
-    configBody.replaceChildren(dl, el('h4', null, `Flags (${keys.length})`), flagsTable);
+    configBody.replaceChildren(dl, el('h3', null, `Flags (${keys.length})`), flagsTable);
   }
 
   // ----- editing -----
@@ -255,7 +255,7 @@ export function createDetails(initialDto) {
         el('td', null, cancel)));
     }
     jobsBody.replaceChildren(el('div', { class: 'scroll' }, el('table', { class: 'jobs-table', testid: 'jobs-table' },
-      el('thead', null, el('tr', null, head.map(h => el('th', { scope: 'col' }, h)))), body)));
+      el('thead', null, el('tr', null, head.map(h => el('th', { scope: 'col' }, h || el('span', { class: 'sr-only' }, 'Actions'))))), body)));
     renderTimeline();
   }
 

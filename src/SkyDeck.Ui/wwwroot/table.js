@@ -427,7 +427,11 @@ function applyWidths() {
 function buildHeader() {
   const layout = headerLayout(columnKeys);
   const depth = columnKeys.length ? layout.depth : 1;
-  const cells = [];
+  // Header cells are laid out by the CSS grid of .grid-head; ARIA wants them inside rows, so each header level is a
+  // role=row wrapper with display: contents (no box of its own, so the grid placement is unchanged).
+  const headerRows = Array.from({ length: depth }, (_, level) => el('div', { class: 'head-row', role: 'row', 'aria-rowindex': level + 1 }));
+  const cells = headerRows[0];
+  const place = (level, th) => headerRows[level].append(th);
   BASE_COLUMNS.forEach((col, i) => {
     const th = el('div', { class: `th col-${col.key}`, role: 'columnheader', testid: `col-${col.key}` });
     th.style.gridColumn = String(i + 1);
@@ -441,8 +445,11 @@ function buildHeader() {
       th.append(el('span', { class: 'th-label' }, col.label), el('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
     } else if (col.key === 'actions') {
       th.title = 'Start / Stop';
+      th.append(el('span', { class: 'sr-only' }, 'Start or stop'));
+    } else if (col.key === 'expand') {
+      th.append(el('span', { class: 'sr-only' }, 'Details'));
     }
-    cells.push(th);
+    cells.append(th);
   });
   const firstColumn = BASE_COLUMNS.length + 1;
   const position = new Map(columnKeys.map((k, i) => [k, firstColumn + i]));
@@ -467,16 +474,16 @@ function buildHeader() {
           th.style.gridColumn = String(position.get(cell.key));
           th.style.gridRow = `${level + 1} / span ${cell.rowSpan}`;
         }
-        cells.push(th);
+        place(level, th);
       }
     });
   } else {
     const none = el('div', { class: 'th col-flag-none', role: 'columnheader' }, 'Flags');
     none.style.gridColumn = String(firstColumn);
     none.style.gridRow = '1';
-    cells.push(none);
+    cells.append(none);
   }
-  thead.replaceChildren(...cells);
+  thead.replaceChildren(...headerRows);
   // scrolling a row into view must not leave it under the sticky header
   requestAnimationFrame(() => (table.parentElement.style.scrollPaddingTop = `${thead.getBoundingClientRect().height}px`));
   widths = emptyWidths();
@@ -515,7 +522,7 @@ let flagCellTemplate = null;
 
 function template() {
   if (rowTemplate) return rowTemplate;
-  const cell = (cls, testid, ...children) => el('div', { class: `td ${cls}`, role: 'cell', testid }, ...children);
+  const cell = (cls, testid, ...children) => el('div', { class: `td ${cls}`, role: 'gridcell', testid }, ...children);
   rowTemplate = el('div', { class: 'row', role: 'row', tabIndex: 0, testid: 'row' },
     cell('col-select', null, el('input', { type: 'checkbox', testid: 'row-select' })),
     cell('col-expand', null, el('span', { class: 'expander', 'aria-hidden': 'true' }, '▸')),
@@ -533,7 +540,7 @@ function template() {
     cell('col-nodes num', 'cell-nodes'),
     cell('col-gpus num', 'cell-gpus'),
     cell('col-actions', null, el('button', { type: 'button', class: 'icon' })));
-  flagCellTemplate = el('div', { class: 'td col-flag', role: 'cell', testid: 'cell-flag' });
+  flagCellTemplate = el('div', { class: 'td col-flag', role: 'gridcell', testid: 'cell-flag' });
   return rowTemplate;
 }
 
@@ -581,7 +588,7 @@ function buildFlagCells(rv, dto) {
     td.dataset.key = key;
     return td;
   });
-  if (!columnKeys.length) rv.flagCells = [el('div', { class: 'td col-flag-none', role: 'cell' })];
+  if (!columnKeys.length) rv.flagCells = [el('div', { class: 'td col-flag-none', role: 'gridcell' })];
   rv.tr.append(...rv.flagCells);
   rv.signature = columnSignature;
   rv.flagDto = null;
