@@ -100,5 +100,7 @@ window.__skydeck = Object.freeze({
   ingest: dtos => {
     for (const dto of dtos) store.applyOne(dto);
   },
+  /** Replaces everything, as the stream's snapshot does (measurements load synthetic experiments this way). */
+  load: list => store.applySnapshot(list),
   snapshot: () => [...store.values()],
 });

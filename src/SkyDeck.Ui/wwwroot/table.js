@@ -1,12 +1,14 @@
-// The experiments table: one keyed row per experiment. Store changes mark rows dirty; one animation frame later
-// only those rows are patched, the visible order is recomputed (only when membership or a sort key changed), and rows
-// are moved with the fewest DOM moves. The header (and every row's flag cells) is rebuilt only when the set of flag
-// columns changes.
+// The experiments table: one keyed row per experiment, virtualized. Store changes mark rows dirty; one animation frame
+// later the visible order is recomputed (only when membership or a sort key changed) and only the rows in the viewport
+// (plus a few either side) exist in the DOM: padding above and below stands in for the rest (viewport.js computes the
+// window, the panels of open rows included). Scrolling renders the new window; a live update patches its row only if
+// it is on screen. The header (and every rendered row's flag cells) is rebuilt only when the set of flag columns
+// changes.
 //
-// It is an ARIA grid of divs rather than a <table>: a <table> lays out all 2,000 rows again whenever any cell changes.
-// Here every row is a fixed-height, fully contained box (a relayout boundary) with content-visibility: auto, so a
-// changed row costs one row of layout and off-screen rows cost nothing. Column widths come from the data and are
-// shared through one CSS variable, so columns stay aligned and do not jump when a value changes.
+// It is an ARIA treegrid of divs rather than a <table>: every row is a fixed-height, fully contained box (a relayout
+// boundary), so a changed row costs one row of layout. Column widths come from the data (all visible rows, measured
+// from the text, not the DOM) and are shared through one CSS variable, so columns stay aligned while scrolling and do
+// not jump when a value changes.
 
 import { el, setText, setAttr, setClass, clear } from './dom.js';
 import { store } from './store.js';
@@ -19,6 +21,7 @@ import {
 } from './format.js';
 import * as actions from './actions.js';
 import { createDetails } from './details.js';
+import { windowFor, offsetOf } from './viewport.js';
 
 const BASE_COLUMNS = [
   { key: 'select', label: '', sortable: false },
@@ -40,7 +43,7 @@ export const stats = {
   initialRenderMs: null,
   /** performance.now() when the first rows were in the DOM. */
   firstRowsAt: null,
-  /** performance.now() when every visible row existed in the DOM. */
+  /** performance.now() when the rows of the first window were in the DOM (all a virtualized table ever creates at once). */
   allRowsAt: null,
   flushes: [],
   record(ms, rows) {
@@ -55,7 +58,17 @@ const selection = new Set();
 let table;
 let thead;
 let tbody;
-let order = []; // ids in DOM order
+let order = []; // ids of every visible row (filter, deleted toggle), in display order
+let orderIndex = new Map(); // id → index in order
+let rendered = []; // ids of the rows in the DOM, in order: order[win.start .. win.end)
+let win = { start: 0, end: 0, top: 0, bottom: 0, total: 0 };
+let windowDirty = false; // scrolled or resized since the last render
+let rowHeight = 31; // read from --row-height in app.css at start
+const OVERSCAN = 10; // rows rendered beyond each edge of the viewport
+const PANEL_ESTIMATE = 420; // px assumed for a details panel until it is measured
+const panelHeights = new Map(); // id → measured px of its open details panel
+let panelObserver;
+let wrap;
 let columnKeys = [];
 let columnSignature = null;
 let constantFlags = [];
@@ -64,10 +77,8 @@ let dirty = new Set();
 let full = true;
 let frame = 0;
 let lastSelectedId = null;
-let creating = false; // rows still being created in later frames
 let visibleCount = 0;
-const CREATE_BUDGET_MS = 24; // per frame: long enough to finish 2,000 rows in a few frames, short enough to stay responsive
-const MIN_FIRST_ROWS = 120; // at least a screenful in the first frame
+let headerDepth = 1;
 let onSelectionChange = () => {};
 let countNode;
 let emptyNode;
@@ -81,7 +92,28 @@ export function initTable({ selectionChanged }) {
   countNode = document.querySelector('[data-testid="row-count"]');
   emptyNode = document.querySelector('[data-testid="empty-state"]');
   commonNode = document.querySelector('[data-testid="common-flags"]');
+  wrap = table.parentElement;
+  rowHeight = parseFloat(getComputedStyle(table).getPropertyValue('--row-height')) || rowHeight;
   filterFn = compileFilter(view.q);
+
+  const windowMoved = () => {
+    windowDirty = true;
+    schedule();
+  };
+  wrap.addEventListener('scroll', windowMoved, { passive: true });
+  new ResizeObserver(windowMoved).observe(wrap);
+  // an open panel that grows or shrinks (jobs loaded, the editor opened) moves every row below it
+  panelObserver = new ResizeObserver(entries => {
+    for (const entry of entries) {
+      const id = entry.target.dataset.id;
+      const h = entry.borderBoxSize?.[0]?.blockSize ?? entry.target.getBoundingClientRect().height;
+      if (view.open.has(id) && h > 0 && panelHeights.get(id) !== h) {
+        panelHeights.set(id, h);
+        windowDirty = true;
+      }
+    }
+    if (windowDirty) schedule();
+  });
 
   store.subscribe(change => {
     for (const id of change.changed) dirty.add(id);
@@ -112,44 +144,6 @@ export function initTable({ selectionChanged }) {
   setInterval(tick, 1000);
 }
 
-let creationTimer = 0;
-let pending = null; // {list, index}: the sorted rows of the last full render, created up to index
-
-/** Creates and appends the next rows of `pending` (they follow every row already shown, in order). */
-function continueChunk(t0) {
-  const { list } = pending;
-  const deadline = t0 + CREATE_BUDGET_MS;
-  const fragment = document.createDocumentFragment();
-  let i = pending.index;
-  for (; i < list.length && (i === pending.index || performance.now() < deadline); i++) {
-    const dto = list[i];
-    let rv = rows.get(dto.id);
-    if (!rv) rows.set(dto.id, (rv = createRow(dto)));
-    else if (rv.signature !== columnSignature) buildFlagCells(rv, dto);
-    if (rv.dto !== dto) patchRow(rv, dto);
-    fragment.append(rv.tr);
-    if (rv.detailTr) fragment.append(rv.detailTr);
-    order.push(dto.id);
-  }
-  tbody.append(fragment);
-  pending.index = i;
-  creating = i < list.length;
-  if (creating) {
-    if (!creationTimer) creationTimer = setTimeout(continueCreating, 0);
-  } else {
-    pending = null;
-    if (stats.allRowsAt === null) stats.allRowsAt = performance.now();
-    updateSelectionUi();
-  }
-  stats.record(performance.now() - t0, 0);
-}
-
-function continueCreating() {
-  creationTimer = 0;
-  if (frame) cancelAnimationFrame(frame);
-  flush();
-}
-
 function schedule() {
   if (!frame) frame = requestAnimationFrame(flush);
 }
@@ -173,12 +167,12 @@ function flush() {
   dirty = new Set();
   full = false;
 
-  // Still creating the rows of the last full render and nothing changed since: just append the next chunk.
-  if (creating && pending && !wasFull && changed.size === 0) {
-    continueChunk(t0);
+  // Only scrolled (or resized): render the new window, nothing else.
+  if (!wasFull && changed.size === 0) {
+    if (windowDirty) renderWindow(false);
+    stats.record(performance.now() - t0, 0);
     return;
   }
-  pending = null;
 
   // 1. filter membership and flag-key counts: everything after a view change, else only the changed rows
   let membershipChanged = wasFull;
@@ -236,42 +230,24 @@ function flush() {
     updateHeaderSort();
   }
 
-  // 3–4. rows and order. After a membership, order or column change: sort the visible rows, create missing rows in
-  // that order within a frame budget (the first screen appears at once; the rest follows in later frames), patch the
-  // rest, and move rows with the fewest DOM moves. Otherwise only the changed rows are patched in place.
-  if (columnsChanged || membershipChanged || orderChanged || creating) {
+  // 3–4. rows and order. After a membership, order or column change: sort the visible rows and render the window
+  // (rows that stay are patched and moved with the fewest DOM moves). Otherwise only the changed rows that are
+  // rendered (or have an open panel) are patched in place; the others are drawn from the store when scrolled to.
+  if (columnsChanged || membershipChanged || orderChanged) {
     const list = visibleList();
     sortVisible(list);
-    const deadline = performance.now() + CREATE_BUDGET_MS;
-    let ready = list.length;
-    for (let i = 0; i < list.length; i++) {
-      const dto = list[i];
-      let rv = rows.get(dto.id);
-      if (!rv) {
-        if (i >= MIN_FIRST_ROWS && performance.now() > deadline) {
-          ready = i;
-          break;
-        }
-        rows.set(dto.id, (rv = createRow(dto)));
-      } else if (rv.signature !== columnSignature) {
-        buildFlagCells(rv, dto);
-        patchRow(rv, dto);
-      } else if (rv.dto !== dto) {
-        patchRow(rv, dto);
-      }
-    }
-    reorder(ready === list.length ? list.map(d => d.id) : list.slice(0, ready).map(d => d.id));
+    order = list.map(d => d.id);
+    orderIndex = new Map(order.map((id, i) => [id, i]));
     visibleCount = list.length;
-    creating = ready < list.length;
-    pending = creating ? { list, index: ready } : null;
-    // the next chunk runs as its own task (input and painting get their turn in between) without waiting a frame
-    if (creating && !creationTimer) creationTimer = setTimeout(continueCreating, 0);
+    setAttr(table, 'aria-rowcount', String(visibleCount + headerDepth));
+    renderWindow(true);
   } else {
     for (const id of changed) {
       const rv = rows.get(id);
       const dto = store.get(id);
       if (rv && dto && rv.dto !== dto) patchRow(rv, dto);
     }
+    if (windowDirty) renderWindow(false);
   }
 
   // 5. column widths (fixed layout: a changed value can widen its column, never reflow the whole table by itself)
@@ -285,18 +261,81 @@ function flush() {
   updateSelectionUi();
   updateCounts(visibleCount);
   renderCommonFlags();
-  for (const id of view.open) {
-    const rv = rows.get(id);
-    if (rv && !rv.details && rv.tr.parentNode === tbody) openDetails(rv, false);
-  }
 
   const ms = performance.now() - t0;
   if (stats.initialRenderMs === null) {
     stats.initialRenderMs = ms;
     stats.firstRowsAt = performance.now();
   }
-  if (!creating && stats.allRowsAt === null && store.size) stats.allRowsAt = performance.now();
+  if (stats.allRowsAt === null && rendered.length) stats.allRowsAt = performance.now();
   stats.record(ms, changed.size);
+}
+
+// ---------- the window of rendered rows ----------
+
+/** [index, px] of every open panel among the visible rows, by index: the extra heights the window must skip. */
+function panelExtras() {
+  const extras = [];
+  for (const id of view.open) {
+    const i = orderIndex.get(id);
+    if (i !== undefined) extras.push([i, panelHeights.get(id) ?? PANEL_ESTIMATE]);
+  }
+  return extras.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Puts the rows in view (and OVERSCAN either side) in the DOM and pads the body for the rest. With force, rows are
+ * re-placed even when the window did not move (the order or the columns changed).
+ */
+function renderWindow(force) {
+  windowDirty = false;
+  // read layout first (the body's offset under the header, the scroll position), then write
+  const w = windowFor({
+    count: order.length, rowHeight, extras: panelExtras(), scrollTop: wrap.scrollTop - tbody.offsetTop, height: wrap.clientHeight, overscan: OVERSCAN,
+  });
+  if (!force && w.start === win.start && w.end === win.end && w.top === win.top && w.bottom === win.bottom) return;
+  win = w;
+  const next = order.slice(w.start, w.end);
+  const nextSet = new Set(next);
+  for (const id of rendered) {
+    if (nextSet.has(id)) continue;
+    const rv = rows.get(id);
+    if (!rv) continue;
+    rv.tr.remove();
+    rv.detailTr?.remove();
+    if (!rv.details) rows.delete(id); // an open row keeps its panel (and whatever is being edited in it) while away
+  }
+  next.forEach((id, k) => {
+    const dto = store.get(id);
+    let rv = rows.get(id);
+    if (!rv) rows.set(id, (rv = createRow(dto)));
+    else if (rv.signature !== columnSignature) {
+      buildFlagCells(rv, dto);
+      patchRow(rv, dto);
+    } else if (rv.dto !== dto) patchRow(rv, dto);
+    if (rv.checkedAs !== selection.has(id)) refreshRowClass(id);
+    rv.tr.ariaRowIndex = String(headerDepth + w.start + k + 1);
+  });
+  place(next);
+  tbody.style.paddingTop = `${w.top}px`;
+  tbody.style.paddingBottom = `${w.bottom}px`;
+  for (const id of next) {
+    const rv = rows.get(id);
+    if (view.open.has(id) && !rv.details) openDetails(rv, false);
+  }
+}
+
+/** Scrolls so that row `id` is in view ('center', or 'nearest': the least scrolling). False if it is not shown. */
+function scrollToRow(id, block) {
+  const i = orderIndex.get(id);
+  if (i === undefined) return false;
+  const header = thead.getBoundingClientRect().height;
+  const y = tbody.offsetTop + offsetOf(i, rowHeight, panelExtras());
+  if (block === 'center') wrap.scrollTop = y - (wrap.clientHeight + header - rowHeight) / 2;
+  else if (y < wrap.scrollTop + header) wrap.scrollTop = y - header;
+  else if (y + rowHeight > wrap.scrollTop + wrap.clientHeight) wrap.scrollTop = y + rowHeight - wrap.clientHeight;
+  renderWindow(true);
+  return true;
 }
 
 // ---------- flag-key counts over the visible rows ----------
@@ -342,10 +381,18 @@ const MONO13 = '13px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation 
 let measureContext;
 const charWidths = {};
 
+const measured = new Map(); // font + text → px: names repeat across thousands of rows and full passes
+
 function textWidth(text, font) {
+  const key = font + '\u0000' + text;
+  let w = measured.get(key);
+  if (w !== undefined) return w;
   measureContext ??= document.createElement('canvas').getContext('2d');
   if (measureContext.font !== font) measureContext.font = font;
-  return measureContext.measureText(text).width;
+  w = measureContext.measureText(text).width;
+  if (measured.size > 50000) measured.clear();
+  measured.set(key, w);
+  return w;
 }
 
 function monoWidth(text, font = MONO) {
@@ -427,6 +474,8 @@ function applyWidths() {
 function buildHeader() {
   const layout = headerLayout(columnKeys);
   const depth = columnKeys.length ? layout.depth : 1;
+  headerDepth = depth;
+  setAttr(table, 'aria-rowcount', String(visibleCount + headerDepth));
   // Header cells are laid out by the CSS grid of .grid-head; ARIA wants them inside rows, so each header level is a
   // role=row wrapper with display: contents (no box of its own, so the grid placement is unchanged).
   const headerRows = Array.from({ length: depth }, (_, level) => el('div', { class: 'head-row', role: 'row', 'aria-rowindex': level + 1 }));
@@ -686,7 +735,7 @@ function jobNote(job, now = Date.now()) {
 /** Once a second: running durations and retry countdowns (text only, visible rows only). */
 function tick() {
   const now = Date.now();
-  for (const id of order) {
+  for (const id of rendered) {
     const rv = rows.get(id);
     if (!rv) continue;
     const job = rv.dto.current_job;
@@ -755,21 +804,15 @@ function sortVisible(list) {
   keyed.forEach((k, i) => (list[i] = k.dto));
 }
 
-/** Moves rows into `next` order with the fewest DOM moves (rows on a longest increasing subsequence stay put). */
-function reorder(next) {
+/**
+ * Puts the rendered rows into `next` order with the fewest DOM moves (rows on a longest increasing subsequence stay
+ * put); rows that left the window are already removed.
+ */
+function place(next) {
   const nextSet = new Set(next);
-  for (const id of order) {
-    if (!nextSet.has(id)) {
-      const rv = rows.get(id);
-      if (rv) {
-        rv.tr.remove();
-        rv.detailTr?.remove();
-      }
-    }
-  }
   const oldIndex = new Map();
   let i = 0;
-  for (const id of order) if (nextSet.has(id)) oldIndex.set(id, i++);
+  for (const id of rendered) if (nextSet.has(id) && rows.get(id)?.tr.parentNode === tbody) oldIndex.set(id, i++);
   const seq = next.map(id => (oldIndex.has(id) ? oldIndex.get(id) : -1));
   const stable = longestIncreasing(seq);
   let anchor = null;
@@ -785,7 +828,7 @@ function reorder(next) {
     }
     anchor = rv.tr;
   }
-  order = next;
+  rendered = next;
 }
 
 /** Indices (into seq) of one longest strictly increasing subsequence, ignoring -1 entries. */
@@ -833,7 +876,8 @@ function refreshRowClass(id) {
   const rv = rows.get(id);
   if (!rv) return;
   setClass(rv.tr, rowClass(rv, rv.dto));
-  rv.parts.checkbox.checked = selection.has(id);
+  rv.checkedAs = selection.has(id);
+  rv.parts.checkbox.checked = rv.checkedAs;
 }
 
 function setSelected(id, on) {
@@ -876,8 +920,8 @@ function onBodyClick(e) {
   if (e.target.matches('[data-testid="row-select"]')) {
     const on = e.target.checked;
     if (e.shiftKey && lastSelectedId && lastSelectedId !== id) {
-      const a = order.indexOf(lastSelectedId);
-      const b = order.indexOf(id);
+      const a = orderIndex.get(lastSelectedId) ?? -1;
+      const b = orderIndex.get(id) ?? -1;
       if (a >= 0 && b >= 0) for (let k = Math.min(a, b); k <= Math.max(a, b); k++) setSelected(order[k], on);
     }
     setSelected(id, on);
@@ -919,12 +963,15 @@ export function toggleDetails(id) {
 }
 
 function syncOpen() {
-  for (const rv of rows.values()) {
+  for (const rv of [...rows.values()]) {
     if (rv.details && !view.open.has(rv.id)) closeDetails(rv);
   }
   for (const id of view.open) {
     const rv = rows.get(id);
-    if (rv && !rv.details && rv.tr.parentNode === tbody) openDetails(rv, true);
+    if (rv?.details) continue;
+    // opened from elsewhere (a link, the URL): bring the row into view; the window opens its panel
+    if (rv && rv.tr.parentNode === tbody) openDetails(rv, true);
+    else if (store.loaded && orderIndex.has(id)) scrollToRow(id, 'nearest');
   }
 }
 
@@ -932,6 +979,7 @@ function openDetails(rv, focus) {
   rv.details = createDetails(rv.dto);
   rv.detailTr = rv.details.tr;
   rv.tr.after(rv.detailTr);
+  panelObserver.observe(rv.detailTr);
   setText(rv.parts.expander, '▾');
   setAttr(rv.tr, 'aria-expanded', 'true');
   setClass(rv.tr, rowClass(rv, rv.dto));
@@ -939,6 +987,8 @@ function openDetails(rv, focus) {
 }
 
 function closeDetails(rv) {
+  panelObserver.unobserve(rv.detailTr);
+  panelHeights.delete(rv.id);
   rv.details.destroy();
   rv.detailTr.remove();
   rv.details = null;
@@ -946,6 +996,9 @@ function closeDetails(rv) {
   setText(rv.parts.expander, '▸');
   setAttr(rv.tr, 'aria-expanded', 'false');
   setClass(rv.tr, rowClass(rv, rv.dto));
+  if (rv.tr.parentNode !== tbody) rows.delete(rv.id); // closed while scrolled away
+  windowDirty = true;
+  schedule();
 }
 
 // ---------- surroundings ----------
@@ -988,11 +1041,11 @@ function renderCommonFlags() {
 /** Scrolls to a row and flashes it (after creating or duplicating). */
 export function reveal(id) {
   requestAnimationFrame(() => {
+    if (!scrollToRow(id, 'center')) return;
     const rv = rows.get(id);
     if (!rv || rv.tr.parentNode !== tbody) return;
     rv.flash = true;
     setClass(rv.tr, rowClass(rv, rv.dto));
-    rv.tr.scrollIntoView({ block: 'center' });
     setTimeout(() => {
       rv.flash = false;
       setClass(rv.tr, rowClass(rv, rv.dto));
@@ -1001,5 +1054,5 @@ export function reveal(id) {
 }
 
 export function isShown(id) {
-  return order.includes(id);
+  return orderIndex.has(id);
 }
