@@ -46,8 +46,8 @@ export const stats = {
   /** performance.now() when the rows of the first window were in the DOM (all a virtualized table ever creates at once). */
   allRowsAt: null,
   flushes: [],
-  record(ms, rows) {
-    this.flushes.push({ at: performance.now(), ms, rows });
+  record(ms, rows, phases) {
+    this.flushes.push({ at: performance.now(), ms, rows, phases });
     if (this.flushes.length > 500) this.flushes.splice(0, this.flushes.length - 500);
   },
 };
@@ -75,6 +75,7 @@ let constantFlags = [];
 let filterFn = compileFilter('');
 let dirty = new Set();
 let full = true;
+let resort = false; // only the sort changed: reorder, no filtering or measuring
 let frame = 0;
 let lastSelectedId = null;
 let visibleCount = 0;
@@ -123,7 +124,8 @@ export function initTable({ selectionChanged }) {
   });
   onViewChange(patch => {
     if ('q' in patch) filterFn = compileFilter(view.q);
-    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'sort' in patch) full = true;
+    if ('q' in patch || 'deleted' in patch || 'varying' in patch) full = true;
+    if ('sort' in patch) resort = true;
     if ('open' in patch) syncOpen();
     schedule();
   });
@@ -163,12 +165,14 @@ function flush() {
   if (!store.loaded) return;
   const t0 = performance.now();
   const wasFull = full;
+  const wasResort = resort;
   const changed = dirty;
   dirty = new Set();
   full = false;
+  resort = false;
 
   // Only scrolled (or resized): render the new window, nothing else.
-  if (!wasFull && changed.size === 0) {
+  if (!wasFull && !wasResort && changed.size === 0) {
     if (windowDirty) renderWindow(false);
     stats.record(performance.now() - t0, 0);
     return;
@@ -176,7 +180,7 @@ function flush() {
 
   // 1. filter membership and flag-key counts: everything after a view change, else only the changed rows
   let membershipChanged = wasFull;
-  let orderChanged = wasFull;
+  let orderChanged = wasFull || wasResort;
   const shown = new Set(order);
   if (wasFull) {
     matches.clear();
@@ -204,6 +208,7 @@ function flush() {
     else if (now && sortChanged(rows.get(id)?.dto, dto)) orderChanged = true;
   }
 
+  const tFilter = performance.now();
   // 2. flag columns (only those that vary, if asked: that needs every visible row)
   let visible = null;
   const visibleList = () => (visible ??= [...store.values()].filter(visibleIn));
@@ -226,10 +231,11 @@ function flush() {
     columnKeys = keys;
     columnSignature = signature;
     buildHeader();
-  } else if (wasFull) {
+  } else if (wasFull || wasResort) {
     updateHeaderSort();
   }
 
+  const tColumns = performance.now();
   // 3–4. rows and order. After a membership, order or column change: sort the visible rows and render the window
   // (rows that stay are patched and moved with the fewest DOM moves). Otherwise only the changed rows that are
   // rendered (or have an open panel) are patched in place; the others are drawn from the store when scrolled to.
@@ -250,12 +256,14 @@ function flush() {
     if (windowDirty) renderWindow(false);
   }
 
+  const tRows = performance.now();
   // 5. column widths (fixed layout: a changed value can widen its column, never reflow the whole table by itself)
   // (a full pass measures every visible row; otherwise changed rows can only widen their columns)
   if (columnsChanged || wasFull) measureAll(visibleList());
   else for (const id of changed) if (store.has(id) && visibleIn(store.get(id))) measureRow(store.get(id));
   applyWidths();
 
+  const tWidths = performance.now();
   // 6. everything around the table
   if (membershipChanged) pruneSelection();
   updateSelectionUi();
@@ -268,7 +276,9 @@ function flush() {
     stats.firstRowsAt = performance.now();
   }
   if (stats.allRowsAt === null && rendered.length) stats.allRowsAt = performance.now();
-  stats.record(ms, changed.size);
+  stats.record(ms, changed.size, {
+    filter: tFilter - t0, columns: tColumns - tFilter, rows: tRows - tColumns, widths: tWidths - tRows, rest: t0 + ms - tWidths,
+  });
 }
 
 // ---------- the window of rendered rows ----------
@@ -378,7 +388,7 @@ function sortChanged(before, after) {
 const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const MONO = '12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
 const MONO13 = '13px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
-let measureContext;
+const measureContexts = new Map(); // font → its own canvas context: switching a context's font is costly
 const charWidths = {};
 
 const measured = new Map(); // font + text → px: names repeat across thousands of rows and full passes
@@ -387,9 +397,13 @@ function textWidth(text, font) {
   const key = font + '\u0000' + text;
   let w = measured.get(key);
   if (w !== undefined) return w;
-  measureContext ??= document.createElement('canvas').getContext('2d');
-  if (measureContext.font !== font) measureContext.font = font;
-  w = measureContext.measureText(text).width;
+  let context = measureContexts.get(font);
+  if (!context) {
+    context = document.createElement('canvas').getContext('2d');
+    context.font = font;
+    measureContexts.set(font, context);
+  }
+  w = context.measureText(text).width;
   if (measured.size > 50000) measured.clear();
   measured.set(key, w);
   return w;
@@ -401,6 +415,8 @@ function monoWidth(text, font = MONO) {
 }
 
 const PAD = 18;
+const WIDEST_CHAR = 13; // px: no letter of the 13px UI font is wider
+const NAME_MAX = 360; // the Name column's widest
 const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, actions: 44 };
 let widths = { id: 0, name: 0, current: 0, job: 0, flags: [] };
 let applied = '';
@@ -426,7 +442,9 @@ function measureRow(dto) {
     if (w > widths[key]) widths[key] = w;
   };
   grow('id', monoWidth(dto.id, MONO13) + PAD + (dto.deleted ? 64 : 0));
-  grow('name', textWidth(dto.name, FONT) + PAD + (dto.needs_restart ? 112 : 0));
+  // a name that cannot be wider than the column already is, even in its widest letters, is not measured
+  const nameExtra = PAD + (dto.needs_restart ? 112 : 0);
+  if (dto.name.length * WIDEST_CHAR + nameExtra > widths.name && widths.name < NAME_MAX) grow('name', textWidth(dto.name, FONT) + nameExtra);
   grow('current', dto.current_state === 'RETRYING' ? 220 : 132);
   grow('job', jobWidth(dto.current_job));
   const flags = dto.flags || {};
@@ -454,7 +472,7 @@ function jobWidth(job) {
 function columnWidths() {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
   return [
-    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, 360), FIXED.desired,
+    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, NAME_MAX), FIXED.desired,
     clamp(widths.current, 110, 240), clamp(widths.job, 80, 260), FIXED.nodes, FIXED.gpus, FIXED.actions,
     ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
