@@ -484,6 +484,9 @@ function applyWidths() {
   if (key === applied) return;
   applied = key;
   table.style.setProperty('--cols', list.map(w => `${w}px`).join(' '));
+  // the selection box, the expander, ID and Name stay put while the flag columns scroll sideways
+  table.style.setProperty('--left-id', `${list[0] + list[1]}px`);
+  table.style.setProperty('--left-name', `${list[0] + list[1] + list[2]}px`);
   table.style.setProperty('--grid-width', `${list.reduce((a, b) => a + b, 0)}px`);
 }
 
