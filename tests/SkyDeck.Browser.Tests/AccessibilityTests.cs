@@ -34,6 +34,14 @@ public sealed class AccessibilityTests(DashboardFixture fixture, ITestOutputHelp
         await d.Row($"{p}-1").GetByTestId("row-select").CheckAsync();
         await AssertNoSeriousViolations(d.Page, $"table-{theme}");
 
+        // grouped, compared to a baseline, a column hidden, the column chooser open
+        await d.Page.GotoAsync($"/#q={p}&by=f:seed&base={p}-1&hide=nodes");
+        await Expect(d.Page.GetByTestId("group-row")).ToHaveCountAsync(2);
+        await d.Page.GetByTestId("columns-button").ClickAsync();
+        await Expect(d.Page.GetByTestId("column-chooser")).ToBeVisibleAsync();
+        await AssertNoSeriousViolations(d.Page, $"grouped-{theme}");
+        await d.Page.Keyboard.PressAsync("Escape");
+
         await d.Page.GotoAsync($"/#q={p}&open={p}-1");
         await Expect(d.Details($"{p}-1")).ToBeVisibleAsync();
         await AssertNoSeriousViolations(d.Page, $"details-{theme}");

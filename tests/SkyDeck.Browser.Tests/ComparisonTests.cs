@@ -38,4 +38,144 @@ public sealed class ComparisonTests(DashboardFixture fixture)
         Assert.True(await row.GetByTestId("cell-id").EvaluateAsync<bool>(
             "c => { const r = c.getBoundingClientRect(); const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2); return c.contains(hit); }"));
     }
+
+    [Fact]
+    public async Task Group_by_a_flag_folds_groups_counts_states_and_selects_a_whole_group()
+    {
+        var p = Ids.New("grp");
+        for (var i = 0; i < 6; i++)
+            await Server.CreateAsync($"{p}-{i}", new Dictionary<string, object> { ["trainer.lr"] = i % 2 == 0 ? 0.1 : 0.01, ["seed"] = i }, desired: i == 0 ? "RUNNING" : "STOPPED");
+        await Server.CreateAsync($"{p}-none", new Dictionary<string, object> { ["seed"] = 9 });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={p}");
+        await Expect(d.Rows).ToHaveCountAsync(7);
+
+        await d.Page.GetByTestId("group-by").SelectOptionAsync("f:trainer.lr");
+        Assert.Contains("by=f%3Atrainer.lr", d.Page.Url);
+        var groups = d.Page.GetByTestId("group-row");
+        await Expect(groups).ToHaveCountAsync(3);
+        await Expect(groups.GetByTestId("group-label")).ToHaveTextAsync(["trainer.lr = 0.01", "trainer.lr = 0.1", "trainer.lr = (not set)"]);
+        await Expect(groups.GetByTestId("group-count")).ToHaveTextAsync(["3", "3", "1"]);
+        await Expect(groups.Nth(1).GetByTestId("group-states")).ToContainTextAsync(new Regex("STOPPED 2"));
+
+        // rows sit under their group header
+        var order = await d.Page.Locator("[data-testid='grid-body'] > [role='row']").EvaluateAllAsync<string[]>(
+            "rows => rows.map(r => r.dataset.testid === 'group-row' ? 'G:' + r.dataset.value : r.dataset.id)");
+        Assert.Equal("G:0.01", order[0]);
+        Assert.Equal(new[] { $"{p}-1", $"{p}-3", $"{p}-5" }.Order(), order[1..4].Order());
+        Assert.Equal("G:0.1", order[4]);
+        Assert.Equal($"G:", order[^2]);
+        Assert.Equal($"{p}-none", order[^1]);
+
+        // fold one group: its rows go, the others stay; the fold is in the URL
+        await groups.Nth(0).GetByTestId("group-toggle").ClickAsync();
+        await Expect(d.Rows).ToHaveCountAsync(4);
+        await Expect(d.Row($"{p}-1")).ToHaveCountAsync(0);
+        Assert.Contains("fold=0.01", d.Page.Url);
+
+        // select a whole group (folded rows included) from its header
+        await groups.Nth(0).GetByTestId("group-select").CheckAsync();
+        await Expect(d.Page.GetByTestId("bulk-count")).ToHaveTextAsync("3 selected");
+        await groups.Nth(0).GetByTestId("group-toggle").ClickAsync();
+        await Expect(d.Row($"{p}-3").GetByTestId("row-select")).ToBeCheckedAsync();
+        await d.Row($"{p}-3").GetByTestId("row-select").UncheckAsync();
+        await Expect(groups.Nth(0).GetByTestId("group-select")).ToHaveJSPropertyAsync("indeterminate", true);
+
+        // a state change updates its group's counts live
+        await Server.SetStateAsync($"{p}-2", "RUNNING");
+        await Expect(groups.Nth(1).GetByTestId("group-states")).ToContainTextAsync(new Regex("STOPPED 1"), new() { Timeout = 40_000 });
+        await Server.SetStateAsync($"{p}-0", "STOPPED");
+        await Server.SetStateAsync($"{p}-2", "STOPPED");
+    }
+
+    [Fact]
+    public async Task A_baseline_tints_the_cells_that_differ_from_it_and_a_grouped_screenshot_is_kept()
+    {
+        var p = Ids.New("base");
+        await Server.CreateAsync($"{p}-a", new Dictionary<string, object> { ["trainer.lr"] = 0.1, ["model.layers"] = 50, ["seed"] = 1 });
+        await Server.CreateAsync($"{p}-b", new Dictionary<string, object> { ["trainer.lr"] = 0.1, ["model.layers"] = 101, ["seed"] = 2 });
+        await Server.CreateAsync($"{p}-c", new Dictionary<string, object> { ["trainer.lr"] = 0.3, ["model.layers"] = 50 });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={p}&open={p}-a");
+        await d.Details($"{p}-a").GetByTestId("detail-baseline").ClickAsync();
+        await Expect(d.Page.GetByTestId("baseline-chip")).ToContainTextAsync($"{p}-a");
+        Assert.Contains($"base={p}-a", d.Page.Url);
+        await Expect(d.Details($"{p}-a").GetByTestId("detail-baseline")).ToHaveTextAsync("Baseline ✓");
+
+        await Expect(Cell(d.Row($"{p}-b"), "model.layers")).ToHaveClassAsync(new Regex(@"\bv-diff\b"));
+        await Expect(Cell(d.Row($"{p}-b"), "seed")).ToHaveClassAsync(new Regex(@"\bv-diff\b"));
+        await Expect(Cell(d.Row($"{p}-b"), "trainer.lr")).Not.ToHaveClassAsync(new Regex(@"\bv-diff\b"));
+        await Expect(Cell(d.Row($"{p}-c"), "seed")).ToHaveClassAsync(new Regex(@"\bv-diff\b")); // not set vs 1
+        await Expect(Cell(d.Row($"{p}-c"), "seed")).ToHaveAttributeAsync("title", $"seed: not set (baseline {p}-a: 1)");
+        await Expect(Cell(d.Row($"{p}-a"), "seed")).Not.ToHaveClassAsync(new Regex(@"\bv-diff\b"));
+        await Expect(d.Row($"{p}-a")).ToHaveClassAsync(new Regex(@"\bis-baseline\b"));
+
+        // the baseline's own change re-tints the others
+        await Server.SetFlagsAsync($"{p}-a", new Dictionary<string, object> { ["trainer.lr"] = 0.3, ["model.layers"] = 50, ["seed"] = 1 });
+        await Expect(Cell(d.Row($"{p}-c"), "trainer.lr")).Not.ToHaveClassAsync(new Regex(@"\bv-diff\b"), new() { Timeout = 20_000 });
+        await Expect(Cell(d.Row($"{p}-b"), "trainer.lr")).ToHaveClassAsync(new Regex(@"\bv-diff\b"));
+
+        // grouped and compared, only the columns that vary: the picture the issue asks for
+        await d.Page.GetByTestId("group-by").SelectOptionAsync("f:model.layers");
+        await d.Page.GetByTestId("toggle-varying").CheckAsync();
+        await d.Page.EvaluateAsync($"() => {{ location.hash = location.hash.replace(/&open=[^&]*/, ''); }}");
+        await Expect(d.Page.GetByTestId("group-row")).ToHaveCountAsync(2);
+        await d.Page.ScreenshotAsync(new() { Path = Path.Combine(DashboardTests.ArtifactDirectory(), "dashboard-grouped-baseline.png") });
+
+        await d.Page.GetByTestId("baseline-clear").ClickAsync();
+        await Expect(d.Page.Locator(".v-diff")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task The_column_chooser_hides_base_and_flag_columns_and_the_view_keeps_it()
+    {
+        var id = Ids.New("cols");
+        await Server.CreateAsync(id, new Dictionary<string, object> { ["trainer.lr"] = 0.1, ["seed"] = 1 });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}");
+        await Expect(Cell(d.Row(id), "seed")).ToBeVisibleAsync();
+        await d.Page.GetByTestId("columns-button").ClickAsync();
+        var chooser = d.Page.GetByTestId("column-chooser");
+        await chooser.Locator("[data-testid='column-toggle'][data-key='nodes']").UncheckAsync();
+        await chooser.Locator("[data-testid='column-toggle'][data-key='f:seed']").UncheckAsync();
+        await Expect(Cell(d.Row(id), "seed")).ToHaveCountAsync(0);
+        await Expect(d.Page.GetByTestId("col-flag")).ToHaveCountAsync(1);
+        await Expect(d.Row(id).GetByTestId("cell-nodes")).ToBeHiddenAsync();
+        await Expect(d.Page.GetByTestId("columns-button")).ToHaveTextAsync("Columns (2 hidden)");
+        Assert.Contains("hide=nodes%2Cf%3Aseed", d.Page.Url);
+
+        // the same view opened from its link
+        var url = d.Page.Url;
+        await using var again = await DashboardPage.OpenAsync(fixture, url[url.IndexOf('#')..]);
+        await Expect(again.Row(id)).ToBeVisibleAsync();
+        await Expect(Cell(again.Row(id), "seed")).ToHaveCountAsync(0);
+        await Expect(again.Row(id).GetByTestId("cell-nodes")).ToBeHiddenAsync();
+        await again.Page.GetByTestId("columns-button").ClickAsync();
+        await again.Page.GetByTestId("columns-show-all").ClickAsync();
+        await Expect(Cell(again.Row(id), "seed")).ToBeVisibleAsync();
+        await Expect(again.Row(id).GetByTestId("cell-nodes")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Starred_experiments_are_remembered_and_filtered()
+    {
+        var p = Ids.New("star");
+        await Server.CreateAsync($"{p}-1");
+        await Server.CreateAsync($"{p}-2");
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={p}");
+        await Expect(d.Rows).ToHaveCountAsync(2);
+        var star = d.Row($"{p}-2").GetByTestId("row-star");
+        await Expect(star).ToHaveAttributeAsync("aria-pressed", "false");
+        await star.ClickAsync();
+        await Expect(star).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(d.Details($"{p}-2")).ToHaveCountAsync(0); // starring does not open the row
+
+        await d.Page.GetByTestId("toggle-starred").CheckAsync();
+        await Expect(d.Rows).ToHaveCountAsync(1);
+        await Expect(d.Row($"{p}-2")).ToBeVisibleAsync();
+        Assert.Contains("starred=1", d.Page.Url);
+
+        await d.Page.ReloadAsync();
+        await Expect(d.Rows).ToHaveCountAsync(1);
+        await Expect(d.Row($"{p}-2").GetByTestId("row-star")).ToHaveTextAsync("★");
+        await d.Row($"{p}-2").GetByTestId("row-star").ClickAsync();
+        await Expect(d.Rows).ToHaveCountAsync(0);
+    }
 }

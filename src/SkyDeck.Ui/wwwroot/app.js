@@ -24,6 +24,7 @@ import { startLiveUpdates } from './stream.js';
 import { copyText } from './clipboard.js';
 import { toast } from './toast.js';
 import { loadSchemas } from './schemas.js';
+import { initCompare } from './compare.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -66,6 +67,7 @@ byTestId('new-experiment').addEventListener('click', () => openExperimentDialog(
 byTestId('copy-link').addEventListener('click', () => copyText(shareableUrl(), 'Link to this view'));
 
 initTable({ selectionChanged });
+initCompare();
 initBulk();
 initForm({
   created: dto => {

@@ -10,6 +10,7 @@ import {
   parseTime, flagKind, flagText,
 } from './format.js';
 import * as actions from './actions.js';
+import { view, updateView } from './view.js';
 import { copyText } from './clipboard.js';
 import { createSpecForm } from './specform.js';
 import { openExperimentDialog } from './form.js';
@@ -54,7 +55,8 @@ export function createDetails(initialDto) {
 
   function renderActions() {
     // rebuilt only when what they offer changes, so a focused button keeps its focus across live updates
-    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}|${dto.needs_restart}`;
+    const isBaseline = view.base === dto.id;
+    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}|${dto.needs_restart}|${isBaseline}`;
     if (key === actionsKey) return;
     actionsKey = key;
     const running = dto.desired_state === 'RUNNING';
@@ -71,6 +73,7 @@ export function createDetails(initialDto) {
         button(editing ? 'Editing…' : 'Edit', 'detail-edit', () => startEditing(), '', !!editing),
         button('Duplicate', 'detail-duplicate', () => openExperimentDialog(dto)),
         button('Copy command', 'detail-copy-command', () => copyText(dto.command, 'Command')),
+        button(isBaseline ? 'Baseline ✓' : 'Compare to this', 'detail-baseline', () => updateView({ base: isBaseline ? '' : dto.id }), isBaseline ? 'pressed' : ''),
         button('Poll SkyPilot now', 'detail-refresh', async () => {
           try {
             await api.refresh();

@@ -22,6 +22,8 @@ import {
 import * as actions from './actions.js';
 import { createDetails } from './details.js';
 import { windowFor, offsetOf } from './viewport.js';
+import { groupRows, displayItems, differingFlags } from './grouping.js';
+import { isStarred, toggleStar, onStarsChange } from './stars.js';
 
 const BASE_COLUMNS = [
   { key: 'select', label: '', sortable: false },
@@ -60,7 +62,13 @@ let thead;
 let tbody;
 let order = []; // ids of every visible row (filter, deleted toggle), in display order
 let orderIndex = new Map(); // id → index in order
-let rendered = []; // ids of the rows in the DOM, in order: order[win.start .. win.end)
+let groups = null; // with a group-by: the groups of `order`, in display order
+let items = []; // what is displayed, in order: {kind: 'row', id} and, with a group-by, {kind: 'group', group}
+let itemIndex = new Map(); // row id → index in items (absent: in a folded group)
+const groupViews = new Map(); // group item key → its rendered group row
+let rendered = []; // item keys (a row's id, or GROUP + a group's value) of what is in the DOM: items[win.start .. win.end)
+const GROUP = '\u0000group:';
+let baseline = null; // the baseline experiment's dto (view.base), while it exists
 let win = { start: 0, end: 0, top: 0, bottom: 0, total: 0 };
 let windowDirty = false; // scrolled or resized since the last render
 let rowHeight = 31; // read from --row-height in app.css at start
@@ -124,8 +132,9 @@ export function initTable({ selectionChanged }) {
   });
   onViewChange(patch => {
     if ('q' in patch) filterFn = compileFilter(view.q);
-    if ('q' in patch || 'deleted' in patch || 'varying' in patch) full = true;
-    if ('sort' in patch) resort = true;
+    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch) full = true;
+    if ('sort' in patch || 'by' in patch || 'fold' in patch) resort = true;
+    if ('base' in patch) rebase();
     if ('open' in patch) syncOpen();
     schedule();
   });
@@ -143,6 +152,14 @@ export function initTable({ selectionChanged }) {
   thead.addEventListener('change', e => {
     if (e.target.matches('[data-testid="select-all"]')) selectAllVisible(e.target.checked);
   });
+  onStarsChange(id => {
+    const rv = rows.get(id);
+    if (rv) patchStar(rv);
+    if (view.starred) {
+      dirty.add(id);
+      schedule();
+    }
+  });
   setInterval(tick, 1000);
 }
 
@@ -157,7 +174,7 @@ export function flushNow() {
 }
 
 function visibleIn(dto) {
-  return (view.deleted || !dto.deleted) && matches.get(dto.id) === true;
+  return (view.deleted || !dto.deleted) && matches.get(dto.id) === true && (!view.starred || isStarred(dto.id));
 }
 
 function flush() {
@@ -170,6 +187,11 @@ function flush() {
   dirty = new Set();
   full = false;
   resort = false;
+
+  // the baseline's values may have changed, or it appeared (the view named it before the data came)
+  const base = view.base ? store.get(view.base) ?? null : null;
+  const rebaseAfter = base !== baseline;
+  baseline = base;
 
   // Only scrolled (or resized): render the new window, nothing else.
   if (!wasFull && !wasResort && changed.size === 0) {
@@ -216,12 +238,18 @@ function flush() {
   if (keysDirty || wasFull || view.varying) {
     keys = leafOrder([...keyCounts.keys()]);
     keysDirty = false;
+    const all = keys.join('\n');
+    if (all !== allKeysSignature) {
+      allKeysSignature = all;
+      for (const listener of flagKeyListeners) listener(keys);
+    }
     constantFlags = [];
     if (view.varying && visibleList().length > 1) {
       const split = splitVarying(keys, visibleList());
       keys = split.varying;
       constantFlags = split.constant;
     }
+    if (view.hide.size) keys = keys.filter(k => !view.hide.has(`f:${k}`));
   } else {
     keys = columnKeys;
   }
@@ -244,6 +272,10 @@ function flush() {
     sortVisible(list);
     order = list.map(d => d.id);
     orderIndex = new Map(order.map((id, i) => [id, i]));
+    groups = groupRows(list, view.by);
+    items = displayItems(order, groups, view.fold);
+    itemIndex = new Map();
+    items.forEach((item, i) => item.kind === 'row' && itemIndex.set(item.id, i));
     visibleCount = list.length;
     setAttr(table, 'aria-rowcount', String(visibleCount + headerDepth));
     renderWindow(true);
@@ -253,10 +285,12 @@ function flush() {
       const dto = store.get(id);
       if (rv && dto && rv.dto !== dto) patchRow(rv, dto);
     }
+    if (groups && changed.size) patchGroups(changed);
     if (windowDirty) renderWindow(false);
   }
 
   const tRows = performance.now();
+  if (rebaseAfter) rebase();
   // 5. column widths (fixed layout: a changed value can widen its column, never reflow the whole table by itself)
   // (a full pass measures every visible row; otherwise changed rows can only widen their columns)
   if (columnsChanged || wasFull) measureAll(visibleList());
@@ -287,7 +321,7 @@ function flush() {
 function panelExtras() {
   const extras = [];
   for (const id of view.open) {
-    const i = orderIndex.get(id);
+    const i = itemIndex.get(id);
     if (i !== undefined) extras.push([i, panelHeights.get(id) ?? PANEL_ESTIMATE]);
   }
   return extras.sort((a, b) => a[0] - b[0]);
@@ -301,21 +335,33 @@ function renderWindow(force) {
   windowDirty = false;
   // read layout first (the body's offset under the header, the scroll position), then write
   const w = windowFor({
-    count: order.length, rowHeight, extras: panelExtras(), scrollTop: wrap.scrollTop - tbody.offsetTop, height: wrap.clientHeight, overscan: OVERSCAN,
+    count: items.length, rowHeight, extras: panelExtras(), scrollTop: wrap.scrollTop - tbody.offsetTop, height: wrap.clientHeight, overscan: OVERSCAN,
   });
   if (!force && w.start === win.start && w.end === win.end && w.top === win.top && w.bottom === win.bottom) return;
   win = w;
-  const next = order.slice(w.start, w.end);
+  const shownItems = items.slice(w.start, w.end);
+  const next = shownItems.map(item => (item.kind === 'row' ? item.id : GROUP + item.group.value));
   const nextSet = new Set(next);
-  for (const id of rendered) {
-    if (nextSet.has(id)) continue;
-    const rv = rows.get(id);
+  for (const key of rendered) {
+    if (nextSet.has(key)) continue;
+    if (key.startsWith(GROUP)) {
+      groupViews.get(key)?.tr.remove();
+      groupViews.delete(key);
+      continue;
+    }
+    const rv = rows.get(key);
     if (!rv) continue;
     rv.tr.remove();
     rv.detailTr?.remove();
-    if (!rv.details) rows.delete(id); // an open row keeps its panel (and whatever is being edited in it) while away
+    if (!rv.details) rows.delete(key); // an open row keeps its panel (and whatever is being edited in it) while away
   }
-  next.forEach((id, k) => {
+  shownItems.forEach((item, k) => {
+    if (item.kind === 'group') {
+      const gv = groupView(item.group);
+      gv.tr.ariaRowIndex = String(headerDepth + w.start + k + 1);
+      return;
+    }
+    const id = item.id;
     const dto = store.get(id);
     let rv = rows.get(id);
     if (!rv) rows.set(id, (rv = createRow(dto)));
@@ -331,13 +377,126 @@ function renderWindow(force) {
   tbody.style.paddingBottom = `${w.bottom}px`;
   for (const id of next) {
     const rv = rows.get(id);
-    if (view.open.has(id) && !rv.details) openDetails(rv, false);
+    if (rv && view.open.has(id) && !rv.details) openDetails(rv, false);
   }
+}
+
+/** The DOM of what `key` stands for: a group row, or an experiment row and its open panel. */
+function nodesOf(key) {
+  if (key.startsWith(GROUP)) {
+    const gv = groupViews.get(key);
+    return gv ? { tr: gv.tr, detailTr: null } : null;
+  }
+  return rows.get(key) ?? null;
+}
+
+// ---------- group rows ----------
+
+/** The group row for `group` (created on first use), patched to its current counts. */
+function groupView(group) {
+  const key = GROUP + group.value;
+  let gv = groupViews.get(key);
+  if (!gv) {
+    const checkbox = el('input', { type: 'checkbox', testid: 'group-select' });
+    const toggle = el('button', { type: 'button', class: 'group-toggle', testid: 'group-toggle' });
+    const label = el('span', { class: 'group-label', testid: 'group-label' });
+    const count = el('span', { class: 'group-count', testid: 'group-count' });
+    const states = el('span', { class: 'group-states', testid: 'group-states' });
+    const tr = el('div', { class: 'row group-row', role: 'row', testid: 'group-row', dataset: { value: group.value } },
+      el('div', { class: 'td group-cell', role: 'gridcell' }, el('div', { class: 'group-head' }, checkbox, toggle, label, count, states)));
+    gv = { key, tr, checkbox, toggle, label, count, states, group: null, signature: '' };
+    groupViews.set(key, gv);
+  }
+  gv.group = group;
+  const folded = view.fold.has(group.value);
+  const stateText = Object.entries(group.states).sort((a, b) => CURRENT_ORDER.indexOf(a[0]) - CURRENT_ORDER.indexOf(b[0]));
+  const signature = `${folded}|${group.label}|${group.ids.length}|${stateText.join(';')}|${view.by}`;
+  if (signature !== gv.signature) {
+    gv.signature = signature;
+    const what = `${groups === null ? '' : byLabel()} = ${group.label}`;
+    setText(gv.toggle, folded ? '▸' : '▾');
+    setAttr(gv.toggle, 'aria-label', `${folded ? 'Unfold' : 'Fold'} ${what}`);
+    setAttr(gv.tr, 'aria-expanded', folded ? 'false' : 'true');
+    gv.label.replaceChildren(el('span', { class: 'muted' }, `${byLabel()} = `), el('strong', null, group.label));
+    setText(gv.count, `${group.ids.length}`);
+    setAttr(gv.checkbox, 'aria-label', `Select the ${group.ids.length} experiments of ${what}`);
+    gv.states.replaceChildren(...stateText.map(([state, n]) => el('span', { class: badgeClass(state, 'current'), title: stateHelp(state) }, `${state} ${n}`)));
+  }
+  patchGroupSelection(gv);
+  return gv;
+}
+
+function byLabel() {
+  return view.by.startsWith('f:') ? view.by.slice(2) : view.by;
+}
+
+function patchGroupSelection(gv) {
+  let picked = 0;
+  for (const id of gv.group.ids) if (selection.has(id)) picked++;
+  gv.checkbox.checked = picked > 0 && picked === gv.group.ids.length;
+  gv.checkbox.indeterminate = picked > 0 && picked < gv.group.ids.length;
+}
+
+/** A state changed inside a group: its counts change (membership and order changes regroup everything). */
+function patchGroups(changed) {
+  const touched = new Set();
+  for (const group of groups) {
+    if (!group.ids.some(id => changed.has(id))) continue;
+    group.states = {};
+    for (const id of group.ids) {
+      const state = store.get(id)?.current_state;
+      group.states[state] = (group.states[state] || 0) + 1;
+    }
+    touched.add(GROUP + group.value);
+  }
+  for (const key of touched) {
+    const gv = groupViews.get(key);
+    if (gv) groupView(gv.group);
+  }
+}
+
+function onGroupClick(e, tr) {
+  const gv = groupViews.get(GROUP + tr.dataset.value);
+  if (!gv) return;
+  if (e.target === gv.checkbox) {
+    for (const id of gv.group.ids) setSelected(id, gv.checkbox.checked);
+    updateSelectionUi();
+    return;
+  }
+  const fold = new Set(view.fold);
+  if (fold.has(gv.group.value)) fold.delete(gv.group.value);
+  else fold.add(gv.group.value);
+  updateView({ fold });
+}
+
+// ---------- baseline ----------
+
+/** The baseline changed (or its values did): re-tint the rendered rows. */
+function rebase() {
+  baseline = view.base ? store.get(view.base) ?? null : null;
+  for (const rv of rows.values()) rv.details?.update(rv.dto); // their "Compare to this" button
+  for (const key of rendered) {
+    const rv = rows.get(key);
+    if (!rv) continue;
+    rv.flagDto = null;
+    patchFlags(rv, rv.dto);
+    setClass(rv.tr, rowClass(rv, rv.dto));
+  }
+}
+
+// ---------- stars ----------
+
+function patchStar(rv) {
+  const on = isStarred(rv.id);
+  setText(rv.parts.star, on ? '★' : '☆');
+  setClass(rv.parts.star, `star${on ? ' on' : ''}`);
+  setAttr(rv.parts.star, 'aria-pressed', on ? 'true' : 'false');
+  setAttr(rv.parts.star, 'aria-label', `${on ? 'Unstar' : 'Star'} ${rv.id}`);
 }
 
 /** Scrolls so that row `id` is in view ('center', or 'nearest': the least scrolling). False if it is not shown. */
 function scrollToRow(id, block) {
-  const i = orderIndex.get(id);
+  const i = itemIndex.get(id);
   if (i === undefined) return false;
   const header = thead.getBoundingClientRect().height;
   const y = tbody.offsetTop + offsetOf(i, rowHeight, panelExtras());
@@ -415,6 +574,7 @@ function monoWidth(text, font = MONO) {
 }
 
 const PAD = 18;
+const STAR = 20; // the star button before the id
 const WIDEST_CHAR = 13; // px: no letter of the 13px UI font is wider
 const NAME_MAX = 360; // the Name column's widest
 const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, actions: 44 };
@@ -423,7 +583,7 @@ let applied = '';
 
 function emptyWidths() {
   return {
-    id: monoWidth('ID', MONO13) + 30,
+    id: monoWidth('ID', MONO13) + 30 + STAR,
     name: textWidth('Name', FONT) + 30,
     current: 132,
     job: 96,
@@ -441,7 +601,7 @@ function measureRow(dto) {
   const grow = (key, w) => {
     if (w > widths[key]) widths[key] = w;
   };
-  grow('id', monoWidth(dto.id, MONO13) + PAD + (dto.deleted ? 64 : 0));
+  grow('id', monoWidth(dto.id, MONO13) + PAD + STAR + (dto.deleted ? 64 : 0));
   // a name that cannot be wider than the column already is, even in its widest letters, is not measured
   const nameExtra = PAD + (dto.needs_restart ? 112 : 0);
   if (dto.name.length * WIDEST_CHAR + nameExtra > widths.name && widths.name < NAME_MAX) grow('name', textWidth(dto.name, FONT) + nameExtra);
@@ -469,11 +629,15 @@ function jobWidth(job) {
   return Math.ceil(badge + 6 + noteWidth + PAD + 4);
 }
 
+/** Base columns the column chooser can hide (select, expand, ID and actions always show). */
+export const HIDEABLE = ['name', 'desired', 'current', 'job', 'nodes', 'gpus'];
+
 function columnWidths() {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
+  const shown = (key, w) => (view.hide.has(key) ? 0 : w);
   return [
-    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, NAME_MAX), FIXED.desired,
-    clamp(widths.current, 110, 240), clamp(widths.job, 80, 260), FIXED.nodes, FIXED.gpus, FIXED.actions,
+    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), shown('name', clamp(widths.name, 70, NAME_MAX)), shown('desired', FIXED.desired),
+    shown('current', clamp(widths.current, 110, 240)), shown('job', clamp(widths.job, 80, 260)), shown('nodes', FIXED.nodes), shown('gpus', FIXED.gpus), FIXED.actions,
     ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
 }
@@ -483,6 +647,8 @@ function applyWidths() {
   const key = list.join(',');
   if (key === applied) return;
   applied = key;
+  // hidden base columns keep a zero-width track (every row has the same cells); their cells are not drawn
+  table.dataset.hide = HIDEABLE.filter(k => view.hide.has(k)).join(' ');
   table.style.setProperty('--cols', list.map(w => `${w}px`).join(' '));
   // the selection box, the expander, ID and Name stay put while the flag columns scroll sideways
   table.style.setProperty('--left-id', `${list[0] + list[1]}px`);
@@ -596,7 +762,8 @@ function template() {
   rowTemplate = el('div', { class: 'row', role: 'row', tabIndex: 0, testid: 'row' },
     cell('col-select', null, el('input', { type: 'checkbox', testid: 'row-select' })),
     cell('col-expand', null, el('span', { class: 'expander', 'aria-hidden': 'true' }, '▸')),
-    cell('col-id', 'cell-id', el('span', { class: 'id-text' }), el('span', { class: 'chip chip-deleted', testid: 'deleted-chip', hidden: true }, 'deleted')),
+    cell('col-id', 'cell-id', el('button', { type: 'button', class: 'star', testid: 'row-star' }), el('span', { class: 'id-text' }),
+      el('span', { class: 'chip chip-deleted', testid: 'deleted-chip', hidden: true }, 'deleted')),
     // the chip comes first and never shrinks: only the name is cut with an ellipsis, so a pending restart is always seen
     cell('col-name', 'cell-name', el('span', {
       class: 'chip chip-restart',
@@ -629,7 +796,8 @@ function createRow(dto) {
     parts: {
       checkbox,
       expander: cells.expand.firstChild,
-      idText: cells.id.firstChild,
+      star: cells.id.firstChild,
+      idText: cells.id.children[1],
       deletedChip: cells.id.lastChild,
       restartChip: cells.name.firstChild,
       nameText: cells.name.lastChild,
@@ -647,6 +815,7 @@ function createRow(dto) {
   };
   buildFlagCells(rv, dto);
   patchRow(rv, dto);
+  patchStar(rv);
   return rv;
 }
 
@@ -669,12 +838,16 @@ function patchFlags(rv, dto) {
   if (rv.flagDto === dto) return;
   rv.flagDto = dto;
   const flags = dto.flags || {};
+  // against a baseline row, the cells that differ from it are tinted (and say what the baseline has)
+  const diff = baseline && baseline.id !== dto.id ? differingFlags(dto, baseline, columnKeys) : null;
   columnKeys.forEach((key, i) => {
     const td = rv.flagCells[i];
     const kind = flagKind(flags, key);
+    const differs = diff?.has(key);
     setText(td, flagDisplay(flags, key));
-    setClass(td, `td col-flag v-${kind}${kind === 'bool' ? (flags[key] ? ' v-true' : ' v-false') : ''}`);
-    setAttr(td, 'title', kind === 'missing' ? `${key}: not set` : `${key} = ${flagText(flags, key)}`);
+    setClass(td, `td col-flag v-${kind}${kind === 'bool' ? (flags[key] ? ' v-true' : ' v-false') : ''}${differs ? ' v-diff' : ''}`);
+    const title = kind === 'missing' ? `${key}: not set` : `${key} = ${flagText(flags, key)}`;
+    setAttr(td, 'title', differs ? `${title} (baseline ${baseline.id}: ${key in (baseline.flags || {}) ? flagText(baseline.flags, key) : 'not set'})` : title);
   });
 }
 
@@ -734,6 +907,7 @@ function rowClass(rv, dto) {
     + (dto.deleted ? ' is-deleted' : '')
     + (selection.has(dto.id) ? ' is-selected' : '')
     + (rv.details ? ' is-open' : '')
+    + (view.base === dto.id ? ' is-baseline' : '')
     + (rv.flash ? ' flash' : '');
 }
 
@@ -833,12 +1007,12 @@ function place(next) {
   const nextSet = new Set(next);
   const oldIndex = new Map();
   let i = 0;
-  for (const id of rendered) if (nextSet.has(id) && rows.get(id)?.tr.parentNode === tbody) oldIndex.set(id, i++);
+  for (const key of rendered) if (nextSet.has(key) && nodesOf(key)?.tr.parentNode === tbody) oldIndex.set(key, i++);
   const seq = next.map(id => (oldIndex.has(id) ? oldIndex.get(id) : -1));
   const stable = longestIncreasing(seq);
   let anchor = null;
   for (let k = next.length - 1; k >= 0; k--) {
-    const rv = rows.get(next[k]);
+    const rv = nodesOf(next[k]);
     if (!stable.has(k) || rv.tr.parentNode !== tbody) {
       if (rv.detailTr) {
         tbody.insertBefore(rv.detailTr, anchor);
@@ -926,6 +1100,7 @@ function updateSelectionUi() {
     all.checked = shown > 0 && picked === shown;
     all.indeterminate = picked > 0 && picked < shown;
   }
+  for (const gv of groupViews.values()) patchGroupSelection(gv);
   onSelectionChange([...selection]);
 }
 
@@ -934,6 +1109,10 @@ function updateSelectionUi() {
 function onBodyClick(e) {
   const tr = e.target.closest('.row');
   if (!tr || !tbody.contains(tr)) return;
+  if (tr.classList.contains('group-row')) {
+    if (e.target.closest('input, button') || !window.getSelection()?.toString()) onGroupClick(e, tr);
+    return;
+  }
   const id = tr.dataset.id;
   const rv = rows.get(id);
   if (!rv) return;
@@ -948,6 +1127,10 @@ function onBodyClick(e) {
     setSelected(id, on);
     lastSelectedId = id;
     updateSelectionUi();
+    return;
+  }
+  if (e.target.closest('[data-testid="row-star"]')) {
+    toggleStar(id);
     return;
   }
   const button = e.target.closest('button[data-action]');
@@ -1072,6 +1255,19 @@ export function reveal(id) {
       setClass(rv.tr, rowClass(rv, rv.dto));
     }, 2500);
   });
+}
+
+/** Every flag key of the visible rows (hidden ones included), in column order: for the group-by and column choosers. */
+export function flagKeys() {
+  return leafOrder([...keyCounts.keys()]);
+}
+
+const flagKeyListeners = new Set();
+let allKeysSignature = null;
+
+/** Called with flagKeys() whenever that set changes. */
+export function onFlagKeysChange(listener) {
+  flagKeyListeners.add(listener);
 }
 
 export function isShown(id) {

@@ -1,5 +1,6 @@
-// The view (filter, sort, column and deleted toggles, open rows) lives in the URL hash so a view can be shared:
-//   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2
+// The view (filter, sort, column and deleted toggles, open rows, grouping, baseline, hidden columns, starred) lives in
+// the URL hash so a view can be shared:
+//   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2&by=f:trainer.lr&fold=0.1&base=exp1&hide=nodes,f:seed&starred=1
 
 const listeners = new Set();
 
@@ -9,7 +10,14 @@ export const view = {
   varying: false,
   deleted: false,
   open: new Set(),
+  by: '', // group rows by: '' | 'group' | 'sweep' | 'state' | 'f:<flag key>'
+  fold: new Set(), // values of the groups shown folded
+  base: '', // the baseline experiment: cells of other rows that differ from it are tinted
+  hide: new Set(), // hidden columns: base column keys ('nodes') and flag columns ('f:<key>')
+  starred: false, // only starred experiments
 };
+
+const list = text => new Set((text || '').split(',').filter(Boolean));
 
 export function readHash() {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -19,6 +27,11 @@ export function readHash() {
   view.varying = params.get('varying') === '1';
   view.deleted = params.get('deleted') === '1';
   view.open = new Set((params.get('open') || '').split(',').filter(Boolean));
+  view.by = params.get('by') || '';
+  view.fold = list(params.get('fold'));
+  view.base = params.get('base') || '';
+  view.hide = list(params.get('hide'));
+  view.starred = params.get('starred') === '1';
 }
 
 export function hashFor(v = view) {
@@ -28,6 +41,11 @@ export function hashFor(v = view) {
   if (v.varying) params.set('varying', '1');
   if (v.deleted) params.set('deleted', '1');
   if (v.open.size) params.set('open', [...v.open].join(','));
+  if (v.by) params.set('by', v.by);
+  if (v.by && v.fold.size) params.set('fold', [...v.fold].join(','));
+  if (v.base) params.set('base', v.base);
+  if (v.hide.size) params.set('hide', [...v.hide].join(','));
+  if (v.starred) params.set('starred', '1');
   const text = params.toString();
   return text ? '#' + text : '';
 }
@@ -57,5 +75,6 @@ export function shareableUrl() {
 window.addEventListener('hashchange', () => {
   if (writing) return;
   readHash();
-  for (const listener of listeners) listener({ q: view.q, sort: view.sort, varying: view.varying, deleted: view.deleted, open: view.open });
+  const { q, sort, varying, deleted, open, by, fold, base, hide, starred } = view;
+  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, starred });
 });

@@ -1,0 +1,92 @@
+// The toolbar's comparison controls: group by (a flag, the group, the sweep or the state), the column chooser (show or
+// hide base and flag columns), the Starred toggle and the baseline chip. All of it is view state, so it lives in the
+// URL like the filter and sort.
+
+import { el, clear } from './dom.js';
+import { view, updateView, onViewChange } from './view.js';
+import { HIDEABLE, flagKeys, onFlagKeysChange } from './table.js';
+
+const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs' };
+const byId = id => document.querySelector(`[data-testid="${id}"]`);
+
+export function initCompare() {
+  const groupBy = byId('group-by');
+  const starred = byId('toggle-starred');
+  const columns = byId('columns-button');
+  const chooser = byId('column-chooser');
+  const baseChip = byId('baseline-chip');
+
+  const fillGroupBy = () => {
+    const options = [['', 'No grouping'], ['group', 'Group'], ['sweep', 'Sweep'], ['state', 'State'], ...flagKeys().map(k => [`f:${k}`, k])];
+    if (view.by && !options.some(([v]) => v === view.by)) options.push([view.by, view.by.replace(/^f:/, '')]);
+    const signature = options.map(o => o[0]).join('\n');
+    if (groupBy.dataset.signature !== signature) {
+      groupBy.dataset.signature = signature;
+      groupBy.replaceChildren(...options.map(([value, label]) => el('option', { value }, label)));
+    }
+    groupBy.value = view.by;
+  };
+  onFlagKeysChange(() => {
+    fillGroupBy();
+    if (!chooser.hidden) renderChooser();
+  });
+  groupBy.addEventListener('change', () => updateView({ by: groupBy.value, fold: new Set() }));
+  starred.addEventListener('change', () => updateView({ starred: starred.checked }));
+
+  const renderChooser = () => {
+    clear(chooser);
+    const item = (key, label, mono) => {
+      const box = el('input', { type: 'checkbox', testid: 'column-toggle', dataset: { key } });
+      box.checked = !view.hide.has(key);
+      box.addEventListener('change', () => {
+        const hide = new Set(view.hide);
+        if (box.checked) hide.delete(key);
+        else hide.add(key);
+        updateView({ hide });
+      });
+      return el('label', { class: `chooser-item${mono ? ' mono' : ''}` }, box, ` ${label}`);
+    };
+    const flags = flagKeys();
+    chooser.append(
+      el('div', { class: 'chooser-title' }, 'Columns'),
+      ...HIDEABLE.map(k => item(k, BASE_LABELS[k])),
+      el('div', { class: 'chooser-title' }, flags.length ? 'Flags' : 'No flags'),
+      ...flags.map(k => item(`f:${k}`, k, true)),
+      el('button', { type: 'button', class: 'link', testid: 'columns-show-all', onclick: () => updateView({ hide: new Set() }) }, 'Show all'));
+  };
+  columns.addEventListener('click', () => {
+    const open = chooser.hidden;
+    chooser.hidden = !open;
+    columns.setAttribute('aria-expanded', String(open));
+    if (open) renderChooser();
+  });
+  document.addEventListener('click', e => {
+    if (!chooser.hidden && !chooser.contains(e.target) && e.target !== columns) {
+      chooser.hidden = true;
+      columns.setAttribute('aria-expanded', 'false');
+    }
+  });
+  document.addEventListener('keydown', e => {
+    if (e.key === 'Escape' && !chooser.hidden) {
+      chooser.hidden = true;
+      columns.setAttribute('aria-expanded', 'false');
+      columns.focus();
+    }
+  });
+
+  const sync = () => {
+    fillGroupBy();
+    starred.checked = view.starred;
+    const hidden = view.hide.size;
+    columns.textContent = hidden ? `Columns (${hidden} hidden)` : 'Columns';
+    baseChip.hidden = !view.base;
+    if (view.base) {
+      baseChip.replaceChildren(
+        el('span', null, 'Baseline: '), el('strong', { class: 'mono' }, view.base),
+        el('button', { type: 'button', class: 'link', testid: 'baseline-clear', 'aria-label': 'Stop comparing to the baseline', onclick: () => updateView({ base: '' }) }, '✕'));
+    }
+    if (!chooser.hidden) renderChooser();
+  };
+  sync();
+  onViewChange(sync);
+}
