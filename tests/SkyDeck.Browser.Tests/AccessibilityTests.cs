@@ -35,7 +35,8 @@ public sealed class AccessibilityTests(DashboardFixture fixture, ITestOutputHelp
         await AssertNoSeriousViolations(d.Page, $"table-{theme}");
 
         // grouped, compared to a baseline, a column hidden, the column chooser open
-        await d.Page.GotoAsync($"/#q={p}&by=f:seed&base={p}-1&hide=nodes");
+        await d.Page.GotoAsync($"/#q={p}&by=f:seed&base={p}-1&hide=nodes&plot=1");
+        await Expect(d.Page.GetByTestId("plot-svg")).ToBeVisibleAsync();
         await Expect(d.Page.GetByTestId("group-row")).ToHaveCountAsync(2);
         await d.Page.GetByTestId("columns-button").ClickAsync();
         await Expect(d.Page.GetByTestId("column-chooser")).ToBeVisibleAsync();

@@ -178,4 +178,43 @@ public sealed class ComparisonTests(DashboardFixture fixture)
         await d.Row($"{p}-2").GetByTestId("row-star").ClickAsync();
         await Expect(d.Rows).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task The_parallel_coordinates_plot_follows_the_filter_and_brushing_an_axis_filters_the_table()
+    {
+        var p = Ids.New("plot");
+        double[] rates = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03];
+        for (var i = 0; i < rates.Length; i++)
+            await Server.CreateAsync($"{p}-{i}", new Dictionary<string, object> { ["trainer.lr"] = rates[i], ["optim"] = i % 2 == 0 ? "adam" : "sgd", ["seed"] = i });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={p}");
+        await Expect(d.Rows).ToHaveCountAsync(6);
+        await d.Page.GetByTestId("plot-button").ClickAsync();
+        Assert.Contains("plot=1", d.Page.Url);
+        var plot = d.Page.GetByTestId("plot-panel");
+        await Expect(plot.Locator(".plot-line")).ToHaveCountAsync(6);
+        await Expect(plot.GetByTestId("plot-axis")).ToHaveCountAsync(4); // optim, seed, trainer.lr, state
+
+        // the table's filter drives the plot
+        await d.FilterAsync($"{p} optim=adam");
+        await Expect(d.Rows).ToHaveCountAsync(3);
+        await Expect(plot.Locator(".plot-line")).ToHaveCountAsync(3);
+        await d.Page.ScreenshotAsync(new() { Path = Path.Combine(DashboardTests.ArtifactDirectory(), "dashboard-parallel-coordinates.png") });
+        await d.FilterAsync(p);
+        await Expect(plot.Locator(".plot-line")).ToHaveCountAsync(6);
+
+        // brushing the top half of the lr axis (the larger rates) filters the table to them
+        var brush = plot.Locator("[data-testid='plot-axis'][data-key='trainer.lr'] [data-testid='plot-brush']");
+        var box = (await brush.BoundingBoxAsync())!;
+        await d.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + 1);
+        await d.Page.Mouse.DownAsync();
+        await d.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height * 0.45f, new() { Steps = 5 });
+        await d.Page.Mouse.UpAsync();
+        await Expect(d.Page.GetByTestId("filter")).ToHaveValueAsync(new Regex($@"^{p} trainer\.lr>=\S+ trainer\.lr<=\S+$"));
+        await Expect(d.Rows).ToHaveCountAsync(3); // 0.003, 0.01, 0.03 on a log scale from 0.0001
+        foreach (var i in new[] { 3, 4, 5 }) await Expect(d.Row($"{p}-{i}")).ToBeVisibleAsync();
+        await Expect(plot.Locator(".plot-line")).ToHaveCountAsync(3);
+
+        await d.Page.GetByTestId("plot-button").ClickAsync();
+        await Expect(plot).ToBeHiddenAsync();
+    }
 }

@@ -4,7 +4,9 @@
 
 import { el, clear } from './dom.js';
 import { view, updateView, onViewChange } from './view.js';
-import { HIDEABLE, flagKeys, onFlagKeysChange } from './table.js';
+import { HIDEABLE, flagKeys, onFlagKeysChange, onTableChange, shownRows } from './table.js';
+import { renderPlot, replaceTerms } from './parallel.js';
+import { toast } from './toast.js';
 
 const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs' };
 const byId = id => document.querySelector(`[data-testid="${id}"]`);
@@ -74,8 +76,37 @@ export function initCompare() {
     }
   });
 
+  // the parallel-coordinates plot: redrawn (at most every 300 ms) when what the table shows changes
+  const plotButton = byId('plot-button');
+  const plotPanel = byId('plot-panel');
+  let plotTimer = 0;
+  const drawPlot = () => {
+    plotTimer = 0;
+    if (!view.plot) return;
+    const { rows, keys } = shownRows();
+    renderPlot(plotPanel, rows, keys, (key, terms) => {
+      if (!terms) {
+        toast(`Brush one category of ${key}, or a range of a numeric axis`, { type: 'info' });
+        return;
+      }
+      updateView({ q: replaceTerms(view.q, key, terms) });
+    });
+  };
+  const schedulePlot = () => {
+    if (view.plot && !plotTimer) plotTimer = setTimeout(drawPlot, 300);
+  };
+  onTableChange(schedulePlot);
+  plotButton.addEventListener('click', () => updateView({ plot: !view.plot }));
+
   const sync = () => {
     fillGroupBy();
+    plotButton.setAttribute('aria-pressed', String(view.plot));
+    plotButton.classList.toggle('pressed', view.plot);
+    if (plotPanel.hidden === view.plot) {
+      plotPanel.hidden = !view.plot;
+      if (view.plot) drawPlot();
+      else clear(plotPanel);
+    }
     starred.checked = view.starred;
     const hidden = view.hide.size;
     columns.textContent = hidden ? `Columns (${hidden} hidden)` : 'Columns';

@@ -310,6 +310,7 @@ function flush() {
     stats.firstRowsAt = performance.now();
   }
   if (stats.allRowsAt === null && rendered.length) stats.allRowsAt = performance.now();
+  for (const listener of tableListeners) listener();
   stats.record(ms, changed.size, {
     filter: tFilter - t0, columns: tColumns - tFilter, rows: tRows - tColumns, widths: tWidths - tRows, rest: t0 + ms - tWidths,
   });
@@ -1260,6 +1261,18 @@ export function reveal(id) {
 /** Every flag key of the visible rows (hidden ones included), in column order: for the group-by and column choosers. */
 export function flagKeys() {
   return leafOrder([...keyCounts.keys()]);
+}
+
+const tableListeners = new Set();
+
+/** Called after every change to what the table shows (not for scrolling). */
+export function onTableChange(listener) {
+  tableListeners.add(listener);
+}
+
+/** The rows shown, in table order, and the flag columns shown: what the plot draws. */
+export function shownRows() {
+  return { rows: order.map(id => store.get(id)), keys: columnKeys };
 }
 
 const flagKeyListeners = new Set();

@@ -15,6 +15,7 @@ export const view = {
   base: '', // the baseline experiment: cells of other rows that differ from it are tinted
   hide: new Set(), // hidden columns: base column keys ('nodes') and flag columns ('f:<key>')
   starred: false, // only starred experiments
+  plot: false, // the parallel-coordinates plot is open
 };
 
 const list = text => new Set((text || '').split(',').filter(Boolean));
@@ -32,6 +33,7 @@ export function readHash() {
   view.base = params.get('base') || '';
   view.hide = list(params.get('hide'));
   view.starred = params.get('starred') === '1';
+  view.plot = params.get('plot') === '1';
 }
 
 export function hashFor(v = view) {
@@ -46,6 +48,7 @@ export function hashFor(v = view) {
   if (v.base) params.set('base', v.base);
   if (v.hide.size) params.set('hide', [...v.hide].join(','));
   if (v.starred) params.set('starred', '1');
+  if (v.plot) params.set('plot', '1');
   const text = params.toString();
   return text ? '#' + text : '';
 }
@@ -75,6 +78,6 @@ export function shareableUrl() {
 window.addEventListener('hashchange', () => {
   if (writing) return;
   readHash();
-  const { q, sort, varying, deleted, open, by, fold, base, hide, starred } = view;
-  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, starred });
+  const { q, sort, varying, deleted, open, by, fold, base, hide, starred, plot } = view;
+  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, starred, plot });
 });
