@@ -44,6 +44,7 @@ public static class ApiSetup
     public static WebApplication MapSkyDeckEndpoints(this WebApplication app)
     {
         app.MapOpenApi();
+        app.MapApiDocs();
         app.MapExperimentEndpoints();
         app.MapJobEndpoints();
         app.MapSystemEndpoints();

@@ -62,7 +62,7 @@ public static class SystemEndpoints
             live.Count,
             live.Count(s => s.Current == CurrentState.Running),
             live.Count(s => s.Current == CurrentState.Failed),
-            live.Count(s => s.CurrentJob is { } j && (j.Phase == JobPhase.Requested || j.Phase == JobPhase.Submitted && j.Status is not { } st || j.Status is { } s2 && !s2.IsTerminal())),
+            live.Count(Telemetry.ServerGauges.HasLiveJob),
             list.Count(s => s.ClusterKnown && s.ClusterStatus is not null),
             poller?.LiveClusters ?? 0);
         var directory = await experiments.DirectoryHealthAsync(ct);

@@ -36,8 +36,13 @@ public static class SecuritySetup
                 return;
             }
 
-            var wantsPage = HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
-                            && !context.Request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal);
+            // Pages send a browser to sign in; the API, the OpenAPI document and the metrics answer 401 (the API page is a page).
+            var path = context.Request.Path;
+            var wantsPage = HttpMethods.IsGet(context.Request.Method)
+                            && (path.StartsWithSegments(Api.ApiDocs.Path, StringComparison.Ordinal)
+                                || !path.StartsWithSegments("/api", StringComparison.Ordinal)
+                                   && !path.StartsWithSegments("/openapi", StringComparison.Ordinal)
+                                   && !path.StartsWithSegments(Telemetry.TelemetrySetup.MetricsPath, StringComparison.Ordinal));
             if (wantsPage) context.Response.Redirect("/login.html");
             else await context.ChallengeAsync(TokenAuthenticationHandler.SchemeName);
         });
