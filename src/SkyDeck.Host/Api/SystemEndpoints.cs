@@ -34,8 +34,10 @@ public static class SystemEndpoints
 
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", Health).WithTags("System").WithName("Health");
-        app.MapPost("/api/refresh", Refresh).WithTags("System").WithName("Refresh");
+        // The same body with 200 (ok, starting) and 503 (degraded), so monitors need not parse it.
+        app.MapGet("/api/health", Health).WithTags("System").WithName("Health")
+            .Produces<HealthDto>(StatusCodes.Status200OK).Produces<HealthDto>(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/api/refresh", Refresh).WithTags("System").WithName("Refresh").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/api/reconcile", Reconcile).WithTags("System").WithName("ReconcileAll");
         return app;
     }
