@@ -25,7 +25,7 @@ public static class ApiDocs
             context => context.Request.Path.StartsWithSegments(Path, StringComparison.Ordinal),
             docs => docs.Use(async (context, next) =>
             {
-                var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+                var nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
                 context.Items[NonceKey] = nonce;
                 context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
                 context.Response.Headers.XContentTypeOptions = "nosniff";
