@@ -23,13 +23,13 @@ public sealed class SkyDeckMetrics
 
     private readonly Counter<long> _skyInvocations;
     private readonly Histogram<double> _skyDuration;
-    private readonly UpDownCounter<long> _skyQueue;
-    private readonly UpDownCounter<long> _skyRunning;
     private readonly Histogram<double> _pollDuration;
     private readonly Histogram<double> _journalWrite;
     private readonly TimeProvider _clock;
     private readonly DateTimeOffset _started;
     private long _lastPollSuccessTicks;
+    private long _skyQueued;
+    private long _skyRunning;
 
     public SkyDeckMetrics(IMeterFactory meters, TimeProvider? clock = null)
     {
@@ -39,11 +39,10 @@ public sealed class SkyDeckMetrics
         _skyInvocations = Meter.CreateCounter<long>("skydeck.sky.invocations", "{invocation}", "sky processes run, by verb (launch, queue, …) and outcome (ok or the failure kind)");
         _skyDuration = Meter.CreateHistogram("skydeck.sky.invocation.duration", "s", "How long each sky process ran, by verb and outcome",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SkyBuckets });
-        _skyQueue = Meter.CreateUpDownCounter<long>("skydeck.sky.process_queue.length", "{command}", "sky commands waiting for a process slot (the SKYDECK_MAX_SKY_PROCESSES cap)");
-        _skyRunning = Meter.CreateUpDownCounter<long>("skydeck.sky.processes", "{process}", "sky processes running now");
-        // Present from the start (at 0), not only once something waited or ran.
-        _skyQueue.Add(0);
-        _skyRunning.Add(0);
+        // Observed, not added to: present from the start (at 0), not only once something waited or ran.
+        Meter.CreateObservableUpDownCounter("skydeck.sky.process_queue.length", () => Interlocked.Read(ref _skyQueued), "{command}",
+            "sky commands waiting for a process slot (the SKYDECK_MAX_SKY_PROCESSES cap)");
+        Meter.CreateObservableUpDownCounter("skydeck.sky.processes", () => Interlocked.Read(ref _skyRunning), "{process}", "sky processes running now");
         _pollDuration = Meter.CreateHistogram("skydeck.poll.duration", "s", "How long one SkyPilot poll (sky status, then sky queue) took, by outcome",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollBuckets });
         Meter.CreateObservableGauge<double>("skydeck.poll.staleness", PollStaleness, "s",
@@ -64,9 +63,9 @@ public sealed class SkyDeckMetrics
         _skyDuration.Record(duration.TotalSeconds, tags);
     }
 
-    public void SkyQueued(int delta) => _skyQueue.Add(delta);
+    public void SkyQueued(int delta) => Interlocked.Add(ref _skyQueued, delta);
 
-    public void SkyRunning(int delta) => _skyRunning.Add(delta);
+    public void SkyRunning(int delta) => Interlocked.Add(ref _skyRunning, delta);
 
     public void PollFinished(bool succeeded, TimeSpan duration, DateTimeOffset at)
     {
