@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using SkyDeck.Actors.Audit;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
@@ -30,7 +31,8 @@ public static class ExperimentEndpoints
     public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/experiments").WithTags("Experiments");
-        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentListDto>(contentType: JsonContentType).Produces(StatusCodes.Status304NotModified);
+        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentListDto>(contentType: JsonContentType).Produces(StatusCodes.Status304NotModified)
+            .Query("include_deleted", JsonSchemaType.Boolean, "also list soft-deleted experiments (default false)");
         api.MapPost("/", Create).WithName("CreateExperiment").AcceptsJson<CreateExperimentRequest>();
         api.MapGet("/{id}", Get).WithName("GetExperiment");
         api.MapPatch("/{id}", Patch).WithName("UpdateExperiment").AcceptsJson<UpdateExperimentRequest>();
@@ -39,10 +41,13 @@ public static class ExperimentEndpoints
         api.MapPost("/{id}/state", SetState).WithName("SetDesiredState").AcceptsJson<SetDesiredStateRequest>();
         api.MapPost("/{id}/restart", Restart).WithName("RestartExperiment");
         api.MapPost("/{id}/flags", ReplaceFlags).WithName("ReplaceFlags").AcceptsJson<ReplaceFlagsRequest>();
-        api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus");
-        api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs");
+        api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus")
+            .Query("limit", JsonSchemaType.Integer, "recent jobs to include, 1 to 1000 (default 10)", "int32");
+        api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs")
+            .Query("limit", JsonSchemaType.Integer, "jobs to list, newest first, 1 to 10000 (default 100)", "int32");
         api.MapGet("/{id}/events", Events).WithName("ExperimentEvents");
-        api.MapGet("/{id}/history", History).WithName("ExperimentHistory");
+        api.MapGet("/{id}/history", History).WithName("ExperimentHistory")
+            .Query("at", JsonSchemaType.String, "the moment to fold the experiment's events up to (ISO 8601)", "date-time", required: true);
         app.MapGet("/api/flag-schemas", FlagSchemas).WithTags("Experiments").WithName("FlagSchemas");
         return api;
     }

@@ -16,6 +16,8 @@ namespace SkyDeck.Host.Api;
 /// a malformed body gets. The strict reading itself is unchanged.</item>
 /// <item>An error returned as a plain <c>ProblemHttpResult</c> (<see cref="Problems.Unavailable"/>,
 /// <c>TypedResults.Problem</c>) declares its status with <c>.ProducesProblem(status)</c>.</item>
+/// <item>A query parameter read as a string (through <see cref="QueryParameters"/>, so a bad one gets a 400 naming it)
+/// declares its real type with <see cref="Query"/>.</item>
 /// <item>Every endpoint has a tag and a unique <c>.WithName(…)</c>: the operation id generated clients name methods by.</item>
 /// </list>
 /// What the pipeline answers for every endpoint is declared here once, not per endpoint: 401 (when a token is set) and
@@ -33,6 +35,12 @@ public static class OpenApiConventions
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>The type, meaning and requiredness of a query parameter the handler binds as a string and parses itself.</summary>
+    public static RouteHandlerBuilder Query(this RouteHandlerBuilder builder, string name, JsonSchemaType type, string description, string? format = null, bool required = false) =>
+        builder.WithMetadata(new QueryParameterDoc(name, type, format, description, required));
+
+    private sealed record QueryParameterDoc(string Name, JsonSchemaType Type, string? Format, string Description, bool Required);
 
     public static void Configure(OpenApiOptions options)
     {
@@ -72,6 +80,14 @@ public static class OpenApiConventions
     /// <summary>What the middleware in front of every endpoint can answer, with the bearer token each may need.</summary>
     private static async Task PipelineAnswersAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
+        foreach (var doc in context.Description.ActionDescriptor.EndpointMetadata.OfType<QueryParameterDoc>())
+            if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == doc.Name && p.In == ParameterLocation.Query) is { } parameter)
+            {
+                parameter.Schema = new OpenApiSchema { Type = doc.Type, Format = doc.Format };
+                parameter.Description = doc.Description;
+                parameter.Required = doc.Required;
+            }
+
         var path = "/" + (context.Description.RelativePath ?? "");
         if (!path.StartsWith("/api/", StringComparison.Ordinal)) return;
         operation.Responses ??= [];

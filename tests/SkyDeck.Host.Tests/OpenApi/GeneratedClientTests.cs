@@ -55,9 +55,11 @@ public sealed class GeneratedClientTests(ApiFixture fx) : IClassFixture<ApiFixtu
                 var changed = await client.SetDesiredStateAsync("generated-1", new SetDesiredStateRequest { Desired_state = DesiredState.RUNNING, Reason = "from the generated client" });
                 log.Add($"state {changed.Id} desired={changed.Desired_state}");
 
-                var list = await client.ListExperimentsAsync(null);
+                var list = await client.ListExperimentsAsync(include_deleted: false);
                 var listed = list.Experiments.Single(e => e.Id == "generated-1");
                 log.Add($"listed {listed.Id} desired={listed.Desired_state} flags={string.Join(",", listed.Flags.Keys.OrderBy(k => k))}");
+                var jobs = await client.ListJobsAsync("generated-1", limit: 5);
+                log.Add($"jobs at most 5: {jobs.Jobs.Count <= 5}");
 
                 try
                 {
@@ -97,6 +99,7 @@ public sealed class GeneratedClientTests(ApiFixture fx) : IClassFixture<ApiFixtu
             created generated-1 desired=STOPPED gpus=2 generation=1
             state generated-1 desired=RUNNING
             listed generated-1 desired=RUNNING flags=policy.layers,ppo.enabled,trainer.lr
+            jobs at most 5: True
             conflict 409 Conflict
             missing 404 experiment 'no-such-experiment' not found
             """.ReplaceLineEndings("\n"),

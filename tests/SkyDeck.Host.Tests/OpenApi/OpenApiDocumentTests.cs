@@ -115,6 +115,24 @@ public sealed class OpenApiDocumentTests(ApiFixture fx) : IClassFixture<ApiFixtu
         });
     }
 
+    [Theory]
+    [InlineData("ListExperiments", "include_deleted", "boolean")]
+    [InlineData("ListJobs", "limit", "integer")]
+    [InlineData("GetExperimentStatus", "limit", "integer")]
+    [InlineData("Events", "after", "integer")]
+    [InlineData("Events", "limit", "integer")]
+    [InlineData("ExperimentHistory", "at", "string")]
+    public async Task GivenQueryParameters_WhenReadingThem_ThenEachHasItsRealTypeAndADescription(string operation, string name, string type)
+    {
+        var (_, operations) = await LoadAsync();
+
+        var parameter = operations.Single(op => op.Id == operation).Value.GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == name);
+
+        Assert.Equal(type, parameter.GetProperty("schema").GetProperty("type").GetString());
+        Assert.NotEmpty(parameter.GetProperty("description").GetString()!);
+    }
+
     [Fact]
     public async Task GivenTheDocument_WhenReadingNumbers_ThenIntegersAreIntegersNotStrings()
     {
