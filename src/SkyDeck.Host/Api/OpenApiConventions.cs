@@ -60,14 +60,14 @@ public static class OpenApiConventions
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(PipelineAnswersAsync);
-        // Flags map keys to a string, number or boolean (FlagValue has a converter of its own, so no schema is inferred).
-        // Said in words, not as a type list or anyOf: generators turn those into a double or a wrapper class, and a
-        // plain value schema gives `object` values a client can fill with any of the three.
         options.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
             // Enums are written as strings (JsonStringEnumConverter); say so, or generators read the values as integers.
             if (type.IsEnum && schema.Enum is { Count: > 0 } && schema.Type is null) schema.Type = JsonSchemaType.String;
+            // Flags map keys to a string, number or boolean (FlagValue has a converter of its own, so no schema is
+            // inferred). Said in words, not as a type list or anyOf: generators turn those into a double or a wrapper
+            // class, while a plain value schema gives `object` values a client can fill with any of the three.
             if (type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string) && value == typeof(FlagValue))
                 schema.AdditionalProperties = new OpenApiSchema
                 {
