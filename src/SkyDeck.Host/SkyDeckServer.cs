@@ -6,6 +6,7 @@ using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Host.Api;
 using SkyDeck.Host.Security;
+using SkyDeck.Host.Telemetry;
 using SkyDeck.Ui;
 
 namespace SkyDeck.Host;
@@ -35,6 +36,7 @@ public static class SkyDeckServer
         builder.Services.AddSingleton(SkyDeckConfiguration.ReadLiveFeed(builder.Configuration));
         builder.Services.AddSkyDeckApi();
         builder.Services.AddSkyDeckHealthChecks();
+        builder.Services.AddSkyDeckTelemetry(builder.Configuration);
         var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
         builder.Services.AddSkyDeckSecurity(tokens);
         builder.Services.AddSkyDeckRequestGuards(RequestGuards.AllowedHosts(
@@ -45,6 +47,7 @@ public static class SkyDeckServer
         app.UseSkyDeckRequestGuards();
         app.UseSkyDeckHealthChecks();
         app.UseSkyDeckSecurity();
+        app.MapSkyDeckMetrics();
         app.MapSkyDeckUi();
         app.MapSkyDeckEndpoints();
         return app;

@@ -105,7 +105,8 @@ public static class SkyDeckCluster
                     var sky = resolver.GetService<ISkyGateway>();
                     var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
                     var relay = registry.Get<SummaryRelayActor>();
-                    return id => ExperimentActor.Props(id, sky, settings, clock, relay);
+                    var metered = settings with { Metrics = resolver.GetService<Telemetry.SkyDeckMetrics>() };
+                    return id => ExperimentActor.Props(id, sky, metered, clock, relay);
                 },
                 new ExperimentMessageExtractor(),
                 new ShardOptions
@@ -132,7 +133,8 @@ public static class SkyDeckCluster
                     resolver.GetService<ISkyGateway>(),
                     registry.Get<ExperimentManagerActor>(),
                     options.PollInterval,
-                    resolver.GetService<TimeProvider>() ?? TimeProvider.System),
+                    resolver.GetService<TimeProvider>() ?? TimeProvider.System,
+                    resolver.GetService<Telemetry.SkyDeckMetrics>()),
                 new ClusterSingletonOptions(),
                 createProxyToo: true)
             .WithActors((_, registry) =>

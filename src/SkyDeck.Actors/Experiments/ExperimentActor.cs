@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.SkyPilot;
+using SkyDeck.Actors.Telemetry;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 
 namespace SkyDeck.Actors.Experiments;
@@ -11,8 +12,10 @@ namespace SkyDeck.Actors.Experiments;
 /// <summary>
 /// Timing knobs of the experiment actor shell. <paramref name="PassivateWhenAbsent"/>: as a cluster-sharded entity,
 /// stop for good after answering about an experiment that does not exist (so remember-entities keeps no junk).
+/// <paramref name="Metrics"/>: where journal write latency is recorded (none in tests that do not ask for it).
 /// </summary>
-public sealed record ExperimentActorSettings(ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50, bool PassivateWhenAbsent = false)
+public sealed record ExperimentActorSettings(
+    ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50, bool PassivateWhenAbsent = false, SkyDeckMetrics? Metrics = null)
 {
     public static readonly ExperimentActorSettings Default = new(ReconcileSettings.Default, TimeSpan.FromSeconds(60));
 }
@@ -110,7 +113,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         var changed = decision.Events.Aggregate(_state, ExperimentState.Evolve);
         var plan = Reconciler.Plan(changed, _observed, _clock.GetUtcNow(), _settings.Reconcile, _inFlight?.Kind);
         var replyTo = Sender;
-        PersistAll(decision.Events.Concat(plan.Events), Apply);
+        Write(decision.Events.Concat(plan.Events));
         DeferAsync(decision.Result, result =>
         {
             // The summary goes to the manager before the reply, so a list asked for after the reply shows the change.
@@ -179,11 +182,28 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        PersistAll(decision.Events, Apply);
+        Write(decision.Events);
         DeferAsync(decision, _ =>
         {
             PushSummary();
             then();
+        });
+    }
+
+    /// <summary>Persists the events (then applies each); the time until the journal confirms is the write latency.</summary>
+    private void Write(IEnumerable<IExperimentEvent> events)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var confirmed = false;
+        PersistAll(events, e =>
+        {
+            if (!confirmed)
+            {
+                confirmed = true;
+                _settings.Metrics?.JournalWritten(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+
+            Apply(e);
         });
     }
 
@@ -218,7 +238,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        PersistAll(plan.Events, Apply);
+        Write(plan.Events);
         DeferAsync(plan, Act);
     }
 
@@ -248,7 +268,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        PersistAll(decision.Events, Apply);
+        Write(decision.Events);
         DeferAsync(decision, _ => AfterChange());
     }
 

@@ -10,6 +10,7 @@ using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;
+using SkyDeck.Actors.Telemetry;
 
 namespace SkyDeck.Actors.Hosting;
 
@@ -54,11 +55,12 @@ public static class SkyDeckAkka
         {
             var sky = resolver.GetService<ISkyGateway>();
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            var metrics = resolver.GetService<SkyDeckMetrics>();
             var store = new SqliteSummaryStore(options.DatabasePath);
-            var manager = system.ActorOf(ExperimentManagerActor.Props(sky, options.ActorSettings, clock, store), "experiments");
+            var manager = system.ActorOf(ExperimentManagerActor.Props(sky, options.ActorSettings with { Metrics = metrics }, clock, store), "experiments");
             registry.Register<ExperimentManagerActor>(manager);
             if (!options.EnablePoller) return;
-            var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock), "sky-poller");
+            var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock, metrics), "sky-poller");
             registry.Register<QueuePollerActor>(poller);
             manager.Tell(new AttachPoller(poller));
         });

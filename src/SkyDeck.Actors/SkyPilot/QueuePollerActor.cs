@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Telemetry;
 
 namespace SkyDeck.Actors.SkyPilot;
 
@@ -42,14 +43,16 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
     private readonly IActorRef _manager;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
+    private readonly SkyDeckMetrics? _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _shutdown = new();
     private bool _polling;
     private bool _pollAgain;
     private PollerStatus _status;
 
-    public QueuePollerActor(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock)
+    public QueuePollerActor(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock, SkyDeckMetrics? metrics = null)
     {
+        _metrics = metrics;
         _sky = sky;
         _manager = manager;
         _interval = interval;
@@ -66,8 +69,8 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
 
     public static readonly TimeSpan MinSpacing = TimeSpan.FromSeconds(1);
 
-    public static Props Props(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new QueuePollerActor(sky, manager, interval, clock));
+    public static Props Props(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock, SkyDeckMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new QueuePollerActor(sky, manager, interval, clock, metrics));
 
     protected override void PreStart() => Self.Tell(Tick.Instance);
 
@@ -144,6 +147,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
                 LastError = poll.Error, LastErrorAt = poll.At,
             };
         if (!ok) _log.Warning("SkyPilot poll failed: {0}", poll.Error);
+        _metrics?.PollFinished(ok, _clock.GetUtcNow() - poll.At, poll.At);
         _manager.Tell(poll);
 
         if (_pollAgain)

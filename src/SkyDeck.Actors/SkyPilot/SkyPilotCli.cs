@@ -6,6 +6,7 @@ using CliWrap.Buffered;
 using Microsoft.Extensions.Logging;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Telemetry;
 
 namespace SkyDeck.Actors.SkyPilot;
 
@@ -20,15 +21,18 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _probeLock = new(1, 1);
+    private readonly SkyDeckMetrics? _metrics;
     private SkyCapabilities? _capabilities;
     private LaunchCapabilities? _launchCapabilities;
     private int _running;
     private int _peak;
     private long _calls;
 
-    public SkyPilotCli(SkyPilotOptions options, ILogger<SkyPilotCli> logger, TimeProvider clock)
+    /// <param name="metrics">Where each process is counted and timed (by verb and outcome), with the queue for slots.</param>
+    public SkyPilotCli(SkyPilotOptions options, ILogger<SkyPilotCli> logger, TimeProvider clock, SkyDeckMetrics? metrics = null)
     {
         _options = options;
+        _metrics = metrics;
         _logger = logger;
         _clock = clock;
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentProcesses));
@@ -46,7 +50,17 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
 
     public async Task<ISkySlot> TakeSlotAsync(CancellationToken cancellationToken)
     {
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_slots.Wait(0)) return new Slot(this);
+        _metrics?.SkyQueued(1);
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics?.SkyQueued(-1);
+        }
+
         return new Slot(this);
     }
 
@@ -195,6 +209,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             : granted is Slot mine && mine.Use() ? mine
             : await TakeSlotAsync(cancellationToken).ConfigureAwait(false);
         var running = Interlocked.Increment(ref _running);
+        _metrics?.SkyRunning(1);
         InterlockedMax(ref _peak, running);
         Interlocked.Increment(ref _calls);
         var started = Stopwatch.GetTimestamp();
@@ -215,14 +230,21 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
                 .ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             _logger.LogDebug("sky {Args} exited {ExitCode} in {Elapsed} ms", string.Join(' ', args), result.ExitCode, elapsed.TotalMilliseconds);
-            if (result.ExitCode == 0) return new ProcessRun(result.StandardOutput, result.StandardError, null);
+            if (result.ExitCode == 0)
+            {
+                _metrics?.SkyInvoked(args[0], "ok", elapsed);
+                return new ProcessRun(result.StandardOutput, result.StandardError, null);
+            }
+
             var failure = SkyFailureClassifier.Classify(result.ExitCode, result.StandardOutput, result.StandardError);
+            _metrics?.SkyInvoked(args[0], SkyDeckMetrics.Outcome(failure.Kind), elapsed);
             _logger.LogWarning("sky {Command} exited {ExitCode}: {Reason}", args[0], result.ExitCode, failure.Reason);
             return new ProcessRun(result.StandardOutput, result.StandardError, failure);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning("sky {Command} did not finish within {Timeout} and was killed", args[0], timeout);
+            _metrics?.SkyInvoked(args[0], SkyDeckMetrics.Outcome(SkyFailureKind.Timeout), Stopwatch.GetElapsedTime(started));
             return new ProcessRun("", "", new SkyFailure(SkyFailureKind.Timeout, $"sky {args[0]} did not finish within {timeout.TotalSeconds:0} s and was killed"));
         }
         catch (Win32Exception e)
@@ -234,11 +256,13 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
                     ? $"sky at {_options.Executable} is not executable: make it executable (chmod +x) or set SKYDECK_SKY_PATH"
                     : $"the sky executable '{_options.Executable}' could not be started (error {e.NativeErrorCode}); check it runs from a shell, or set SKYDECK_SKY_PATH";
             _logger.LogError("{Reason}", reason);
+            _metrics?.SkyInvoked(args[0], SkyDeckMetrics.Outcome(SkyFailureKind.CliUnavailable), Stopwatch.GetElapsedTime(started));
             return new ProcessRun("", "", new SkyFailure(SkyFailureKind.CliUnavailable, reason));
         }
         finally
         {
             Interlocked.Decrement(ref _running);
+            _metrics?.SkyRunning(-1);
         }
     }
 

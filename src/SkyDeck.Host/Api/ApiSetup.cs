@@ -15,12 +15,15 @@ public static class ApiSetup
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.DictionaryKeyPolicy = null;
+            // Numbers are numbers: bodies are read by JsonBody, so this changes no input, and OpenAPI says "integer", not
+            // "integer or string".
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
         });
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddExceptionHandler<AskTimeoutHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiConventions.Configure);
         services.AddSingleton<Experiments>();
         services.AddSingleton<ExperimentListCache>();
         services.AddSingleton<LiveFeed>();
@@ -44,6 +47,7 @@ public static class ApiSetup
     public static WebApplication MapSkyDeckEndpoints(this WebApplication app)
     {
         app.MapOpenApi();
+        app.MapApiDocs();
         app.MapExperimentEndpoints();
         app.MapJobEndpoints();
         app.MapSystemEndpoints();

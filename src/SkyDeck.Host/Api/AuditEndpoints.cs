@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using SkyDeck.Actors.Audit;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
@@ -11,7 +12,9 @@ public static class AuditEndpoints
 {
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", Global).WithTags("Audit").WithName("Events");
+        app.MapGet("/api/events", Global).WithTags("Audit").WithName("Events")
+            .Query("after", JsonSchemaType.Integer, "the cursor of the last event already seen (from a previous page; default 0)", "int64")
+            .Query("limit", JsonSchemaType.Integer, "events to return, 1 to 1000 (default 100)", "int32");
         return app;
     }
 

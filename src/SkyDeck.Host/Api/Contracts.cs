@@ -104,3 +104,60 @@ public sealed record AuditPageDto(IReadOnlyList<AuditEntryDto> Events, long Curs
 public sealed record HistoryDto(DateTimeOffset At, ExperimentDto Experiment, IReadOnlyList<JobDto> Jobs);
 
 public sealed record AcceptedDto(string Status, string? Message = null);
+
+// Request bodies. Handlers read bodies strictly through JsonBody and FieldReader (unknown fields, duplicate keys and
+// invalid Unicode are refused, each named); these records are only the schemas OpenAPI shows for them (AcceptsJson<T>).
+// Keep each in step with the fields its handler reads.
+
+/// <summary>
+/// A new experiment: <see cref="Id"/> and <see cref="BaseCommand"/> are required, everything else has a default
+/// (<c>name</c> and <c>run_name</c>: the id; 1 node, 0 GPUs, no flags; <c>desired_state</c>: STOPPED).
+/// </summary>
+public sealed record CreateExperimentRequest(
+    [property: System.ComponentModel.DataAnnotations.Required] string Id,
+    [property: System.ComponentModel.DataAnnotations.Required] string BaseCommand,
+    string? Name = null,
+    string? Description = null,
+    string? RunName = null,
+    IReadOnlyDictionary<string, FlagValue>? Flags = null,
+    int? Nodes = null,
+    int? Gpus = null,
+    string? Accelerator = null,
+    string? Cloud = null,
+    string? Region = null,
+    bool? UseSpot = null,
+    IReadOnlyList<string>? Tags = null,
+    string? Group = null,
+    int? AutostopMinutes = null,
+    bool? AutostopDown = null,
+    DesiredState? DesiredState = null);
+
+/// <summary>The fields to change (the generation is bumped); an explicit <c>null</c> clears an optional field.</summary>
+public sealed record UpdateExperimentRequest(
+    string? Name = null,
+    string? Description = null,
+    string? BaseCommand = null,
+    string? RunName = null,
+    IReadOnlyDictionary<string, FlagValue>? Flags = null,
+    int? Nodes = null,
+    int? Gpus = null,
+    string? Accelerator = null,
+    string? Cloud = null,
+    string? Region = null,
+    bool? UseSpot = null,
+    IReadOnlyList<string>? Tags = null,
+    string? Group = null,
+    int? AutostopMinutes = null,
+    bool? AutostopDown = null,
+    DesiredState? DesiredState = null);
+
+/// <summary><see cref="Reason"/> (at most 500 characters) is recorded on the event, so the audit log says why.</summary>
+public sealed record SetDesiredStateRequest(
+    [property: System.ComponentModel.DataAnnotations.Required] DesiredState DesiredState,
+    [property: System.ComponentModel.DataAnnotations.MaxLength(500)] string? Reason = null);
+
+/// <summary>The complete new set of flags (keys not given are removed).</summary>
+public sealed record ReplaceFlagsRequest([property: System.ComponentModel.DataAnnotations.Required] IReadOnlyDictionary<string, FlagValue> Flags);
+
+/// <summary>What <c>POST /api/login</c> answers: who the token belongs to, and whether this server needs one at all.</summary>
+public sealed record LoginResultDto(string User, bool Required);

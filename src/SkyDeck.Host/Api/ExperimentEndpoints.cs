@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using SkyDeck.Actors.Audit;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Hosting;
 using static SkyDeck.Actors.Core.ExperimentCommands;
+using CreateAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Created<SkyDeck.Host.Api.ExperimentDto>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<SkyDeck.Host.Api.ExperimentDto>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
+    SkyDeck.Host.Api.CommandProblem>;
 using ExperimentAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Ok<SkyDeck.Host.Api.ExperimentDto>,
-    Microsoft.AspNetCore.Http.HttpResults.Created<SkyDeck.Host.Api.ExperimentDto>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
     Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
     SkyDeck.Host.Api.CommandProblem>;
@@ -16,7 +22,7 @@ namespace SkyDeck.Host.Api;
 /// <summary>
 /// Everything about experiments: the list, create, read, change, delete, runs and state, jobs, the audit log and
 /// history of one experiment, and the flag schemas across them. Each request is one typed Ask; every handler declares
-/// all it can answer, so OpenAPI lists each status with its body.
+/// all it can answer, so OpenAPI lists each status with its body (the conventions: <see cref="OpenApiConventions"/>).
 /// </summary>
 public static class ExperimentEndpoints
 {
@@ -25,19 +31,23 @@ public static class ExperimentEndpoints
     public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/experiments").WithTags("Experiments");
-        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentListDto>(contentType: JsonContentType);
-        api.MapPost("/", Create).WithName("CreateExperiment");
+        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentListDto>(contentType: JsonContentType).Produces(StatusCodes.Status304NotModified)
+            .Query("include_deleted", JsonSchemaType.Boolean, "also list soft-deleted experiments (default false)");
+        api.MapPost("/", Create).WithName("CreateExperiment").AcceptsJson<CreateExperimentRequest>();
         api.MapGet("/{id}", Get).WithName("GetExperiment");
-        api.MapPatch("/{id}", Patch).WithName("UpdateExperiment");
+        api.MapPatch("/{id}", Patch).WithName("UpdateExperiment").AcceptsJson<UpdateExperimentRequest>();
         api.MapDelete("/{id}", Delete).WithName("DeleteExperiment");
         api.MapPost("/{id}/restore", Restore).WithName("RestoreExperiment");
-        api.MapPost("/{id}/state", SetState).WithName("SetDesiredState");
+        api.MapPost("/{id}/state", SetState).WithName("SetDesiredState").AcceptsJson<SetDesiredStateRequest>();
         api.MapPost("/{id}/restart", Restart).WithName("RestartExperiment");
-        api.MapPost("/{id}/flags", ReplaceFlags).WithName("ReplaceFlags");
-        api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus");
-        api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs");
+        api.MapPost("/{id}/flags", ReplaceFlags).WithName("ReplaceFlags").AcceptsJson<ReplaceFlagsRequest>();
+        api.MapGet("/{id}/status", Status).WithName("GetExperimentStatus")
+            .Query("limit", JsonSchemaType.Integer, "recent jobs to include, 1 to 1000 (default 10)", "int32");
+        api.MapGet("/{id}/jobs", Jobs).WithName("ListJobs")
+            .Query("limit", JsonSchemaType.Integer, "jobs to list, newest first, 1 to 10000 (default 100)", "int32");
         api.MapGet("/{id}/events", Events).WithName("ExperimentEvents");
-        api.MapGet("/{id}/history", History).WithName("ExperimentHistory");
+        api.MapGet("/{id}/history", History).WithName("ExperimentHistory")
+            .Query("at", JsonSchemaType.String, "the moment to fold the experiment's events up to (ISO 8601)", "date-time", required: true);
         app.MapGet("/api/flag-schemas", FlagSchemas).WithTags("Experiments").WithName("FlagSchemas");
         return api;
     }
@@ -59,7 +69,7 @@ public static class ExperimentEndpoints
     }
 
     /// <summary>201 with the experiment; the identical create again is 200 (safe to retry); another spec for the id is 409.</summary>
-    public static async Task<ExperimentAnswer> Create(HttpContext http, Experiments experiments, CancellationToken ct)
+    public static async Task<CreateAnswer> Create(HttpContext http, Experiments experiments, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
@@ -73,9 +83,10 @@ public static class ExperimentEndpoints
         if (!read.IsValid) return Problems.Invalid(read.Errors);
 
         var result = await experiments.SendAsync(new CreateExperiment(id!, patch.ApplyTo(ExperimentSpec.Defaults(id!)), desired, experiments.Now, who), ct);
-        return Answer(result, detail => result.Code == ResultCode.Accepted
-            ? TypedResults.Created($"/api/experiments/{id}", ExperimentDto.From(detail.Summary))
-            : TypedResults.Ok(ExperimentDto.From(detail.Summary)));
+        if (!result.IsSuccess) return CommandProblem.From(result, "experiment not found");
+        var created = ExperimentDto.From(result.Detail!.Summary);
+        if (result.Code == ResultCode.Accepted) return TypedResults.Created($"/api/experiments/{id}", created);
+        return TypedResults.Ok(created);
     }
 
     public static async Task<Results<Ok<ExperimentDto>, NotFoundProblem>> Get(string id, Experiments experiments, CancellationToken ct) =>
@@ -194,12 +205,13 @@ public static class ExperimentEndpoints
     private static Task<ExperimentAnswer> Command(string id, HttpContext http, Experiments experiments, Func<string, IExperimentCommand> command, CancellationToken ct) =>
         Caller.Of(http) is { } who ? Command(command(who), experiments, ct) : Task.FromResult<ExperimentAnswer>(Caller.BadHeader());
 
-    private static async Task<ExperimentAnswer> Command(IExperimentCommand command, Experiments experiments, CancellationToken ct) =>
-        Answer(await experiments.SendAsync(command, ct), detail => TypedResults.Ok(ExperimentDto.From(detail.Summary)));
-
     /// <summary>A command's reply as HTTP: the experiment it left on success, else the ProblemDetails for its failure.</summary>
-    private static ExperimentAnswer Answer(CommandResult result, Func<ExperimentDetail, ExperimentAnswer> success) =>
-        result.IsSuccess ? success(result.Detail!) : CommandProblem.From(result, "experiment not found");
+    private static async Task<ExperimentAnswer> Command(IExperimentCommand command, Experiments experiments, CancellationToken ct)
+    {
+        var result = await experiments.SendAsync(command, ct);
+        if (!result.IsSuccess) return CommandProblem.From(result, "experiment not found");
+        return TypedResults.Ok(ExperimentDto.From(result.Detail!.Summary));
+    }
 
     private static NotFoundProblem NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");
 

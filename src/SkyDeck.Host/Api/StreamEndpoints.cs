@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace SkyDeck.Host.Api;
@@ -23,11 +25,11 @@ public static class StreamEndpoints
 
     public static IEndpointRouteBuilder MapStreamEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/stream", Stream).WithTags("Experiments").WithName("Stream");
+        app.MapGet("/api/stream", Stream).WithTags("Experiments").WithName("Stream").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    public static IResult Stream(HttpContext http, LiveFeed feed, Experiments experiments, ExperimentListCache cache, IHostApplicationLifetime lifetime, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    public static Results<LiveStream, ProblemHttpResult> Stream(HttpContext http, LiveFeed feed, Experiments experiments, ExperimentListCache cache, IHostApplicationLifetime lifetime, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["last_event_id"].ToString();
         if (lifetime.ApplicationStopping.IsCancellationRequested) return Unavailable(http, "SkyDeck is shutting down");
@@ -36,7 +38,7 @@ public static class StreamEndpoints
         return new LiveStream(subscription, feed, experiments, cache, lifetime.ApplicationStopping, json.Value.SerializerOptions);
     }
 
-    private static IResult Unavailable(HttpContext http, string detail)
+    private static ProblemHttpResult Unavailable(HttpContext http, string detail)
     {
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Unavailable(detail);
@@ -50,10 +52,14 @@ public static class StreamEndpoints
     /// subscriber costs its socket buffers, not a copy of the table. Event data is compact JSON: one line, no framing
     /// needed beyond <c>data: </c>.
     /// </summary>
-    private sealed class LiveStream(
+    public sealed class LiveStream(
         LiveFeed.Subscription subscription, LiveFeed feed, Experiments experiments, ExperimentListCache cache, CancellationToken stopping, JsonSerializerOptions json)
-        : IResult
+        : IResult, IEndpointMetadataProvider
     {
+        /// <summary>200 with <c>text/event-stream</c>: each event's data is JSON (the list, an experiment, a ping).</summary>
+        public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/event-stream"]));
+
         private const int Slice = 32 * 1024;
 
         public async Task ExecuteAsync(HttpContext http)

@@ -34,8 +34,10 @@ public static class SystemEndpoints
 
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", Health).WithTags("System").WithName("Health");
-        app.MapPost("/api/refresh", Refresh).WithTags("System").WithName("Refresh");
+        // The same body with 200 (ok, starting) and 503 (degraded), so monitors need not parse it.
+        app.MapGet("/api/health", Health).WithTags("System").WithName("Health")
+            .Produces<HealthDto>(StatusCodes.Status200OK).Produces<HealthDto>(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/api/refresh", Refresh).WithTags("System").WithName("Refresh").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/api/reconcile", Reconcile).WithTags("System").WithName("ReconcileAll");
         return app;
     }
@@ -62,7 +64,7 @@ public static class SystemEndpoints
             live.Count,
             live.Count(s => s.Current == CurrentState.Running),
             live.Count(s => s.Current == CurrentState.Failed),
-            live.Count(s => s.CurrentJob is { } j && (j.Phase == JobPhase.Requested || j.Phase == JobPhase.Submitted && j.Status is not { } st || j.Status is { } s2 && !s2.IsTerminal())),
+            live.Count(Telemetry.ServerGauges.HasLiveJob),
             list.Count(s => s.ClusterKnown && s.ClusterStatus is not null),
             poller?.LiveClusters ?? 0);
         var directory = await experiments.DirectoryHealthAsync(ct);

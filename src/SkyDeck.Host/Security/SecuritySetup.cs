@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SkyDeck.Host.Api;
 
 namespace SkyDeck.Host.Security;
@@ -36,18 +37,24 @@ public static class SecuritySetup
                 return;
             }
 
-            var wantsPage = HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
-                            && !context.Request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal);
+            // Pages send a browser to sign in; the API, the OpenAPI document and the metrics answer 401 (the API page is a page).
+            var path = context.Request.Path;
+            var wantsPage = HttpMethods.IsGet(context.Request.Method)
+                            && (path.StartsWithSegments(Api.ApiDocs.Path, StringComparison.Ordinal)
+                                || !path.StartsWithSegments("/api", StringComparison.Ordinal)
+                                   && !path.StartsWithSegments("/openapi", StringComparison.Ordinal)
+                                   && !path.StartsWithSegments(Telemetry.TelemetrySetup.MetricsPath, StringComparison.Ordinal));
             if (wantsPage) context.Response.Redirect("/login.html");
             else await context.ChallengeAsync(TokenAuthenticationHandler.SchemeName);
         });
         app.UseAuthorization();
-        app.MapPost("/api/login", Login).WithTags("Security").WithName("Login").AllowAnonymous();
+        app.MapPost("/api/login", Login).WithTags("Security").WithName("Login").AllowAnonymous()
+            .AcceptsJson<LoginRequest>().ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapPost("/api/logout", Logout).WithTags("Security").WithName("Logout");
         return app;
     }
 
-    public static async Task<IResult> Login(HttpContext http, AccessTokens tokens, CancellationToken ct)
+    public static async Task<Results<Ok<LoginResultDto>, ValidationProblem, ProblemHttpResult>> Login(HttpContext http, AccessTokens tokens, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
         if (error is not null) return error;
@@ -55,17 +62,17 @@ public static class SecuritySetup
         read.RejectUnknown("token");
         var presented = read.String("token", required: true);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
-        if (!tokens.Required) return TypedResults.Ok(new { user = Caller.Anonymous, required = false });
+        if (!tokens.Required) return TypedResults.Ok(new LoginResultDto(Caller.Anonymous, false));
         if (tokens.Match(presented!) is not { } token)
             return TypedResults.Problem("that token is not valid", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         http.Response.Cookies.Append(TokenAuthenticationHandler.Cookie, token.Secret, new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/", MaxAge = TimeSpan.FromDays(30),
         });
-        return TypedResults.Ok(new { user = token.User, required = true });
+        return TypedResults.Ok(new LoginResultDto(token.User, true));
     }
 
-    public static IResult Logout(HttpContext http)
+    public static NoContent Logout(HttpContext http)
     {
         http.Response.Cookies.Delete(TokenAuthenticationHandler.Cookie, new CookieOptions { Path = "/" });
         return TypedResults.NoContent();

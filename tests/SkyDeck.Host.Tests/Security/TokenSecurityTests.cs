@@ -44,6 +44,7 @@ public sealed class TokenSecurityTests : IAsyncLifetime
     [InlineData("POST", "/api/experiments")]
     [InlineData("POST", "/api/refresh")]
     [InlineData("GET", "/openapi/v1.json")]
+    [InlineData("GET", "/metrics")]
     public async Task GivenATokenIsRequired_WhenCalledWithoutOne_Then401ProblemDetails(string method, string path)
     {
         var response = await Client().SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? Json(new { }) : null });
@@ -72,6 +73,26 @@ public sealed class TokenSecurityTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("alice", events.GetProperty("events")[0].GetProperty("who").GetString());
+    }
+
+    [Fact]
+    public async Task GivenTheToken_WhenScrapingMetrics_ThenPrometheusTextIsServed()
+    {
+        var response = await Client(Secret).GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("# TYPE skydeck_experiments gauge", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GivenTheApiPage_WhenOpenedWithoutSigningIn_ThenRedirectedToSignInAndWithTheTokenServed()
+    {
+        var anonymous = await Client().GetAsync("/api/docs/");
+        var signedIn = await Client(Secret).GetAsync("/api/docs/");
+
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Equal("/login.html", anonymous.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
     }
 
     [Fact]
