@@ -73,11 +73,8 @@ public sealed record ExperimentSummary(
     /// <summary><see cref="Reconciler.IsAtRest"/> when the summary was made: the experiment needs no actor until a message comes.</summary>
     public bool AtRest { get; init; }
 
-    /// <summary>Every job, oldest first: the all-jobs list and the cost totals read them here, never from the actors.</summary>
-    public ImmutableArray<JobView> Jobs { get; init; } = [];
-
-    /// <summary>The cluster's recorded up-times (cost beyond job time).</summary>
-    public ImmutableArray<ClusterSpan> ClusterSpans { get; init; } = [];
+    /// <summary>Every job and cluster span: the all-jobs list and the cost totals read them here, never from the actors.</summary>
+    public UsageLedger Ledger { get; init; } = UsageLedger.Empty;
 
     /// <summary>Set while STOPPED by the budget.</summary>
     public BudgetStop? BudgetStop { get; init; }
@@ -109,11 +106,28 @@ public sealed record ExperimentSummary(
             s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version)
         {
             AtRest = Reconciler.IsAtRest(s, settings),
-            Jobs = [.. s.Jobs.Select(JobView.From)],
-            ClusterSpans = [.. s.ClusterSpans],
+            Ledger = new UsageLedger([.. s.Jobs.Select(JobView.From)], [.. s.ClusterSpans]),
             BudgetStop = s.Desired == DesiredState.Stopped ? s.BudgetStop : null,
         };
     }
+}
+
+/// <summary>
+/// Every job of an experiment (oldest first) and every span its cluster may have cost money, compared by value, so a
+/// summary rebuilt with nothing changed stays equal to the one pushed before (the actor pushes only changes).
+/// </summary>
+public sealed record UsageLedger(ImmutableArray<JobView> Jobs, ImmutableArray<ClusterSpan> ClusterSpans)
+{
+    public static readonly UsageLedger Empty = new([], []);
+
+    public ImmutableArray<JobView> Jobs { get; init; } = Jobs.IsDefault ? [] : Jobs;
+
+    public ImmutableArray<ClusterSpan> ClusterSpans { get; init; } = ClusterSpans.IsDefault ? [] : ClusterSpans;
+
+    public bool Equals(UsageLedger? other) =>
+        other is not null && Jobs.SequenceEqual(other.Jobs) && ClusterSpans.SequenceEqual(other.ClusterSpans);
+
+    public override int GetHashCode() => HashCode.Combine(Jobs.Length, ClusterSpans.Length);
 }
 
 /// <summary>The full answer about one experiment: its summary plus its job history, newest first.</summary>

@@ -74,12 +74,12 @@ public static class ExperimentEndpoints
 
         var result = await experiments.SendAsync(new CreateExperiment(id!, patch.ApplyTo(ExperimentSpec.Defaults(id!)), desired, experiments.Now, who), ct);
         return Answer(result, detail => result.Code == ResultCode.Accepted
-            ? TypedResults.Created($"/api/experiments/{id}", ExperimentDto.From(detail.Summary))
-            : TypedResults.Ok(ExperimentDto.From(detail.Summary)));
+            ? TypedResults.Created($"/api/experiments/{id}", experiments.Costs.Dto(detail.Summary))
+            : TypedResults.Ok(experiments.Costs.Dto(detail.Summary)));
     }
 
     public static async Task<Results<Ok<ExperimentDto>, NotFoundProblem>> Get(string id, Experiments experiments, CancellationToken ct) =>
-        await experiments.GetAsync(id, ct) is { } detail ? TypedResults.Ok(ExperimentDto.From(detail.Summary)) : NotFound(id);
+        await experiments.GetAsync(id, ct) is { } detail ? TypedResults.Ok(experiments.Costs.Dto(detail.Summary)) : NotFound(id);
 
     /// <summary>Changes the fields the body names (bumps the generation); explicit nulls clear optional fields.</summary>
     public static async Task<ExperimentAnswer> Patch(string id, HttpContext http, Experiments experiments, CancellationToken ct)
@@ -139,8 +139,8 @@ public static class ExperimentEndpoints
         var (take, bad) = QueryParameters.Int(limit, "limit", 1, 1000);
         if (bad is not null) return bad;
         if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
-        var dto = ExperimentDto.From(detail.Summary);
-        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(take ?? 10).Select(JobDto.From)]));
+        var dto = experiments.Costs.Dto(detail.Summary);
+        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(take ?? 10).Select(experiments.Costs.Dto)]));
     }
 
     public static async Task<Results<Ok<JobListDto>, ValidationProblem, NotFoundProblem>> Jobs(
@@ -149,7 +149,7 @@ public static class ExperimentEndpoints
         var (take, bad) = QueryParameters.Int(limit, "limit", 1, 10_000);
         if (bad is not null) return bad;
         if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
-        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(take ?? 100).Select(JobDto.From)]));
+        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(take ?? 100).Select(experiments.Costs.Dto)]));
     }
 
     /// <summary>The experiment's audit log, in order, read from the journal.</summary>
@@ -170,7 +170,7 @@ public static class ExperimentEndpoints
         if (await experiments.GetAsync(id, ct) is null) return NotFound(id);
         var detail = await audit.AsOfAsync(id, moment, options.Reconcile, ct);
         if (detail is null) return Problems.NotFound($"experiment '{Display(id)}' did not exist at {moment:O}");
-        return TypedResults.Ok(new HistoryDto(moment, ExperimentDto.From(detail.Summary), [.. detail.Jobs.Select(JobDto.From)]));
+        return TypedResults.Ok(new HistoryDto(moment, experiments.Costs.Dto(detail.Summary), [.. detail.Jobs.Select(experiments.Costs.Dto)]));
     }
 
     /// <summary>Every flag key across the experiments, with its types and a few example values.</summary>
@@ -195,7 +195,7 @@ public static class ExperimentEndpoints
         Caller.Of(http) is { } who ? Command(command(who), experiments, ct) : Task.FromResult<ExperimentAnswer>(Caller.BadHeader());
 
     private static async Task<ExperimentAnswer> Command(IExperimentCommand command, Experiments experiments, CancellationToken ct) =>
-        Answer(await experiments.SendAsync(command, ct), detail => TypedResults.Ok(ExperimentDto.From(detail.Summary)));
+        Answer(await experiments.SendAsync(command, ct), detail => TypedResults.Ok(experiments.Costs.Dto(detail.Summary)));
 
     /// <summary>A command's reply as HTTP: the experiment it left on success, else the ProblemDetails for its failure.</summary>
     private static ExperimentAnswer Answer(CommandResult result, Func<ExperimentDetail, ExperimentAnswer> success) =>

@@ -29,7 +29,7 @@ public sealed class ExperimentListTests(ApiFixture fx) : IClassFixture<ApiFixtur
 
     /// <summary>What the endpoint answered before it cached anything: the list mapped to DTOs and serialized whole.</summary>
     private string Fresh(ExperimentList list, bool includeDeleted) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(
-        new ExperimentListDto([.. list.Experiments.Where(s => includeDeleted || !s.Deleted).Select(ExperimentDto.From)]), Json));
+        new ExperimentListDto([.. list.Experiments.Where(s => includeDeleted || !s.Deleted).Select(fx.App.Services.GetRequiredService<CostMeter>().Dto)]), Json));
 
     /// <summary>
     /// The served body next to a fresh serialization of the same table: the read model's list is read before and
