@@ -16,10 +16,22 @@ public sealed class CostMeter(SkyDeckOptions options, TimeProvider clock)
     /// <summary>The experiment's totals over every run and attempt, as of now, with the rate they grow at.</summary>
     public CostDto Of(ExperimentSummary s) => Of(s, Now);
 
-    public CostDto Of(ExperimentSummary s, DateTimeOffset at) => CostDto.From(Metering.Of(s.Ledger.Jobs, s.Ledger.ClusterSpans, at, Prices), at);
+    /// <summary>
+    /// As of <paramref name="at"/> while something accrues; otherwise the totals are fixed and stated as of the
+    /// experiment's last change, so an unchanged experiment reads the same byte for byte.
+    /// </summary>
+    public CostDto Of(ExperimentSummary s, DateTimeOffset at)
+    {
+        var usage = Metering.Of(s.Ledger.Jobs, s.Ledger.ClusterSpans, at, Prices);
+        return CostDto.From(usage, usage.GpusAccruing > 0 ? at : s.UpdatedAt);
+    }
 
-    /// <summary>One job's own running time (no cluster overhead).</summary>
-    public CostDto Of(JobView job, DateTimeOffset at) => CostDto.From(Metering.Of([job], [], at, Prices), at);
+    /// <summary>One job's own running time (no cluster overhead); a finished job's as of its end.</summary>
+    public CostDto Of(JobView job, DateTimeOffset at)
+    {
+        var usage = Metering.Of([job], [], at, Prices);
+        return CostDto.From(usage, usage.GpusAccruing > 0 ? at : job.EndedAt ?? job.RequestedAt);
+    }
 
     public ExperimentDto Dto(ExperimentSummary s) => ExperimentDto.From(s, Of(s));
 
