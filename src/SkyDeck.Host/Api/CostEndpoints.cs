@@ -71,7 +71,7 @@ public sealed record CostGroupDto(string Key, double GpuHours, double JobGpuHour
 {
     public static CostGroupDto From(string key, Usage u) => new(
         key, Math.Round(u.GpuHours, 6), Math.Round(u.JobGpuHours, 6), Math.Round(u.OverheadGpuHours, 6),
-        u.KnownUsd is { } usd ? Math.Round(usd, 4) : null, Math.Round(u.UnpricedGpuHours, 6), Math.Round(u.SpotGpuHours, 6));
+        u.KnownUsd is { } usd ? Math.Round(usd, 6) : null, Math.Round(u.UnpricedGpuHours, 6), Math.Round(u.SpotGpuHours, 6));
 }
 
 public sealed record CostReportDto(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset AsOf, IReadOnlyList<CostGroupDto> Groups, CostGroupDto Total);

@@ -57,7 +57,7 @@ public sealed record CostDto(
     DateTimeOffset AsOf)
 {
     public static CostDto From(Usage u, DateTimeOffset asOf) => new(
-        Round(u.GpuHours), Round(u.JobGpuHours), Round(u.OverheadGpuHours), u.KnownUsd is { } usd ? Math.Round(usd, 4) : null,
+        Round(u.GpuHours), Round(u.JobGpuHours), Round(u.OverheadGpuHours), u.KnownUsd is { } usd ? Math.Round(usd, 6) : null,
         Round(u.UnpricedGpuHours), Round(u.SpotGpuHours), u.GpusAccruing, Math.Round(u.UsdPerHour, 4), asOf);
 
     private static double Round(double hours) => Math.Round(hours, 6);
