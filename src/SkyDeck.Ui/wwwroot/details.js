@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { store } from './store.js';
 import {
   badge, badgeClass, jobStatus, jobIsLive, jobOutcome, jobDuration, formatTime, formatShortTime, formatDuration, formatAge,
-  parseTime, flagKind, flagText,
+  parseTime, flagKind, flagText, costText, costBreakdown,
 } from './format.js';
 import * as actions from './actions.js';
 import { copyText } from './clipboard.js';
@@ -108,6 +108,8 @@ export function createDetails(initialDto) {
       ['Description', dto.description || '—'],
       ['State', null],
       ['Message', dto.message || '—'],
+      ['Cost', costText(dto.cost) + (dto.cost ? ` — ${costBreakdown(dto.cost)}` : '')],
+      ['Budget', budgetText(dto)],
       ['Cluster', `${dto.cluster?.name ?? '—'} (${dto.cluster?.status ?? 'UNKNOWN'})`],
       ['Generation / run', `${dto.generation} / ${dto.run}`],
       ['Created', formatTime(dto.created_at)],
@@ -228,7 +230,7 @@ export function createDetails(initialDto) {
       clear(timeline);
       return;
     }
-    const head = ['Job', 'SkyPilot #', 'Status', 'Exit / reason', 'Created', 'Started', 'Ended', 'Duration', ''];
+    const head = ['Job', 'SkyPilot #', 'Status', 'Exit / reason', 'Created', 'Started', 'Ended', 'Duration', 'GPU-h · $', ''];
     const body = el('tbody');
     for (const job of jobs) {
       const status = jobStatus(job);
@@ -252,6 +254,7 @@ export function createDetails(initialDto) {
         el('td', { title: formatTime(job.started_at) }, formatShortTime(job.started_at)),
         el('td', { title: formatTime(job.ended_at) }, formatShortTime(job.ended_at)),
         durationCell,
+        el('td', { class: 'num', testid: 'job-cost', title: job.use_spot ? 'spot' : null }, costText(job.cost) + (job.use_spot ? ' (spot)' : '')),
         el('td', null, cancel)));
     }
     jobsBody.replaceChildren(el('div', { class: 'scroll' }, el('table', { class: 'jobs-table', testid: 'jobs-table' },
@@ -436,6 +439,13 @@ export function createDetails(initialDto) {
       clearTimeout(fetchTimer);
     },
   };
+}
+
+function budgetText(dto) {
+  const b = dto.budget;
+  if (!b) return 'none';
+  const limits = [b.gpu_hours != null ? `${b.gpu_hours} GPU-h` : null, b.usd != null ? `$${b.usd}` : null].filter(Boolean).join(' or ');
+  return dto.budget_reached ? `${limits} — ${dto.message || 'budget reached'}; raise it to start again` : limits;
 }
 
 function humanize(type) {

@@ -15,7 +15,7 @@ import { compileFilter } from './filter.js';
 import { splitVarying, headerLayout, leafOrder } from './columns.js';
 import {
   TRANSITIONAL, badgeClass, stateHelp, jobStatus, formatAge, formatDuration, jobDuration, parseTime,
-  flagKind, flagDisplay, flagText, compareValues, collator,
+  flagKind, flagDisplay, flagText, compareValues, collator, costNow, costText, costBreakdown,
 } from './format.js';
 import * as actions from './actions.js';
 import { createDetails } from './details.js';
@@ -30,6 +30,7 @@ const BASE_COLUMNS = [
   { key: 'job', label: 'Job' },
   { key: 'nodes', label: 'Nodes' },
   { key: 'gpus', label: 'GPUs' },
+  { key: 'cost', label: 'GPU-h · $' },
   { key: 'actions', label: '', sortable: false },
 ];
 
@@ -354,7 +355,7 @@ function monoWidth(text, font = MONO) {
 }
 
 const PAD = 18;
-const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, actions: 44 };
+const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, cost: 150, actions: 44 };
 let widths = { id: 0, name: 0, current: 0, job: 0, flags: [] };
 let applied = '';
 
@@ -408,7 +409,7 @@ function columnWidths() {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
   return [
     FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), clamp(widths.name, 70, 360), FIXED.desired,
-    clamp(widths.current, 110, 240), clamp(widths.job, 80, 260), FIXED.nodes, FIXED.gpus, FIXED.actions,
+    clamp(widths.current, 110, 240), clamp(widths.job, 80, 260), FIXED.nodes, FIXED.gpus, FIXED.cost, FIXED.actions,
     ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
 }
@@ -532,6 +533,7 @@ function template() {
     cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' })),
     cell('col-nodes num', 'cell-nodes'),
     cell('col-gpus num', 'cell-gpus'),
+    cell('col-cost num', 'cell-cost'),
     cell('col-actions', null, el('button', { type: 'button', class: 'icon' })));
   flagCellTemplate = el('div', { class: 'td col-flag', role: 'cell', testid: 'cell-flag' });
   return rowTemplate;
@@ -541,7 +543,7 @@ function createRow(dto) {
   const tr = template().cloneNode(true);
   tr.dataset.id = dto.id;
   const c = tr.children;
-  const cells = { select: c[0], expand: c[1], id: c[2], name: c[3], desired: c[4], current: c[5], job: c[6], nodes: c[7], gpus: c[8], actions: c[9] };
+  const cells = { select: c[0], expand: c[1], id: c[2], name: c[3], desired: c[4], current: c[5], job: c[6], nodes: c[7], gpus: c[8], cost: c[9], actions: c[10] };
   const checkbox = cells.select.firstChild;
   checkbox.setAttribute('aria-label', `Select ${dto.id}`);
   const rv = {
@@ -628,6 +630,7 @@ function patchRow(rv, dto) {
 
   setText(rv.cells.nodes, dto.nodes);
   setText(rv.cells.gpus, dto.gpus);
+  patchCost(rv, dto);
 
   // one button per row: Start, Stop, or Restore for a deleted experiment
   const action = dto.deleted ? 'restore' : dto.desired_state === 'RUNNING' ? 'stop' : 'start';
@@ -650,6 +653,13 @@ function patchRow(rv, dto) {
   rv.tr.dataset.desired = dto.desired_state;
   patchFlags(rv, dto);
   if (rv.details && old !== dto) rv.details.update(dto);
+}
+
+/** GPU-hours and dollars over every run and attempt, counting on while something runs; marked when the budget stopped it. */
+function patchCost(rv, dto, now = Date.now()) {
+  setText(rv.cells.cost, (dto.budget_reached ? '⛔ ' : '') + costText(dto.cost, now));
+  setClass(rv.cells.cost, `td col-cost num${dto.budget_reached ? ' over-budget' : ''}`);
+  setAttr(rv.cells.cost, 'title', [dto.budget_reached ? dto.message : null, costBreakdown(dto.cost, dto.budget)].filter(Boolean).join(' — ') || null);
 }
 
 function rowClass(rv, dto) {
@@ -685,6 +695,7 @@ function tick() {
     const job = rv.dto.current_job;
     if (job && !job.ended_at) setText(rv.parts.jobNote, jobNote(job, now));
     if (rv.dto.current_state === 'RETRYING') setText(rv.parts.currentNote, stateNote(rv.dto, now));
+    if (rv.dto.cost?.gpus_accruing > 0) patchCost(rv, rv.dto, now);
   }
 }
 
@@ -717,6 +728,8 @@ function sortValueOf(dto, key) {
       return dto.nodes;
     case 'gpus':
       return dto.gpus;
+    case 'cost':
+      return costNow(dto.cost)?.gpuHours ?? null;
     default: {
       if (key.startsWith('f:')) {
         const flags = dto.flags || {};

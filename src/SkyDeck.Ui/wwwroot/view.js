@@ -1,5 +1,6 @@
 // The view (filter, sort, column and deleted toggles, open rows) lives in the URL hash so a view can be shared:
 //   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2
+// and the all-jobs panel with its filters: &jobs=1&jstatus=RUNNING&jexp=exp1&jcluster=skydeck-exp1
 
 const listeners = new Set();
 
@@ -9,6 +10,8 @@ export const view = {
   varying: false,
   deleted: false,
   open: new Set(),
+  jobs: false, // the all-jobs panel is open
+  jobFilter: { status: '', experiment: '', cluster: '' },
 };
 
 export function readHash() {
@@ -19,6 +22,8 @@ export function readHash() {
   view.varying = params.get('varying') === '1';
   view.deleted = params.get('deleted') === '1';
   view.open = new Set((params.get('open') || '').split(',').filter(Boolean));
+  view.jobs = params.get('jobs') === '1';
+  view.jobFilter = { status: params.get('jstatus') || '', experiment: params.get('jexp') || '', cluster: params.get('jcluster') || '' };
 }
 
 export function hashFor(v = view) {
@@ -28,6 +33,10 @@ export function hashFor(v = view) {
   if (v.varying) params.set('varying', '1');
   if (v.deleted) params.set('deleted', '1');
   if (v.open.size) params.set('open', [...v.open].join(','));
+  if (v.jobs) params.set('jobs', '1');
+  if (v.jobFilter?.status) params.set('jstatus', v.jobFilter.status);
+  if (v.jobFilter?.experiment) params.set('jexp', v.jobFilter.experiment);
+  if (v.jobFilter?.cluster) params.set('jcluster', v.jobFilter.cluster);
   const text = params.toString();
   return text ? '#' + text : '';
 }
@@ -57,5 +66,5 @@ export function shareableUrl() {
 window.addEventListener('hashchange', () => {
   if (writing) return;
   readHash();
-  for (const listener of listeners) listener({ q: view.q, sort: view.sort, varying: view.varying, deleted: view.deleted, open: view.open });
+  for (const listener of listeners) listener({ q: view.q, sort: view.sort, varying: view.varying, deleted: view.deleted, open: view.open, jobs: view.jobs, jobFilter: view.jobFilter });
 });
