@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { store } from './store.js';
 import {
   badge, badgeClass, jobStatus, jobIsLive, jobOutcome, jobDuration, formatTime, formatShortTime, formatDuration, formatAge,
-  parseTime, flagKind, flagText, costText, costBreakdown,
+  parseTime, flagKind, flagText, costText, costBreakdown, costNow,
 } from './format.js';
 import * as actions from './actions.js';
 import { copyText } from './clipboard.js';
@@ -445,7 +445,12 @@ function budgetText(dto) {
   const b = dto.budget;
   if (!b) return 'none';
   const limits = [b.gpu_hours != null ? `${b.gpu_hours} GPU-h` : null, b.usd != null ? `$${b.usd}` : null].filter(Boolean).join(' or ');
-  return dto.budget_reached ? `${limits} — ${dto.message || 'budget reached'}; raise it to start again` : limits;
+  if (!dto.budget_reached) return limits;
+  const used = costNow(dto.cost);
+  const still = used && (b.gpu_hours != null && used.gpuHours >= b.gpu_hours || b.usd != null && used.usd != null && used.usd >= b.usd);
+  return still
+    ? `${limits} — ${dto.message || 'budget reached'}; raise it to start again`
+    : `${limits} — stopped by the earlier budget (${dto.message || 'budget reached'}); Start runs it again`;
 }
 
 function humanize(type) {
