@@ -170,7 +170,11 @@ public static class ExperimentEndpoints
         if (await experiments.GetAsync(id, ct) is null) return NotFound(id);
         var detail = await audit.AsOfAsync(id, moment, options.Reconcile, ct);
         if (detail is null) return Problems.NotFound($"experiment '{Display(id)}' did not exist at {moment:O}");
-        return TypedResults.Ok(new HistoryDto(moment, experiments.Costs.Dto(detail.Summary), [.. detail.Jobs.Select(experiments.Costs.Dto)]));
+        // Costs as they stood then: a job or cluster still up at that moment counts up to it, not to now.
+        var costs = experiments.Costs;
+        var asOf = moment < costs.Now ? moment : costs.Now;
+        return TypedResults.Ok(new HistoryDto(moment, ExperimentDto.From(detail.Summary, costs.Of(detail.Summary, asOf)),
+            [.. detail.Jobs.Select(j => JobDto.From(j, costs.Of(j, asOf)))]));
     }
 
     /// <summary>Every flag key across the experiments, with its types and a few example values.</summary>
