@@ -38,6 +38,7 @@ public static class SkyDeckConfiguration
             BackoffCap = Seconds(Get("SKYDECK_BACKOFF_CAP", "BackoffCapSeconds"), "SKYDECK_BACKOFF_CAP", defaults.Reconcile.BackoffCap),
             ConfirmWindow = Seconds(Get("SKYDECK_CONFIRM_WINDOW", "ConfirmWindowSeconds"), "SKYDECK_CONFIRM_WINDOW", defaults.Reconcile.ConfirmWindow),
             AdoptGrace = Seconds(Get("SKYDECK_ADOPT_GRACE", "AdoptGraceSeconds"), "SKYDECK_ADOPT_GRACE", defaults.Reconcile.AdoptGrace),
+            Prices = ReadPrices(configuration, section),
         };
         return defaults with
         {
@@ -100,6 +101,45 @@ public static class SkyDeckConfiguration
             PublicHost = string.IsNullOrWhiteSpace(publicHost) ? null : publicHost.Trim(),
         };
     }
+
+    /// <summary>
+    /// Dollars per accelerator-hour: the default list prices (<see cref="PriceTable.Default"/>), then the
+    /// <c>SkyDeck:Prices</c> section (<c>{"A100": 4.1}</c>; as environment <c>SkyDeck__Prices__A100=4.1</c>), then
+    /// <c>SKYDECK_PRICES=A100=4.1,H100=12.29</c>. Spot: <c>SkyDeck:SpotPrices</c> / <c>SKYDECK_SPOT_PRICES</c> per
+    /// accelerator, else on-demand × <c>SkyDeck:SpotFactor</c> / <c>SKYDECK_SPOT_FACTOR</c> (default 0.35).
+    /// </summary>
+    public static PriceTable ReadPrices(IConfiguration configuration, IConfigurationSection section)
+    {
+        IEnumerable<KeyValuePair<string, double>> Table(string env, string key)
+        {
+            foreach (var child in section.GetSection(key).GetChildren())
+                yield return new(child.Key, Price(child.Value, $"SkyDeck:{key}:{child.Key}"));
+            if (configuration[env] is not { Length: > 0 } list) yield break;
+            foreach (var pair in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts is not [{ Length: > 0 } name, var value])
+                    throw new ConfigurationException($"{env} must be ACCELERATOR=DOLLARS_PER_HOUR pairs separated by commas, e.g. A100=4.1,H100=12.29 (got '{pair}')");
+                yield return new(name, Price(value, $"{env} ({name})"));
+            }
+        }
+
+        var factorText = configuration["SKYDECK_SPOT_FACTOR"] is { Length: > 0 } f ? f : section["SpotFactor"];
+        double? factor = null;
+        if (!string.IsNullOrWhiteSpace(factorText))
+        {
+            if (!double.TryParse(factorText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value is <= 0 or > 1)
+                throw new ConfigurationException($"SKYDECK_SPOT_FACTOR must be a number above 0 and at most 1 (got '{factorText}')");
+            factor = value;
+        }
+
+        return PriceTable.Default.With([.. Table("SKYDECK_PRICES", "Prices")], [.. Table("SKYDECK_SPOT_PRICES", "SpotPrices")], factor);
+    }
+
+    private static double Price(string? text, string name) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var price) && price >= 0 && double.IsFinite(price)
+            ? price
+            : throw new ConfigurationException($"{name} must be dollars per accelerator-hour, a number 0 or more (got '{text}')");
 
     private static bool Bool(string? text, string name) => text?.Trim().ToLowerInvariant() switch
     {

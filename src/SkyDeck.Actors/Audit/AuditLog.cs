@@ -79,6 +79,7 @@ public sealed partial class AuditLog(ActorSystem system)
         JobCancelRequested x => x.Reason,
         ClusterActionRequested x => x.Reason,
         SkyActionFailed x => $"{x.Kind}: {x.Reason}",
+        BudgetReached x => x.Reason,
         _ => null,
     };
 

@@ -56,7 +56,7 @@ public static class ExperimentDecider
         if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' is deleted; restore it first"));
         var errors = c.Spec.Validate();
         if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
-        return c.Spec == s.Spec ? Decision.NoOp : Decision.Accept(new SpecUpdated(s.Id, c.Spec, s.Generation + 1, c.At, c.Who));
+        return c.Spec == s.Spec ? Decision.NoOp : Decision.Accept(new SpecUpdated(s.Id, c.Spec, NextGeneration(s, c.Spec), c.At, c.Who));
     }
 
     private static Decision Patch(ExperimentState s, PatchExperiment c)
@@ -66,10 +66,13 @@ public static class ExperimentDecider
         var errors = spec.Validate();
         if (!errors.IsEmpty) return Decision.Reply(CommandResult.Rejected("invalid experiment", errors));
         var events = new List<IExperimentEvent>();
-        if (spec != s.Spec) events.Add(new SpecUpdated(s.Id, spec, s.Generation + 1, c.At, c.Who));
+        if (spec != s.Spec) events.Add(new SpecUpdated(s.Id, spec, NextGeneration(s, spec), c.At, c.Who));
         if (c.Desired is { } desired && desired != s.Desired) events.Add(new DesiredStateChanged(s.Id, desired, c.At, c.Who, "patched"));
         return events.Count == 0 ? Decision.NoOp : new Decision([.. events], CommandResult.Accepted);
     }
+
+    /// <summary>A change of the budget alone changes nothing that runs: no new generation, so nothing asks for a restart.</summary>
+    private static int NextGeneration(ExperimentState s, ExperimentSpec spec) => spec.SameLaunchAs(s.Spec!) ? s.Generation : s.Generation + 1;
 
     private static Decision SetDesired(ExperimentState s, SetDesiredState c)
     {

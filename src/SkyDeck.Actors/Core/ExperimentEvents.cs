@@ -98,6 +98,12 @@ public sealed record SkyActionFailed(string ExperimentId, SkyActionKind Action, 
 /// <summary><paramref name="Status"/> null: the cluster does not exist (absent from a successful <c>sky status</c>).</summary>
 public sealed record ClusterStatusChanged(string ExperimentId, string Cluster, SkyClusterStatus? Status, DateTimeOffset At, string Who) : IExperimentEvent;
 
+/// <summary>
+/// The experiment used up its budget (<paramref name="GpuHours"/>, <paramref name="Usd"/> as of <paramref name="At"/>,
+/// jobs and cluster overhead over every run): the reconciler set it STOPPED. Starting it again clears the mark.
+/// </summary>
+public sealed record BudgetReached(string ExperimentId, Budget Budget, double GpuHours, double? Usd, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
 public enum ClusterAction { Stop, Down }
 
 public enum SkyActionKind { Launch, Cancel, Stop, Down }

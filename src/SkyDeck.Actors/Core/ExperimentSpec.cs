@@ -19,7 +19,8 @@ public sealed partial record ExperimentSpec(
     ImmutableArray<string> Tags = default,
     string? Group = null,
     int? AutostopMinutes = null,
-    bool AutostopDown = false)
+    bool AutostopDown = false,
+    Budget? Budget = null)
 {
     /// <summary>A week: the longest idle time SkyDeck passes to <c>sky launch -i</c>.</summary>
     public const int MaxAutostopMinutes = 7 * 24 * 60;
@@ -56,7 +57,11 @@ public sealed partial record ExperimentSpec(
         && Tags.SequenceEqual(other.Tags)
         && Group == other.Group
         && AutostopMinutes == other.AutostopMinutes
-        && AutostopDown == other.AutostopDown;
+        && AutostopDown == other.AutostopDown
+        && Budget == other.Budget;
+
+    /// <summary>The same but for what does not change what runs (the budget): such a change needs no new generation.</summary>
+    public bool SameLaunchAs(ExperimentSpec other) => this with { Budget = null } == other with { Budget = null };
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
@@ -82,6 +87,7 @@ public sealed partial record ExperimentSpec(
         OptionalText(errors, "group", Group, 200, allowNewlines: false);
         if (AutostopMinutes is < 0 or > MaxAutostopMinutes)
             errors.Add(new("autostop_minutes", $"must be between 0 (off) and {MaxAutostopMinutes} (a week)"));
+        if (Budget is not null) errors.AddRange(Budget.Validate());
         if (Tags.Length > 50) errors.Add(new("tags", "at most 50 tags"));
         foreach (var tag in Tags)
             if (string.IsNullOrWhiteSpace(tag) || tag.Length > 100 || !SafeText.IsSafe(tag))

@@ -19,6 +19,12 @@ public sealed record ClusterState(bool Known, SkyClusterStatus? Status, DateTime
 /// <summary>The last cancel / stop / down SkyDeck ran: when it last started or ended, and how many in a row have failed.</summary>
 public sealed record PendingAction(SkyActionKind Action, string Target, DateTimeOffset At, bool InProgress, int Failures, string? LastFailure);
 
+/// <summary>The budget stop in force: when it happened and what had been used of which budget.</summary>
+public sealed record BudgetStop(DateTimeOffset At, Budget Budget, double GpuHours, double? Usd)
+{
+    public string Describe() => $"budget reached: {Budget.DescribeUse(GpuHours, Usd)}";
+}
+
 /// <summary>The fold of an experiment's events. Immutable; <see cref="Evolve"/> is the only way to a new one.</summary>
 public sealed record ExperimentState(
     string Id,
@@ -37,6 +43,15 @@ public sealed record ExperimentState(
     int LaunchCount,
     long Version) : ISkyDeckJournaled
 {
+    /// <summary>Who started the current run (created it running, set it RUNNING, or restarted it): the user its jobs are for.</summary>
+    public string? RunBy { get; init; }
+
+    /// <summary>Every time the cluster may have cost money, oldest first (see <see cref="ClusterSpan"/>).</summary>
+    public ImmutableList<ClusterSpan> ClusterSpans { get; init; } = [];
+
+    /// <summary>Set while the experiment is STOPPED because it reached its budget.</summary>
+    public BudgetStop? BudgetStop { get; init; }
+
     public static ExperimentState Empty(string id) =>
         new(id, false, null, DesiredState.Stopped, default, 0, 0, false, default, default, [], ClusterState.Unknown, null, 0, 0);
 
@@ -59,7 +74,7 @@ public sealed record ExperimentState(
             ExperimentCreated x => s with
             {
                 Exists = true, Spec = x.Spec, Desired = x.Desired, DesiredSince = x.At, Generation = 1,
-                Run = x.Desired == DesiredState.Running ? 1 : 0, CreatedAt = x.At,
+                Run = x.Desired == DesiredState.Running ? 1 : 0, CreatedAt = x.At, RunBy = x.Who,
             },
             SpecUpdated x => s with { Spec = x.Spec, Generation = x.Generation },
             DesiredStateChanged x => s with
@@ -67,14 +82,20 @@ public sealed record ExperimentState(
                 Desired = x.Desired,
                 DesiredSince = x.At,
                 Run = x.Desired == DesiredState.Running && s.Desired != DesiredState.Running ? s.Run + 1 : s.Run,
+                RunBy = x.Desired == DesiredState.Running && s.Desired != DesiredState.Running ? x.Who : s.RunBy,
+                BudgetStop = x.Desired == DesiredState.Running ? null : s.BudgetStop,
             },
-            RunRestarted x => s with { Run = x.Run, DesiredSince = x.At },
+            RunRestarted x => s with { Run = x.Run, DesiredSince = x.At, RunBy = x.Who, BudgetStop = null },
+            BudgetReached x => s with
+            {
+                Desired = DesiredState.Stopped, DesiredSince = x.At, BudgetStop = new BudgetStop(x.At, x.Budget, x.GpuHours, x.Usd),
+            },
             ExperimentDeleted x => s with { Deleted = true, DesiredSince = x.At },
             ExperimentRestored x => s with { Deleted = false, DesiredSince = x.At },
             JobLaunchRequested x => s with
             {
                 LaunchCount = s.LaunchCount + 1,
-                Jobs = s.Jobs.Add(new JobRecord(x.JobId, x.Cluster, x.Generation, x.Run, x.Attempt, x.Command, x.Resources, JobPhase.Requested, x.At)),
+                Jobs = s.Jobs.Add(new JobRecord(x.JobId, x.Cluster, x.Generation, x.Run, x.Attempt, x.Command, x.Resources, JobPhase.Requested, x.At, LaunchedBy: s.RunBy)),
                 Cluster = s.Cluster.MayBeRunning ? s.Cluster : s.Cluster with { Known = true, Status = SkyClusterStatus.Init, Since = x.At },
             },
             JobLaunchQueued x => WithJob(s, x.JobId, j => j with { WaitingForSlot = true }),
@@ -130,7 +151,18 @@ public sealed record ExperimentState(
             ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At, x.Status is not null && s.Cluster.CannotStop) },
             _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
         };
-        return next with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };
+        return TrackClusterSpans(next, e.At) with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };
+    }
+
+    /// <summary>A span opens when the cluster starts to maybe cost money (with the latest launch's resources) and closes when it stops.</summary>
+    private static ExperimentState TrackClusterSpans(ExperimentState after, DateTimeOffset at)
+    {
+        var open = after.ClusterSpans.LastOrDefault() is { To: null };
+        if (after.Cluster.MayBeRunning && !open && after.LatestJob is { } job)
+            return after with { ClusterSpans = after.ClusterSpans.Add(new ClusterSpan(at, null, job.Resources, job.LaunchedBy ?? after.RunBy ?? Callers.System)) };
+        if (!after.Cluster.MayBeRunning && open)
+            return after with { ClusterSpans = after.ClusterSpans.SetItem(after.ClusterSpans.Count - 1, after.ClusterSpans[^1] with { To = at }) };
+        return after;
     }
 
     private static bool Same(PendingAction? action, SkyActionKind kind, string target) =>

@@ -19,7 +19,9 @@ public sealed record JobView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
     DateTimeOffset? CancelRequestedAt,
-    string? CancelledBy)
+    string? CancelledBy,
+    LaunchResources? Resources = null,
+    string? Who = null)
 {
     /// <summary>SkyPilot's JobExitCode for the job's status (0 succeeded, 100 failed, 101 not finished, 103 cancelled); SkyPilot does not report the process's own exit code.</summary>
     public int? SkyExitCode => Status switch
@@ -36,7 +38,7 @@ public sealed record JobView(
 
     public static JobView From(JobRecord j) => new(
         j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase, j.Status, j.Reason,
-        j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt, j.CancelRequestedAt, j.CancelledBy);
+        j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt, j.CancelRequestedAt, j.CancelledBy, j.Resources, j.LaunchedBy);
 }
 
 /// <summary>
@@ -71,6 +73,12 @@ public sealed record ExperimentSummary(
     /// <summary><see cref="Reconciler.IsAtRest"/> when the summary was made: the experiment needs no actor until a message comes.</summary>
     public bool AtRest { get; init; }
 
+    /// <summary>Every job and cluster span: the all-jobs list and the cost totals read them here, never from the actors.</summary>
+    public UsageLedger Ledger { get; init; } = UsageLedger.Empty;
+
+    /// <summary>Set while STOPPED by the budget.</summary>
+    public BudgetStop? BudgetStop { get; init; }
+
     public static ExperimentSummary From(ExperimentState s, ClusterObservation? observation, ReconcileSettings settings)
     {
         var current = CurrentStates.Derive(s, observation, settings);
@@ -86,6 +94,7 @@ public sealed record ExperimentSummary(
             CurrentState.Failed => run.Reason,
             CurrentState.Launching when liveCurrent is { Phase: JobPhase.Requested, Reason: { } waitingWhy } =>
                 $"{waitingWhy}; waiting until {liveCurrent.RequestedAt + settings.AdoptGrace:yyyy-MM-dd HH:mm:ss} UTC for the job to appear before relaunching",
+            _ when s.BudgetStop is { } stop && s.Desired == DesiredState.Stopped && !s.Deleted => stop.Describe(),
             _ when needsRestart => "flags changed while running — restart to apply",
             _ => null,
         };
@@ -97,8 +106,28 @@ public sealed record ExperimentSummary(
             s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version)
         {
             AtRest = Reconciler.IsAtRest(s, settings),
+            Ledger = new UsageLedger([.. s.Jobs.Select(JobView.From)], [.. s.ClusterSpans]),
+            BudgetStop = s.Desired == DesiredState.Stopped ? s.BudgetStop : null,
         };
     }
+}
+
+/// <summary>
+/// Every job of an experiment (oldest first) and every span its cluster may have cost money, compared by value, so a
+/// summary rebuilt with nothing changed stays equal to the one pushed before (the actor pushes only changes).
+/// </summary>
+public sealed record UsageLedger(ImmutableArray<JobView> Jobs, ImmutableArray<ClusterSpan> ClusterSpans)
+{
+    public static readonly UsageLedger Empty = new([], []);
+
+    public ImmutableArray<JobView> Jobs { get; init; } = Jobs.IsDefault ? [] : Jobs;
+
+    public ImmutableArray<ClusterSpan> ClusterSpans { get; init; } = ClusterSpans.IsDefault ? [] : ClusterSpans;
+
+    public bool Equals(UsageLedger? other) =>
+        other is not null && Jobs.SequenceEqual(other.Jobs) && ClusterSpans.SequenceEqual(other.ClusterSpans);
+
+    public override int GetHashCode() => HashCode.Combine(Jobs.Length, ClusterSpans.Length);
 }
 
 /// <summary>The full answer about one experiment: its summary plus its job history, newest first.</summary>

@@ -35,7 +35,8 @@ public sealed record JobRecord(
     DateTimeOffset? CancelRequestedAt = null,
     string? CancelledBy = null,
     DateTimeOffset? CancelSentAt = null,
-    bool WaitingForSlot = false)
+    bool WaitingForSlot = false,
+    string? LaunchedBy = null)
 {
     /// <summary>
     /// Requested and still queued behind the <c>sky</c> process cap when last recorded: its process certainly never

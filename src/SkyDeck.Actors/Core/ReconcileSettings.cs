@@ -13,8 +13,12 @@ public sealed record ReconcileSettings(
     TimeSpan ConfirmWindow,
     TimeSpan AdoptGrace,
     string DefaultAccelerator,
-    int AutostopMinutes = 10)
+    int AutostopMinutes = 10,
+    PriceTable? Prices = null)
 {
+    /// <summary>Dollars per accelerator-hour (<c>SkyDeck:Prices</c>), for dollar budgets.</summary>
+    public PriceTable Prices { get; init; } = Prices ?? PriceTable.Default;
+
     public static readonly ReconcileSettings Default = new(
         MaxRestarts: 3,
         BackoffBase: TimeSpan.FromSeconds(10),

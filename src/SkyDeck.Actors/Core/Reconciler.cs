@@ -19,11 +19,20 @@ public static class Reconciler
         var events = new List<IExperimentEvent>();
         var s = observation is null ? state : Observe(state, observation, inFlight, now, settings, events);
         if (inFlight is not null) return new(events, null, null);
+        if (Budgets.Stop(s, now, settings.Prices) is { } overBudget)
+        {
+            events.Add(overBudget);
+            s = ExperimentState.Evolve(s, overBudget);
+        }
+
         s = WithdrawStaleQueuedLaunches(s, now, events);
         if (PlanStrayCancel(s, observation, now, settings, events) is { } stray) return new(events, stray.Action, stray.WakeAt);
         var (action, wakeAt) = s.EffectiveDesired == DesiredState.Running
             ? PlanRunning(s, now, settings, events)
             : PlanShutdown(s, now, settings, events);
+        // Wake when the budget would be used up at the present rate, whatever else is (not) planned.
+        if (s.EffectiveDesired == DesiredState.Running && action is null && Budgets.Check(s, now, settings.Prices)?.CrossesAt is { } crosses)
+            wakeAt = Budgets.Earlier(wakeAt, crosses);
         return new(events, action, wakeAt);
     }
 
@@ -297,7 +306,10 @@ public static class Reconciler
         return (down ? new SkyCommand.Down(s.ClusterName) : new SkyCommand.Stop(s.ClusterName), null);
     }
 
-    private static string ShutdownReason(ExperimentState s) => s.Deleted ? "experiment deleted" : $"desired state is {s.EffectiveDesired.ToApi()}";
+    private static string ShutdownReason(ExperimentState s) =>
+        s.Deleted ? "experiment deleted"
+        : s.BudgetStop is { } stop && s.Desired == DesiredState.Stopped ? stop.Describe()
+        : $"desired state is {s.EffectiveDesired.ToApi()}";
 
     private static (SkyCommand? Action, DateTimeOffset? WakeAt) PlanCancel(
         ExperimentState s, JobRecord job, DateTimeOffset now, ReconcileSettings settings, List<IExperimentEvent> events, string reason)

@@ -22,8 +22,12 @@ public sealed record SpecPatch(
     string? Group = null,
     ImmutableArray<string> Cleared = default,
     int? AutostopMinutes = null,
-    bool? AutostopDown = null)
+    bool? AutostopDown = null,
+    Budget? Budget = null)
 {
+    /// <summary>Cleared: no budget.</summary>
+    public const string BudgetField = "budget";
+
     /// <summary>Cleared: back to SkyDeck's default (<c>SKYDECK_AUTOSTOP</c>).</summary>
     public const string AutostopMinutesField = "autostop_minutes";
 
@@ -54,6 +58,7 @@ public sealed record SpecPatch(
             Group = Optional(GroupField, Group, spec.Group),
             AutostopMinutes = cleared.Contains(AutostopMinutesField) ? null : AutostopMinutes ?? spec.AutostopMinutes,
             AutostopDown = AutostopDown ?? spec.AutostopDown,
+            Budget = cleared.Contains(BudgetField) ? null : Budget is null ? spec.Budget : Budget.IsEmpty ? null : Budget,
         };
     }
 }

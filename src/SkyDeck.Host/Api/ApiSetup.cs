@@ -24,6 +24,8 @@ public static class ApiSetup
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddExceptionHandler<AskTimeoutHandler>();
         services.AddOpenApi(OpenApiConventions.Configure);
+        services.AddSingleton<CostMeter>();
+        services.AddSingleton<JobIndex>();
         services.AddSingleton<Experiments>();
         services.AddSingleton<ExperimentListCache>();
         services.AddSingleton<LiveFeed>();
@@ -52,6 +54,7 @@ public static class ApiSetup
         app.MapJobEndpoints();
         app.MapSystemEndpoints();
         app.MapAuditEndpoints();
+        app.MapCostEndpoints();
         app.MapStreamEndpoints();
         return app;
     }

@@ -40,9 +40,13 @@ public sealed record ExperimentDto(
     int JobCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    BudgetDto? Budget = null,
+    CostDto? Cost = null,
+    bool BudgetReached = false)
 {
-    public static ExperimentDto From(ExperimentSummary s) => new(
+    /// <summary>With <paramref name="cost"/> (from <see cref="CostMeter"/>) when the caller has a clock and prices.</summary>
+    public static ExperimentDto From(ExperimentSummary s, CostDto? cost = null) => new(
         s.Id, s.Spec.Name, s.Spec.Description, s.Spec.BaseCommand, s.Spec.RunName, s.Spec.Flags, s.Spec.Nodes, s.Spec.Gpus,
         s.Spec.Accelerator, s.Spec.Cloud, s.Spec.Region, s.Spec.UseSpot, s.Spec.Tags, s.Spec.Group,
         s.Spec.AutostopMinutes, s.Spec.AutostopDown,
@@ -50,7 +54,7 @@ public sealed record ExperimentDto(
         RemoteCommand.Build(s.Spec),
         new ClusterDto(Naming.Cluster(s.Id), s.ClusterKnown ? s.ClusterStatus?.ToSkyString() ?? "ABSENT" : "UNKNOWN"),
         s.CurrentJob is null ? null : JobDto.From(s.CurrentJob),
-        s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version);
+        s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version, BudgetDto.From(s.Spec.Budget), cost, s.BudgetStop is not null);
 }
 
 /// <summary><see cref="Status"/>: SkyPilot's cluster status, <c>ABSENT</c> (no cluster) or <c>UNKNOWN</c> (never observed).</summary>
@@ -75,13 +79,24 @@ public sealed record JobDto(
     DateTimeOffset? EndedAt,
     double? DurationSeconds,
     DateTimeOffset? CancelRequestedAt,
-    string? CancelledBy)
+    string? CancelledBy,
+    string? ExperimentId = null,
+    int? Nodes = null,
+    string? Accelerator = null,
+    int? GpusPerNode = null,
+    bool UseSpot = false,
+    string? LaunchedBy = null,
+    CostDto? Cost = null)
 {
-    public static JobDto From(JobView j) => new(
+    /// <summary>With <paramref name="cost"/>: the job's own GPU-hours and dollars (from <see cref="CostMeter"/>).</summary>
+    public static JobDto From(JobView j) => From(j, null);
+
+    public static JobDto From(JobView j, CostDto? cost) => new(
         j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase switch { JobPhase.LaunchFailed => "LAUNCH_FAILED", var p => p.ToString().ToUpperInvariant() },
         j.Status?.ToSkyString(), j.SkyExitCode, j.Reason, j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt,
         j.StartedAt is { } started && j.EndedAt is { } ended ? (ended - started).TotalSeconds : null,
-        j.CancelRequestedAt, j.CancelledBy);
+        j.CancelRequestedAt, j.CancelledBy, Naming.ExperimentOfJob(j.JobId), j.Resources?.Nodes, j.Resources?.GpuRequest().Accelerator,
+        j.Resources?.GpuRequest().PerNode, j.Resources?.UseSpot ?? false, j.Who, cost);
 }
 
 public sealed record ExperimentListDto(IReadOnlyList<ExperimentDto> Experiments);

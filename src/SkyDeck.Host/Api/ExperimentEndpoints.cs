@@ -84,13 +84,13 @@ public static class ExperimentEndpoints
 
         var result = await experiments.SendAsync(new CreateExperiment(id!, patch.ApplyTo(ExperimentSpec.Defaults(id!)), desired, experiments.Now, who), ct);
         if (!result.IsSuccess) return CommandProblem.From(result, "experiment not found");
-        var created = ExperimentDto.From(result.Detail!.Summary);
+        var created = experiments.Costs.Dto(result.Detail!.Summary);
         if (result.Code == ResultCode.Accepted) return TypedResults.Created($"/api/experiments/{id}", created);
         return TypedResults.Ok(created);
     }
 
     public static async Task<Results<Ok<ExperimentDto>, NotFoundProblem>> Get(string id, Experiments experiments, CancellationToken ct) =>
-        await experiments.GetAsync(id, ct) is { } detail ? TypedResults.Ok(ExperimentDto.From(detail.Summary)) : NotFound(id);
+        await experiments.GetAsync(id, ct) is { } detail ? TypedResults.Ok(experiments.Costs.Dto(detail.Summary)) : NotFound(id);
 
     /// <summary>Changes the fields the body names (bumps the generation); explicit nulls clear optional fields.</summary>
     public static async Task<ExperimentAnswer> Patch(string id, HttpContext http, Experiments experiments, CancellationToken ct)
@@ -150,8 +150,8 @@ public static class ExperimentEndpoints
         var (take, bad) = QueryParameters.Int(limit, "limit", 1, 1000);
         if (bad is not null) return bad;
         if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
-        var dto = ExperimentDto.From(detail.Summary);
-        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(take ?? 10).Select(JobDto.From)]));
+        var dto = experiments.Costs.Dto(detail.Summary);
+        return TypedResults.Ok(new ExperimentStatusDto(dto, dto.CurrentJob, [.. detail.Jobs.Take(take ?? 10).Select(experiments.Costs.Dto)]));
     }
 
     public static async Task<Results<Ok<JobListDto>, ValidationProblem, NotFoundProblem>> Jobs(
@@ -160,7 +160,7 @@ public static class ExperimentEndpoints
         var (take, bad) = QueryParameters.Int(limit, "limit", 1, 10_000);
         if (bad is not null) return bad;
         if (await experiments.GetAsync(id, ct) is not { } detail) return NotFound(id);
-        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(take ?? 100).Select(JobDto.From)]));
+        return TypedResults.Ok(new JobListDto([.. detail.Jobs.Take(take ?? 100).Select(experiments.Costs.Dto)]));
     }
 
     /// <summary>The experiment's audit log, in order, read from the journal.</summary>
@@ -181,7 +181,11 @@ public static class ExperimentEndpoints
         if (await experiments.GetAsync(id, ct) is null) return NotFound(id);
         var detail = await audit.AsOfAsync(id, moment, options.Reconcile, ct);
         if (detail is null) return Problems.NotFound($"experiment '{Display(id)}' did not exist at {moment:O}");
-        return TypedResults.Ok(new HistoryDto(moment, ExperimentDto.From(detail.Summary), [.. detail.Jobs.Select(JobDto.From)]));
+        // Costs as they stood then: a job or cluster still up at that moment counts up to it, not to now.
+        var costs = experiments.Costs;
+        var asOf = moment < costs.Now ? moment : costs.Now;
+        return TypedResults.Ok(new HistoryDto(moment, ExperimentDto.From(detail.Summary, costs.Of(detail.Summary, asOf)),
+            [.. detail.Jobs.Select(j => JobDto.From(j, costs.Of(j, asOf)))]));
     }
 
     /// <summary>Every flag key across the experiments, with its types and a few example values.</summary>
@@ -210,7 +214,7 @@ public static class ExperimentEndpoints
     {
         var result = await experiments.SendAsync(command, ct);
         if (!result.IsSuccess) return CommandProblem.From(result, "experiment not found");
-        return TypedResults.Ok(ExperimentDto.From(result.Detail!.Summary));
+        return TypedResults.Ok(experiments.Costs.Dto(result.Detail!.Summary));
     }
 
     private static NotFoundProblem NotFound(string id) => Problems.NotFound($"experiment '{Display(id)}' not found");

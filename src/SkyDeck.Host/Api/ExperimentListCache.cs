@@ -31,10 +31,12 @@ public sealed class ExperimentListCache
     /// <summary>How many bodies were built so far (each served list and snapshot should reuse them).</summary>
     public long Builds => Interlocked.Read(ref _builds);
 
-    public ExperimentListCache(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options)
+    /// <param name="costs">Each row's cost as of its serialization, with the rate it grows at since (clients extrapolate, so a
+    /// cached row stays right until its experiment changes, and any change to the rate is such a change).</param>
+    public ExperimentListCache(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options, CostMeter? costs = null)
     {
         _json = options.Value.SerializerOptions;
-        _serializeRow = summary => JsonSerializer.SerializeToUtf8Bytes(ExperimentDto.From(summary), _json);
+        _serializeRow = summary => JsonSerializer.SerializeToUtf8Bytes(costs is null ? ExperimentDto.From(summary) : costs.Dto(summary), _json);
         // The envelope comes from the serializer itself, so its property name follows the configured naming policy.
         var empty = JsonSerializer.SerializeToUtf8Bytes(new ExperimentListDto([]), _json);
         var split = empty.AsSpan().IndexOf("[]"u8) + 1;

@@ -9,8 +9,11 @@ namespace SkyDeck.Host.Api;
 /// The one way endpoints talk to experiments: one typed Ask to the manager per request, with a timeout and the
 /// request's token. A command's reply carries the experiment as it left it, so nothing is asked twice.
 /// </summary>
-public sealed class Experiments(IRequiredActor<ExperimentManagerActor> manager, TimeProvider clock)
+public sealed class Experiments(IRequiredActor<ExperimentManagerActor> manager, TimeProvider clock, CostMeter costs)
 {
+    /// <summary>Experiments and jobs as the API returns them, with their GPU-hours and cost as of now.</summary>
+    public CostMeter Costs => costs;
+
     public DateTimeOffset Now => clock.GetUtcNow();
 
     /// <summary>Sends a command; a success carries <see cref="CommandResult.Detail"/>.</summary>

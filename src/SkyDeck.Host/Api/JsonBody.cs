@@ -211,6 +211,33 @@ public sealed class FieldReader(JsonElement body)
         return flags.ToImmutable();
     }
 
+    /// <summary>
+    /// <c>{"gpu_hours": N, "usd": N}</c>, either or both; <c>{}</c> is no budget. Limits are checked with the spec
+    /// (<see cref="SkyDeck.Actors.Core.Budget.Validate"/>); here only the shape.
+    /// </summary>
+    public Budget? Budget(string name)
+    {
+        if (!Present(name, false, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Fail(name, $"must be an object like {{\"gpu_hours\": 12}} or {{\"usd\": 50}}, not {Kind(value)}");
+            return null;
+        }
+
+        double? Number(string key)
+        {
+            if (!value.TryGetProperty(key, out var n) || n.ValueKind == JsonValueKind.Null) return null;
+            if (n.ValueKind == JsonValueKind.Number && n.TryGetDouble(out var d) && double.IsFinite(d)) return d;
+            Fail($"{name}.{key}", $"must be a number, not {Kind(n)}");
+            return null;
+        }
+
+        foreach (var property in value.EnumerateObject())
+            if (property.Name is not ("gpu_hours" or "usd"))
+                Fail($"{name}.{Display(property.Name)}", "is not a known field (known: gpu_hours, usd)");
+        return new Budget(Number("gpu_hours"), Number("usd"));
+    }
+
     private bool Present(string name, bool required, out JsonElement value)
     {
         if (body.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null) return true;

@@ -127,6 +127,14 @@ export const api = {
   setFlagsRaw: (id, flagsText) => request('POST', `/api/experiments/${enc(id)}/flags`, { rawBody: `{"flags":${flagsText}}` }),
   status: (id, limit = 10) => request('GET', `/api/experiments/${enc(id)}/status?limit=${limit}`),
   jobs: (id, limit = 50, signal) => request('GET', `/api/experiments/${enc(id)}/jobs?limit=${limit}`, { signal }),
+  /** One page of every job, newest first: {jobs, next}; filter = {status, experiment, cluster}, after = a page's next. */
+  allJobs: (filter = {}, after = null, limit = 50, signal) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    for (const key of ['status', 'experiment', 'cluster']) if (filter[key]) q.set(key, filter[key]);
+    if (after) q.set('after', after);
+    return request('GET', `/api/jobs?${q}`, { signal });
+  },
+  costs: (groupBy = 'experiment', signal) => request('GET', `/api/costs?group_by=${enc(groupBy)}`, { signal }),
   cancelJob: jobId => request('POST', `/api/jobs/${enc(jobId)}/cancel`),
   events: (id, signal) => request('GET', `/api/experiments/${enc(id)}/events`, { signal }),
   health: signal => request('GET', '/api/health', { signal }).catch(e => {

@@ -11,6 +11,7 @@
 //   flagseditor.js  flags JSON editor with validation and typeahead (schemas.js, suggest.js)
 //   bulk.js       bulk Start/Stop/Delete with per-row report      actions.js   start/stop/delete+undo/restart
 //   health.js     header pills and the stale-data banner          view.js      filter/sort/toggles in the URL hash
+//   jobs.js       the all-jobs panel (GET /api/jobs: filters, cursor paging)
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
@@ -25,6 +26,7 @@ import { copyText } from './clipboard.js';
 import { toast } from './toast.js';
 import { loadSchemas } from './schemas.js';
 import { initCompare } from './compare.js';
+import { initJobsPanel } from './jobs.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -78,6 +80,7 @@ initForm({
   },
 });
 initHealth();
+initJobsPanel();
 startLiveUpdates();
 loadSchemas();
 

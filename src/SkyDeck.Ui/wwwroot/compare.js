@@ -8,7 +8,7 @@ import { HIDEABLE, flagKeys, onFlagKeysChange, onTableChange, shownRows } from '
 import { renderPlot, replaceTerms } from './parallel.js';
 import { toast } from './toast.js';
 
-const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs' };
+const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs', cost: 'GPU-h · $' };
 const byId = id => document.querySelector(`[data-testid="${id}"]`);
 
 export function initCompare() {

@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { store } from './store.js';
 import {
   badge, badgeClass, jobStatus, jobIsLive, jobOutcome, jobDuration, formatTime, formatShortTime, formatDuration, formatAge,
-  parseTime, flagKind, flagText,
+  parseTime, flagKind, flagText, costText, costBreakdown, costNow,
 } from './format.js';
 import * as actions from './actions.js';
 import { view, updateView } from './view.js';
@@ -111,6 +111,8 @@ export function createDetails(initialDto) {
       ['Description', dto.description || '—'],
       ['State', null],
       ['Message', dto.message || '—'],
+      ['Cost', costText(dto.cost) + (dto.cost ? ` — ${costBreakdown(dto.cost)}` : '')],
+      ['Budget', budgetText(dto)],
       ['Cluster', `${dto.cluster?.name ?? '—'} (${dto.cluster?.status ?? 'UNKNOWN'})`],
       ['Generation / run', `${dto.generation} / ${dto.run}`],
       ['Created', formatTime(dto.created_at)],
@@ -231,7 +233,7 @@ export function createDetails(initialDto) {
       clear(timeline);
       return;
     }
-    const head = ['Job', 'SkyPilot #', 'Status', 'Exit / reason', 'Created', 'Started', 'Ended', 'Duration', ''];
+    const head = ['Job', 'SkyPilot #', 'Status', 'Exit / reason', 'Created', 'Started', 'Ended', 'Duration', 'GPU-h · $', ''];
     const body = el('tbody');
     for (const job of jobs) {
       const status = jobStatus(job);
@@ -255,6 +257,7 @@ export function createDetails(initialDto) {
         el('td', { title: formatTime(job.started_at) }, formatShortTime(job.started_at)),
         el('td', { title: formatTime(job.ended_at) }, formatShortTime(job.ended_at)),
         durationCell,
+        el('td', { class: 'num', testid: 'job-cost', title: job.use_spot ? 'spot' : null }, costText(job.cost) + (job.use_spot ? ' (spot)' : '')),
         el('td', null, cancel)));
     }
     jobsBody.replaceChildren(el('div', { class: 'scroll' }, el('table', { class: 'jobs-table', testid: 'jobs-table' },
@@ -439,6 +442,18 @@ export function createDetails(initialDto) {
       clearTimeout(fetchTimer);
     },
   };
+}
+
+function budgetText(dto) {
+  const b = dto.budget;
+  if (!b) return 'none';
+  const limits = [b.gpu_hours != null ? `${b.gpu_hours} GPU-h` : null, b.usd != null ? `$${b.usd}` : null].filter(Boolean).join(' or ');
+  if (!dto.budget_reached) return limits;
+  const used = costNow(dto.cost);
+  const still = used && (b.gpu_hours != null && used.gpuHours >= b.gpu_hours || b.usd != null && used.usd != null && used.usd >= b.usd);
+  return still
+    ? `${limits} — ${dto.message || 'budget reached'}; raise it to start again`
+    : `${limits} — stopped by the earlier budget (${dto.message || 'budget reached'}); Start runs it again`;
 }
 
 function humanize(type) {

@@ -182,3 +182,50 @@ export const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'b
 export function plural(n, one, many = one + 's') {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * An experiment's or job's cost now: the server states it as of `as_of` with the rate it grows at while something
+ * runs, so a row needs no refetch to keep counting. Returns {gpuHours, usd} (usd null when there is no price).
+ */
+export function costNow(cost, now = Date.now()) {
+  if (!cost) return null;
+  const asOf = parseTime(cost.as_of);
+  const hours = cost.gpus_accruing > 0 && asOf !== null ? Math.max(0, (now - asOf) / 3_600_000) : 0;
+  return {
+    gpuHours: cost.gpu_hours + cost.gpus_accruing * hours,
+    usd: cost.usd === null || cost.usd === undefined ? null : cost.usd + cost.usd_per_hour * hours,
+  };
+}
+
+/** GPU-hours as people read them: 12.3, 0.042, 0. */
+export function formatGpuHours(hours) {
+  if (!hours) return '0';
+  return hours >= 10 ? hours.toFixed(1) : hours >= 0.1 ? hours.toFixed(2) : hours.toPrecision(2);
+}
+
+export function formatUsd(usd) {
+  if (usd === null || usd === undefined) return '';
+  return usd >= 100 ? `$${Math.round(usd).toLocaleString('en-US')}` : `$${usd.toFixed(2)}`;
+}
+
+/** The cost cell: "12.3 GPU-h · $50.43" ("—" with nothing used). */
+export function costText(cost, now = Date.now()) {
+  const c = costNow(cost, now);
+  if (!c || (!c.gpuHours && !cost.gpus_accruing)) return '—';
+  const usd = formatUsd(c.usd);
+  return `${formatGpuHours(c.gpuHours)} GPU-h${usd ? ` · ${usd}` : ''}`;
+}
+
+/** What the cost is made of, for a tooltip or the details panel. */
+export function costBreakdown(cost, budget) {
+  if (!cost) return '';
+  const parts = [
+    `jobs ${formatGpuHours(cost.job_gpu_hours)} GPU-h`,
+    `cluster overhead (provisioning, idle) ${formatGpuHours(cost.overhead_gpu_hours)} GPU-h`,
+  ];
+  if (cost.spot_gpu_hours > 0) parts.push(`spot ${formatGpuHours(cost.spot_gpu_hours)} GPU-h`);
+  if (cost.unpriced_gpu_hours > 0) parts.push(`${formatGpuHours(cost.unpriced_gpu_hours)} GPU-h without a price`);
+  if (cost.gpus_accruing > 0) parts.push(`accruing ${cost.gpus_accruing} GPU-h/h${cost.usd_per_hour ? ` (${formatUsd(cost.usd_per_hour)}/h)` : ''}`);
+  if (budget) parts.push(`budget ${[budget.gpu_hours != null ? `${budget.gpu_hours} GPU-h` : null, budget.usd != null ? `$${budget.usd}` : null].filter(Boolean).join(' or ')}`);
+  return parts.join(' · ');
+}

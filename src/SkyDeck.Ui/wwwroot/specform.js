@@ -70,6 +70,16 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
   inputs.gpus.value = String(initial?.gpus ?? 0);
   rows.push(el('div', { class: 'field-pair' }, row('nodes', 'Nodes', inputs.nodes), row('gpus', 'GPUs per node', inputs.gpus)));
 
+  // Budget over every run and attempt (empty = none); reached, SkyDeck stops the experiment.
+  inputs['budget.gpu_hours'] = el('input', { type: 'number', testid: 'field-budget-gpu_hours', min: 0, step: 'any', placeholder: 'no limit' });
+  inputs['budget.gpu_hours'].value = initial?.budget?.gpu_hours ?? '';
+  inputs['budget.usd'] = el('input', { type: 'number', testid: 'field-budget-usd', min: 0, step: 'any', placeholder: 'no limit' });
+  inputs['budget.usd'].value = initial?.budget?.usd ?? '';
+  rows.push(el('div', { class: 'field-pair' },
+    row('budget.gpu_hours', 'Budget: GPU-hours', inputs['budget.gpu_hours']),
+    row('budget.usd', 'Budget: dollars', inputs['budget.usd'])));
+  errors.budget = errors['budget.gpu_hours'];
+
   const flags = createFlagsEditor({ text: initial ? flagsToJson(initial.flags) : '{\n  \n}', testid: 'flags', onInput: () => onChange?.() });
   const flagsRow = el('div', { class: 'field field-flags' }, el('span', { class: 'field-label' }, 'Flags (JSON)'), flags.element);
   rows.push(flagsRow);
@@ -114,7 +124,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
       onChange?.();
     });
   }
-  for (const name of ['nodes', 'gpus']) inputs[name].addEventListener('input', () => showField(name, []));
+  for (const name of ['nodes', 'gpus', 'budget.gpu_hours', 'budget.usd']) inputs[name].addEventListener('input', () => showField(name, []));
   for (const f of [...TEXT_FIELDS, ...ADVANCED_FIELDS]) inputs[f.name].addEventListener('input', () => showField(f.name, []));
 
   function showField(name, messages) {
@@ -200,6 +210,21 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
       if (mode === 'create' || Number(autostop) !== initial.autostop_minutes) fields.autostop_minutes = Number(autostop);
     } else if (mode === 'edit' && initial.autostop_minutes != null) fields.autostop_minutes = null; // emptied: back to the default
     if (mode === 'create' ? inputs.autostop_down.checked : inputs.autostop_down.checked !== !!initial.autostop_down) fields.autostop_down = inputs.autostop_down.checked;
+    const budget = {};
+    for (const key of ['gpu_hours', 'usd']) {
+      const raw = inputs[`budget.${key}`].value.trim();
+      if (raw === '') continue;
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n <= 0) {
+        showField(`budget.${key}`, ['must be a number greater than 0 (empty: no limit)']);
+        ok = false;
+      } else budget[key] = n;
+    }
+    const hadBudget = !!initial?.budget;
+    const sameBudget = hadBudget && (budget.gpu_hours ?? null) === (initial.budget.gpu_hours ?? null) && (budget.usd ?? null) === (initial.budget.usd ?? null);
+    if (Object.keys(budget).length) {
+      if (mode === 'create' || !sameBudget) fields.budget = budget;
+    } else if (mode === 'edit' && hadBudget) fields.budget = null; // emptied: no budget
     if (mode === 'create') fields.desired_state = inputs.start.checked ? 'RUNNING' : 'STOPPED';
 
     const check = flags.validate();
@@ -211,7 +236,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     const flagsText = check.empty ? '{}' : flags.text().trim();
     if (mode === 'edit') {
       for (const key of Object.keys(fields)) {
-        if (!['tags', 'use_spot', 'autostop_minutes', 'autostop_down'].includes(key) && fields[key] === initial[key]) delete fields[key];
+        if (!['tags', 'use_spot', 'autostop_minutes', 'autostop_down', 'budget'].includes(key) && fields[key] === initial[key]) delete fields[key];
       }
     }
     return { fields, flagsText };

@@ -17,7 +17,7 @@ import { compileFilter } from './filter.js';
 import { splitVarying, headerLayout, leafOrder } from './columns.js';
 import {
   TRANSITIONAL, badgeClass, stateHelp, jobStatus, formatAge, formatDuration, jobDuration, parseTime,
-  flagKind, flagDisplay, flagText, compareValues, collator,
+  flagKind, flagDisplay, flagText, compareValues, collator, costNow, costText, costBreakdown,
 } from './format.js';
 import * as actions from './actions.js';
 import { createDetails } from './details.js';
@@ -35,6 +35,7 @@ const BASE_COLUMNS = [
   { key: 'job', label: 'Job' },
   { key: 'nodes', label: 'Nodes' },
   { key: 'gpus', label: 'GPUs' },
+  { key: 'cost', label: 'GPU-h · $' },
   { key: 'actions', label: '', sortable: false },
 ];
 
@@ -403,9 +404,10 @@ function groupView(group) {
     const label = el('span', { class: 'group-label', testid: 'group-label' });
     const count = el('span', { class: 'group-count', testid: 'group-count' });
     const states = el('span', { class: 'group-states', testid: 'group-states' });
+    const cost = el('span', { class: 'group-cost', testid: 'group-cost' });
     const tr = el('div', { class: 'row group-row', role: 'row', testid: 'group-row', dataset: { value: group.value } },
-      el('div', { class: 'td group-cell', role: 'gridcell' }, el('div', { class: 'group-head' }, checkbox, toggle, label, count, states)));
-    gv = { key, tr, checkbox, toggle, label, count, states, group: null, signature: '' };
+      el('div', { class: 'td group-cell', role: 'gridcell' }, el('div', { class: 'group-head' }, checkbox, toggle, label, count, states, cost)));
+    gv = { key, tr, checkbox, toggle, label, count, states, cost, group: null, signature: '' };
     groupViews.set(key, gv);
   }
   gv.group = group;
@@ -423,8 +425,26 @@ function groupView(group) {
     setAttr(gv.checkbox, 'aria-label', `Select the ${group.ids.length} experiments of ${what}`);
     gv.states.replaceChildren(...stateText.map(([state, n]) => el('span', { class: badgeClass(state, 'current'), title: stateHelp(state) }, `${state} ${n}`)));
   }
+  patchGroupCost(gv);
   patchGroupSelection(gv);
   return gv;
+}
+
+/** The group's GPU-hours and dollars, all its experiments together (ticking on while any of them runs). */
+function patchGroupCost(gv, now = Date.now()) {
+  let hours = 0;
+  let usd = 0;
+  let priced = false;
+  for (const id of gv.group.ids) {
+    const c = costNow(store.get(id)?.cost, now);
+    if (!c) continue;
+    hours += c.gpuHours;
+    if (c.usd !== null) {
+      usd += c.usd;
+      priced = true;
+    }
+  }
+  setText(gv.cost, hours > 0 ? costText({ gpu_hours: hours, gpus_accruing: 0, usd: priced ? usd : null, usd_per_hour: 0, as_of: null }, now) : '');
 }
 
 function byLabel() {
@@ -578,7 +598,7 @@ const PAD = 18;
 const STAR = 20; // the star button before the id
 const WIDEST_CHAR = 13; // px: no letter of the 13px UI font is wider
 const NAME_MAX = 360; // the Name column's widest
-const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, actions: 44 };
+const FIXED = { select: 30, expand: 28, desired: 104, nodes: 64, gpus: 58, cost: 150, actions: 44 };
 let widths = { id: 0, name: 0, current: 0, job: 0, flags: [] };
 let applied = '';
 
@@ -631,14 +651,15 @@ function jobWidth(job) {
 }
 
 /** Base columns the column chooser can hide (select, expand, ID and actions always show). */
-export const HIDEABLE = ['name', 'desired', 'current', 'job', 'nodes', 'gpus'];
+export const HIDEABLE = ['name', 'desired', 'current', 'job', 'nodes', 'gpus', 'cost'];
 
 function columnWidths() {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
   const shown = (key, w) => (view.hide.has(key) ? 0 : w);
   return [
     FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), shown('name', clamp(widths.name, 70, NAME_MAX)), shown('desired', FIXED.desired),
-    shown('current', clamp(widths.current, 110, 240)), shown('job', clamp(widths.job, 80, 260)), shown('nodes', FIXED.nodes), shown('gpus', FIXED.gpus), FIXED.actions,
+    shown('current', clamp(widths.current, 110, 240)), shown('job', clamp(widths.job, 80, 260)), shown('nodes', FIXED.nodes), shown('gpus', FIXED.gpus),
+    shown('cost', FIXED.cost), FIXED.actions,
     ...(columnKeys.length ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
 }
@@ -777,6 +798,7 @@ function template() {
     cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' })),
     cell('col-nodes num', 'cell-nodes'),
     cell('col-gpus num', 'cell-gpus'),
+    cell('col-cost num', 'cell-cost'),
     cell('col-actions', null, el('button', { type: 'button', class: 'icon' })));
   flagCellTemplate = el('div', { class: 'td col-flag', role: 'gridcell', testid: 'cell-flag' });
   return rowTemplate;
@@ -786,7 +808,7 @@ function createRow(dto) {
   const tr = template().cloneNode(true);
   tr.dataset.id = dto.id;
   const c = tr.children;
-  const cells = { select: c[0], expand: c[1], id: c[2], name: c[3], desired: c[4], current: c[5], job: c[6], nodes: c[7], gpus: c[8], actions: c[9] };
+  const cells = { select: c[0], expand: c[1], id: c[2], name: c[3], desired: c[4], current: c[5], job: c[6], nodes: c[7], gpus: c[8], cost: c[9], actions: c[10] };
   const checkbox = cells.select.firstChild;
   checkbox.setAttribute('aria-label', `Select ${dto.id}`);
   const rv = {
@@ -879,6 +901,7 @@ function patchRow(rv, dto) {
 
   setText(rv.cells.nodes, dto.nodes);
   setText(rv.cells.gpus, dto.gpus);
+  patchCost(rv, dto);
 
   // one button per row: Start, Stop, or Restore for a deleted experiment
   const action = dto.deleted ? 'restore' : dto.desired_state === 'RUNNING' ? 'stop' : 'start';
@@ -901,6 +924,13 @@ function patchRow(rv, dto) {
   rv.tr.dataset.desired = dto.desired_state;
   patchFlags(rv, dto);
   if (rv.details && old !== dto) rv.details.update(dto);
+}
+
+/** GPU-hours and dollars over every run and attempt, counting on while something runs; marked when the budget stopped it. */
+function patchCost(rv, dto, now = Date.now()) {
+  setText(rv.cells.cost, (dto.budget_reached ? '⛔ ' : '') + costText(dto.cost, now));
+  setClass(rv.cells.cost, `td col-cost num${dto.budget_reached ? ' over-budget' : ''}`);
+  setAttr(rv.cells.cost, 'title', [dto.budget_reached ? dto.message : null, costBreakdown(dto.cost, dto.budget)].filter(Boolean).join(' — ') || null);
 }
 
 function rowClass(rv, dto) {
@@ -937,7 +967,9 @@ function tick() {
     const job = rv.dto.current_job;
     if (job && !job.ended_at) setText(rv.parts.jobNote, jobNote(job, now));
     if (rv.dto.current_state === 'RETRYING') setText(rv.parts.currentNote, stateNote(rv.dto, now));
+    if (rv.dto.cost?.gpus_accruing > 0) patchCost(rv, rv.dto, now);
   }
+  for (const gv of groupViews.values()) if (gv.tr.isConnected) patchGroupCost(gv, now);
 }
 
 function dropRow(id) {
@@ -969,6 +1001,8 @@ function sortValueOf(dto, key) {
       return dto.nodes;
     case 'gpus':
       return dto.gpus;
+    case 'cost':
+      return costNow(dto.cost)?.gpuHours ?? null;
     default: {
       if (key.startsWith('f:')) {
         const flags = dto.flags || {};

@@ -1,6 +1,7 @@
-// The view (filter, sort, column and deleted toggles, open rows, grouping, baseline, hidden columns, starred) lives in
-// the URL hash so a view can be shared:
-//   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2&by=f:trainer.lr&fold=0.1&base=exp1&hide=nodes,f:seed&starred=1
+// The view (filter, sort, column and deleted toggles, open rows, grouping, baseline, hidden columns, starred, plot)
+// lives in the URL hash so a view can be shared:
+//   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2&by=f:trainer.lr&fold=0.1&base=exp1&hide=nodes,f:seed&starred=1&plot=1
+// and the all-jobs panel with its filters: &jobs=1&jstatus=RUNNING&jexp=exp1&jcluster=skydeck-exp1
 
 const listeners = new Set();
 
@@ -16,6 +17,8 @@ export const view = {
   hide: new Set(), // hidden columns: base column keys ('nodes') and flag columns ('f:<key>')
   starred: false, // only starred experiments
   plot: false, // the parallel-coordinates plot is open
+  jobs: false, // the all-jobs panel is open
+  jobFilter: { status: '', experiment: '', cluster: '' },
 };
 
 const list = text => new Set((text || '').split(',').filter(Boolean));
@@ -34,6 +37,8 @@ export function readHash() {
   view.hide = list(params.get('hide'));
   view.starred = params.get('starred') === '1';
   view.plot = params.get('plot') === '1';
+  view.jobs = params.get('jobs') === '1';
+  view.jobFilter = { status: params.get('jstatus') || '', experiment: params.get('jexp') || '', cluster: params.get('jcluster') || '' };
 }
 
 export function hashFor(v = view) {
@@ -49,6 +54,10 @@ export function hashFor(v = view) {
   if (v.hide.size) params.set('hide', [...v.hide].join(','));
   if (v.starred) params.set('starred', '1');
   if (v.plot) params.set('plot', '1');
+  if (v.jobs) params.set('jobs', '1');
+  if (v.jobFilter?.status) params.set('jstatus', v.jobFilter.status);
+  if (v.jobFilter?.experiment) params.set('jexp', v.jobFilter.experiment);
+  if (v.jobFilter?.cluster) params.set('jcluster', v.jobFilter.cluster);
   const text = params.toString();
   return text ? '#' + text : '';
 }
@@ -78,6 +87,6 @@ export function shareableUrl() {
 window.addEventListener('hashchange', () => {
   if (writing) return;
   readHash();
-  const { q, sort, varying, deleted, open, by, fold, base, hide, starred, plot } = view;
-  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, starred, plot });
+  const { q, sort, varying, deleted, open, by, fold, base, hide, starred, plot, jobs, jobFilter } = view;
+  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, starred, plot, jobs, jobFilter });
 });

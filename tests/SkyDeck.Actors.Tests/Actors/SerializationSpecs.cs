@@ -80,7 +80,8 @@ public sealed class SerializationSpecs(SerializationSpecs.Wiring wiring) : IClas
         {
             var restored = (ExperimentState)back;
             Assert.Equal(state.Jobs.AsEnumerable(), restored.Jobs.AsEnumerable());
-            Assert.Equal(state with { Jobs = [] }, restored with { Jobs = [] });
+            Assert.Equal(state.ClusterSpans.AsEnumerable(), restored.ClusterSpans.AsEnumerable());
+            Assert.Equal(state with { Jobs = [], ClusterSpans = [] }, restored with { Jobs = [], ClusterSpans = [] });
         }
         else if (value is DirectorySnapshot snapshot)
             Assert.Equal(snapshot.Ids.AsEnumerable(), ((DirectorySnapshot)back).Ids.AsEnumerable());

@@ -217,7 +217,8 @@ public sealed class ExperimentDeciderTests
         var twice = Given(history);
 
         Assert.Equal(once.Jobs, twice.Jobs);
-        Assert.Equal(once with { Jobs = [] }, twice with { Jobs = [] });
+        Assert.Equal(once.ClusterSpans, twice.ClusterSpans);
+        Assert.Equal(once with { Jobs = [], ClusterSpans = [] }, twice with { Jobs = [], ClusterSpans = [] });
         Assert.Equal(8, history.Length);
         Assert.Equal(ImmutableList.Create(once.Jobs.ToArray()), twice.Jobs);
     }

@@ -29,7 +29,7 @@ public sealed class ExperimentListTests(ApiFixture fx) : IClassFixture<ApiFixtur
 
     /// <summary>What the endpoint answered before it cached anything: the list mapped to DTOs and serialized whole.</summary>
     private string Fresh(ExperimentList list, bool includeDeleted) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(
-        new ExperimentListDto([.. list.Experiments.Where(s => includeDeleted || !s.Deleted).Select(ExperimentDto.From)]), Json));
+        new ExperimentListDto([.. list.Experiments.Where(s => includeDeleted || !s.Deleted).Select(fx.App.Services.GetRequiredService<CostMeter>().Dto)]), Json));
 
     /// <summary>
     /// The served body next to a fresh serialization of the same table: the read model's list is read before and
@@ -178,7 +178,7 @@ public sealed class ExperimentListTests(ApiFixture fx) : IClassFixture<ApiFixtur
         // A restarted manager counts revisions from zero again: a revision seen before may come back with other rows.
         var id = fx.NewId("reset");
         await fx.CreateAsync(id, new { description = "old" });
-        var cache = new ExperimentListCache(fx.App.Services.GetRequiredService<IOptions<JsonOptions>>());
+        var cache = new ExperimentListCache(fx.App.Services.GetRequiredService<IOptions<JsonOptions>>(), fx.App.Services.GetRequiredService<CostMeter>());
         var list = await Experiments.ListWithRevisionAsync(CancellationToken.None);
         var first = await cache.GetAsync(list, includeDeleted: false, CancellationToken.None);
         Assert.Same(first, await cache.GetAsync(list, includeDeleted: false, CancellationToken.None));
@@ -195,7 +195,7 @@ public sealed class ExperimentListTests(ApiFixture fx) : IClassFixture<ApiFixtur
     [Fact]
     public async Task GivenAnEmptyList_WhenSerialized_ThenItMatchesAFreshSerialization()
     {
-        var cache = new ExperimentListCache(fx.App.Services.GetRequiredService<IOptions<JsonOptions>>());
+        var cache = new ExperimentListCache(fx.App.Services.GetRequiredService<IOptions<JsonOptions>>(), fx.App.Services.GetRequiredService<CostMeter>());
         var empty = new ExperimentList([], 0);
 
         var body = await cache.GetAsync(empty, includeDeleted: true, CancellationToken.None);

@@ -75,4 +75,34 @@ public sealed class FakeSkyEndToEndTests : IDisposable
         Assert.Single(_home.ReadLaunches());
         Assert.Contains(_home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "stop" && i.Argv.Contains("skydeck-e2e"));
     }
+
+    [Fact]
+    public async Task GivenATinyBudget_WhenTheFakeSkyJobRunsPastIt_ThenStoppedWithBudgetReachedInTheAudit()
+    {
+        var settings = SkyDeckApp.Seconds(("SKYDECK_POLL_INTERVAL", 0.3), ("SKYDECK_CONFIRM_WINDOW", 2));
+        settings["SKYDECK_SKY_PATH"] = _wrapper;
+        await using var app = new SkyDeckApp(_database.Path, gateway: null, settings);
+        using var client = app.Client();
+        var timeout = TimeSpan.FromSeconds(60);
+
+        // 0.002 GPU-h on one GPU: 7.2 s of cluster time.
+        await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("tiny", new { desired_state = "RUNNING", budget = new { gpu_hours = 0.002 } })))
+            .ExpectAsync(HttpStatusCode.Created);
+        await Eventually.Until(() => client.GetJsonAsync("/api/experiments/tiny"), e => e.Str("current_state") == "RUNNING", "tiny RUNNING", timeout);
+        var stopped = await Eventually.Until(() => client.GetJsonAsync("/api/experiments/tiny"),
+            e => e.Str("current_state") == "STOPPED" && e.GetProperty("budget_reached").GetBoolean(), "tiny stopped by its budget", timeout);
+
+        Assert.Equal("STOPPED", stopped.Str("desired_state"));
+        Assert.StartsWith("budget reached: ", stopped.Str("message"));
+        Assert.True(stopped.GetProperty("cost").GetProperty("gpu_hours").GetDouble() >= 0.002);
+        var audit = (await client.GetJsonAsync("/api/experiments/tiny/events")).GetProperty("events").EnumerateArray().ToList();
+        var reached = Assert.Single(audit, e => e.Str("type") == "budget_reached");
+        Assert.Contains("/ 0.002 GPU-h", reached.Str("reason"));
+        // The job ran by SkyPilot's own clock (start_at/end_at from the fake's queue) and was cancelled by SkyDeck.
+        var job = Assert.Single((await client.GetJsonAsync("/api/jobs?experiment=tiny")).GetProperty("jobs").EnumerateArray());
+        Assert.Equal(System.Text.Json.JsonValueKind.String, job.GetProperty("started_at").ValueKind);
+        Assert.True(job.GetProperty("cost").GetProperty("job_gpu_hours").GetDouble() > 0);
+        Assert.Contains(_home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "cancel" && i.Argv.Contains("skydeck-tiny"));
+        Assert.Single(_home.ReadLaunches());
+    }
 }
