@@ -145,6 +145,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
             };
         if (!ok) _log.Warning("SkyPilot poll failed: {0}", poll.Error);
         _manager.Tell(poll);
+        Context.System.EventStream.Publish(new Notifications.SkyPilotPolled(poll.At, ok, poll.Error));
 
         if (_pollAgain)
         {

@@ -49,6 +49,7 @@ public static class ApiSetup
         app.MapSystemEndpoints();
         app.MapAuditEndpoints();
         app.MapStreamEndpoints();
+        app.MapNotificationEndpoints();
         return app;
     }
 }
