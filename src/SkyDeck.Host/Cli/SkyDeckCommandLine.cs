@@ -133,7 +133,7 @@ public static partial class SkyDeckCommandLine
         {
             host, port, insecure, foreground, detached, cluster, seedNodes, db, remotePort,
         };
-        targets.AddTo(command);
+        targets.AddTo(command, paths);
         command.SetAction(async (parse, ct) =>
         {
             if (targets.Given(parse))
@@ -196,7 +196,7 @@ public static partial class SkyDeckCommandLine
         {
             force, timeout,
         };
-        targets.AddTo(command);
+        targets.AddTo(command, paths);
         command.SetAction((parse, ct) => targets.Given(parse)
             ? targets.RunAsync(parse, paths, console, ct, ServerOnly(parse, force, timeout))
             : Commands.StopAsync(parse.GetValue(force), TimeSpan.FromSeconds(parse.GetValue(timeout)), paths, console, ct));
@@ -220,7 +220,7 @@ public static partial class SkyDeckCommandLine
         {
             host, port, insecure, timeout,
         };
-        targets.AddTo(command);
+        targets.AddTo(command, paths);
         command.SetAction((parse, ct) => targets.Given(parse)
             ? targets.RunAsync(parse, paths, console, ct, ServerOnly(parse, host, port, insecure, timeout))
             : Commands.RestartAsync(

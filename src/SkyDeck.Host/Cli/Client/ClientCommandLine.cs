@@ -39,6 +39,7 @@ public static partial class SkyDeckCommandLine
         var id = new Argument<string>("id") { Description = "The experiment." };
         var json = JsonOption("the experiment, its current job and recent jobs as JSON");
         var url = UrlOption();
+        id.CompletionSources.Add(context => ExperimentIds(paths, context, url));
         var command = new Command("show", "Show one experiment: state, spec, flags, cluster and its recent jobs.\n\n" + ExitCodes.ClientHelpText)
         {
             id, json, url,
@@ -58,7 +59,7 @@ public static partial class SkyDeckCommandLine
             "rm",
             "Delete experiments: their job is cancelled and their cluster torn down first. Asks for confirmation unless -y. "
             + "A deleted experiment stays in the audit log and can be restored through the API.\n\n" + ExitCodes.ClientHelpText);
-        targets.AddTo(command);
+        targets.AddTo(command, paths);
         command.SetAction((parse, ct) => targets.Given(parse)
             ? targets.RunAsync(parse, paths, console, ct, null)
             : throw new CliException("name the experiments to delete, or select them with --filter", exitCode: ExitCodes.Usage));
@@ -76,6 +77,7 @@ public static partial class SkyDeckCommandLine
         });
         var json = JsonOption("one JSON object per event and line (the API's audit entries)");
         var url = UrlOption();
+        id.CompletionSources.Add(context => ExperimentIds(paths, context, url));
         var command = new Command(
             "events",
             "The audit log: every recorded change and observation (who, what, why), oldest first — of one experiment or of all, "
@@ -90,6 +92,30 @@ public static partial class SkyDeckCommandLine
             return await ClientCommands.EventsAsync(api, parse.GetValue(id), parse.GetValue(lines), parse.GetValue(follow), parse.GetValue(json), console, stop.Token);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Shell completion of experiment ids: asks the server found as the verbs find it (--url, SKYDECK_URL, the pid file),
+    /// briefly; nothing when there is none. Completion sources are synchronous, hence the blocking wait.
+    /// </summary>
+    private static IEnumerable<string> ExperimentIds(SkyDeckPaths paths, System.CommandLine.Completions.CompletionContext context, Option<string> url)
+    {
+        var prefix = context.WordToComplete;
+        try
+        {
+            var quiet = new CliConsole(TextWriter.Null, TextWriter.Null, IsInteractive: false);
+            using var api = new ApiClient(ServerConnection.Resolve(context.ParseResult.GetValue(url), paths, quiet), TimeSpan.FromSeconds(2));
+            var list = api.GetJsonAsync("api/experiments", CancellationToken.None).GetAwaiter().GetResult();
+            return [.. list.GetProperty("experiments").EnumerateArray()
+                .Select(e => ExperimentView.Str(e, "id"))
+                .OfType<string>()
+                .Where(id => id.StartsWith(prefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is CliException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return [];
+        }
     }
 
     private static Option<string> UrlOption() => new("--url")
@@ -126,8 +152,9 @@ public static partial class SkyDeckCommandLine
         private readonly Option<string> _reason = new("--reason") { Description = "Why, recorded on the change in the audit log.", HelpName = "text" };
         private readonly Option<string> _url = UrlOption();
 
-        public void AddTo(Command command)
+        public void AddTo(Command command, SkyDeckPaths paths)
         {
+            _ids.CompletionSources.Add(context => ExperimentIds(paths, context, _url));
             command.Arguments.Add(_ids);
             command.Options.Add(_filter);
             command.Options.Add(_yes);

@@ -147,16 +147,23 @@ internal static class ClientCommands
         foreach (var e in first) Print(e);
         if (!follow) return ExitCodes.Ok;
 
-        await foreach (var _ in LiveCues(api, ct))
+        try
         {
-            while (true)
+            await foreach (var _ in LiveCues(api, ct))
             {
-                var page = await api.GetJsonAsync($"api/events?after={cursor}&limit=1000", ct);
-                var events = page.GetProperty("events").EnumerateArray().ToList();
-                foreach (var e in events.Where(e => id is null || ExperimentView.Str(e, "experiment_id") == id)) Print(e);
-                cursor = page.GetProperty("cursor").GetInt64();
-                if (events.Count < 1000) break;
+                while (true)
+                {
+                    var page = await api.GetJsonAsync($"api/events?after={cursor}&limit=1000", ct);
+                    var events = page.GetProperty("events").EnumerateArray().ToList();
+                    foreach (var e in events.Where(e => id is null || ExperimentView.Str(e, "experiment_id") == id)) Print(e);
+                    cursor = page.GetProperty("cursor").GetInt64();
+                    if (events.Count < 1000) break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C while asking: the follow ends as asked.
         }
 
         return ExitCodes.Ok;

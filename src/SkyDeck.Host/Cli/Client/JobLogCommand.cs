@@ -14,6 +14,18 @@ internal static class JobLogCommand
 
     public static async Task<int> RunAsync(ApiClient api, string id, string? jobId, int tail, bool follow, CliConsole console, CancellationToken ct)
     {
+        try
+        {
+            return await FollowAsync(api, id, jobId, tail, follow, console, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+    }
+
+    private static async Task<int> FollowAsync(ApiClient api, string id, string? jobId, int tail, bool follow, CliConsole console, CancellationToken ct)
+    {
         var experimentPath = $"api/experiments/{Uri.EscapeDataString(id)}";
         var experiment = await api.GetJsonAsync(experimentPath, ct);
         jobId ??= CurrentJob(experiment) ?? throw new CliException($"{id} has no job yet (it is {ExperimentView.Str(experiment, "current_state")}); nothing to show");
@@ -38,14 +50,7 @@ internal static class JobLogCommand
             printed = lines;
             if (!follow) return ExitCodes.Ok;
             if (await JobEndedAsync(api, experimentPath, jobId, ct)) return ExitCodes.Ok;
-            try
-            {
-                await Task.Delay(FollowInterval, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return ExitCodes.Ok;
-            }
+            await Task.Delay(FollowInterval, ct);
         }
     }
 

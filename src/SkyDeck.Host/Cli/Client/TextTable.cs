@@ -1,7 +1,7 @@
 namespace SkyDeck.Host.Cli;
 
-/// <summary>A column: its header, how to shrink it (down to <see cref="MinWidth"/>, cut with …) and which columns
-/// are dropped first when even the narrowest widths do not fit (lowest <see cref="Priority"/> first).</summary>
+/// <summary>A column: its header, how far it may be cut (down to <see cref="MinWidth"/>, with …), and its
+/// <see cref="Priority"/>: the least important columns are cut first, and dropped first when even the narrowest widths do not fit.</summary>
 internal sealed record TextColumn(string Header, int Priority, int MinWidth, bool RightAligned = false);
 
 /// <summary>Plain-text table, two spaces between columns, fitted to a width the way <c>sky status</c> output reads.</summary>
@@ -17,12 +17,12 @@ internal static class TextTable
             kept.Remove(kept.OrderBy(i => columns[i].Priority).First());
 
         var widths = kept.ToDictionary(i => i, i => natural[i]);
-        // Shrink the widest shrinkable column one character at a time until the line fits.
-        while (Total(widths.Values) > width)
+        // Cut the least important columns first, each down to its minimum, until the line fits.
+        foreach (var i in kept.OrderBy(i => columns[i].Priority))
         {
-            var widest = kept.Where(i => widths[i] > columns[i].MinWidth).OrderByDescending(i => widths[i] - columns[i].MinWidth).FirstOrDefault(-1);
-            if (widest < 0) break;
-            widths[widest]--;
+            var excess = Total(widths.Values) - width;
+            if (excess <= 0) break;
+            widths[i] -= Math.Min(excess, widths[i] - Math.Min(widths[i], columns[i].MinWidth));
         }
 
         yield return Line(kept.Select(i => Cell(columns[i].Header, widths[i], columns[i].RightAligned)));

@@ -232,5 +232,21 @@ public sealed class ClientVerbTests(CliServer server) : IClassFixture<CliServer>
         Assert.Contains($"cannot reach SkyDeck at {dead}", run.Stderr);
     }
 
+    [Fact]
+    public async Task GivenExperiments_WhenCompletingAnId_ThenTheServersIdsWithThatPrefixAreOffered()
+    {
+        var prefix = server.NewId("complete");
+        await server.CreateAsync($"{prefix}-one");
+        await server.CreateAsync($"{prefix}-two");
+        var root = SkyDeck.Host.Cli.SkyDeckCommandLine.Build(new SkyDeck.Host.Cli.CliConsole(TextWriter.Null, TextWriter.Null, false), server.Paths);
+
+        var show = root.Parse($"show --url {server.Url} {prefix}-").GetCompletions().Select(c => c.Label).ToList();
+        var stop = root.Parse($"stop --url {server.Url} {prefix}-t").GetCompletions().Select(c => c.Label).ToList();
+
+        Assert.Equal([$"{prefix}-one", $"{prefix}-two"], show.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.Contains($"{prefix}-two", stop);
+        Assert.DoesNotContain($"{prefix}-one", stop);
+    }
+
     private static string Printed(StringWriter writer) => writer.ToString();
 }
