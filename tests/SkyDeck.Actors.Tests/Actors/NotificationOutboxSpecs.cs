@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Actor;
+using Xunit.Abstractions;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Notifications;
 
@@ -31,9 +32,9 @@ public sealed class NotificationOutboxSpecs(ITestOutputHelper output) : ActorSpe
         var outbox = Outbox();
 
         outbox.Tell(new Notify(Note("n1")));
-        Eventually(() => Assert.Equal(1, _sender.Calls.Count));
+        Eventually(() => Assert.Single(_sender.Calls));
         Advance(TimeSpan.FromSeconds(7));
-        Assert.Equal(1, _sender.Calls.Count);
+        Assert.Single(_sender.Calls);
         Advance(TimeSpan.FromSeconds(6));
         Eventually(() => Assert.Equal(2, _sender.Calls.Count));
         outbox.Tell(GetNotifications.Instance);
