@@ -48,6 +48,50 @@ public static class SkyDeckConfiguration
             ReconcileInterval = Seconds(Get("SKYDECK_RECONCILE_INTERVAL", "ReconcileIntervalSeconds"), "SKYDECK_RECONCILE_INTERVAL", defaults.ReconcileInterval),
             Reconcile = reconcile,
             Sky = sky,
+            Notifications = ReadNotifications(Get, section),
+        };
+    }
+
+    /// <summary>
+    /// <c>SkyDeck:Webhooks</c>: a list of <c>{ "Url": …, "Events": [ … ], "Secret": … }</c> (in the environment
+    /// <c>SkyDeck__Webhooks__0__Url</c>, …; Events also as one comma-separated string). Events: names from
+    /// <see cref="NotificationEvents.All"/>, <c>*</c>, or a prefix like <c>experiment.*</c>; none given: all.
+    /// </summary>
+    private static Actors.Notifications.NotificationOptions ReadNotifications(Func<string, string, string?> get, IConfigurationSection section)
+    {
+        var webhooks = new List<Webhook>();
+        foreach (var (entry, index) in section.GetSection("Webhooks").GetChildren().Select((c, i) => (c, i)))
+        {
+            var name = $"SkyDeck:Webhooks:{entry.Key}";
+            var url = entry["Url"]?.Trim();
+            if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new ConfigurationException($"{name}:Url must be an http(s) URL (got '{url}')");
+            var events = entry["Events"] is { Length: > 0 } joined
+                ? joined.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [.. entry.GetSection("Events").GetChildren().Select(c => c.Value?.Trim()).OfType<string>().Where(v => v.Length > 0)];
+            foreach (var e in events)
+            {
+                var known = e == "*" || NotificationEvents.All.Contains(e) || e.EndsWith(".*", StringComparison.Ordinal) && NotificationEvents.All.Any(a => a.StartsWith(e[..^1], StringComparison.Ordinal));
+                if (!known) throw new ConfigurationException($"{name}:Events: '{e}' is not an event; use {string.Join(", ", NotificationEvents.All)}, * or a prefix like experiment.*");
+            }
+
+            var secret = entry["Secret"];
+            if (secret is { Length: > 0 and < 16 }) throw new ConfigurationException($"{name}:Secret must be at least 16 characters");
+            webhooks.Add(new Webhook(url, [.. events], string.IsNullOrEmpty(secret) ? null : secret));
+        }
+
+        var defaults = new Actors.Notifications.NotificationOptions();
+        var minutes = get("SKYDECK_NOTIFY_UNREACHABLE_MINUTES", "NotifyUnreachableMinutes");
+        return defaults with
+        {
+            Webhooks = [.. webhooks],
+            UnreachableAfter = string.IsNullOrWhiteSpace(minutes) ? defaults.UnreachableAfter
+                : TimeSpan.FromMinutes(Int(minutes, "SKYDECK_NOTIFY_UNREACHABLE_MINUTES", 10, 1, 7 * 24 * 60)),
+            Outbox = defaults.Outbox with
+            {
+                BackoffBase = Seconds(get("SKYDECK_WEBHOOK_BACKOFF_BASE", "WebhookBackoffBaseSeconds"), "SKYDECK_WEBHOOK_BACKOFF_BASE", defaults.Outbox.BackoffBase),
+                BackoffCap = Seconds(get("SKYDECK_WEBHOOK_BACKOFF_CAP", "WebhookBackoffCapSeconds"), "SKYDECK_WEBHOOK_BACKOFF_CAP", defaults.Outbox.BackoffCap),
+            },
         };
     }
 

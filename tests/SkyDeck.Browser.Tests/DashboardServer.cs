@@ -44,7 +44,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
     public static FakeSkyHome Sky => SharedSky.Value;
 
-    public static async Task<DashboardServer> StartAsync(double pollIntervalSeconds = 0.3)
+    public static async Task<DashboardServer> StartAsync(double pollIntervalSeconds = 0.3, params string[] settings)
     {
         _ = Sky; // FAKE_SKY_HOME must be set before the server starts any `sky` process
         var home = Path.Combine(Path.GetTempPath(), "skydeck-browser-" + Guid.NewGuid().ToString("N")[..10]);
@@ -54,6 +54,7 @@ public sealed class DashboardServer : IAsyncDisposable
             $"--SKYDECK_DB_PATH={Path.Combine(home, "skydeck.db")}",
             $"--SKYDECK_POLL_INTERVAL={pollIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             $"--SKYDECK_SKY_PATH={FakeSkyHome.ExecutablePath}",
+            .. settings,
         ];
         var server = new DashboardServer(home, FreePort(), args);
         await server.StartAppAsync();

@@ -60,10 +60,26 @@ public sealed partial class AuditLog(ActorSystem system)
 
     private static AuditEntry? ToEntry(EventEnvelope envelope)
     {
-        if (envelope.Event is not IExperimentEvent e) return null;
         var cursor = envelope.Offset is Sequence s ? s.Value : envelope.SequenceNr;
+        if (envelope.Event is INotificationEvent n) return NotificationEntry(cursor, envelope.SequenceNr, n);
+        if (envelope.Event is not IExperimentEvent e) return null;
         return new AuditEntry(cursor, envelope.SequenceNr, e.At, e.ExperimentId, TypeName(e), e.Who, ReasonOf(e),
             JsonSerializer.SerializeToElement(e, e.GetType(), SkyDeckJson.Options));
+    }
+
+    /// <summary>A notification's delivery as the audit log shows it: queued (pending), delivered (sent) or an attempt that failed.</summary>
+    private static AuditEntry NotificationEntry(long cursor, long sequence, INotificationEvent n)
+    {
+        var (experiment, reason) = n switch
+        {
+            NotificationQueued x => (x.Notification.ExperimentId, $"{x.Notification.Event} to {x.Webhooks.Length} webhook(s), pending: {x.Notification.Text}"),
+            NotificationDelivered x => (x.ExperimentId, $"{x.DeliveryId} sent (attempt {x.Attempt}, HTTP {x.StatusCode})"),
+            NotificationDeliveryFailed x => (x.ExperimentId, $"{x.DeliveryId} attempt {x.Attempt} failed: {x.Error}; "
+                                                            + (x.NextAttemptAt is { } next ? $"pending, next attempt at {next:O}" : "failed, given up")),
+            _ => (null, null),
+        };
+        return new AuditEntry(cursor, sequence, n.At, experiment ?? "", Words().Replace(n.GetType().Name, "$1_$2").ToLowerInvariant(), Callers.System, reason,
+            JsonSerializer.SerializeToElement(n, n.GetType(), SkyDeckJson.Options));
     }
 
     public static string TypeName(IExperimentEvent e) => Words().Replace(e.GetType().Name, "$1_$2").ToLowerInvariant();

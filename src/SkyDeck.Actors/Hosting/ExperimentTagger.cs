@@ -13,5 +13,5 @@ public sealed class ExperimentTagger : IWriteEventAdapter
 
     public string Manifest(object evt) => string.Empty;
 
-    public object ToJournal(object evt) => evt is IExperimentEvent ? new Tagged(evt, Tags) : evt;
+    public object ToJournal(object evt) => evt is IExperimentEvent or INotificationEvent ? new Tagged(evt, Tags) : evt;
 }

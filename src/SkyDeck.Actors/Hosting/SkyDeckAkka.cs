@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SkyDeck.Actors.Cluster;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Notifications;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;
 using SkyDeck.Actors.Telemetry;
@@ -42,9 +43,10 @@ public static class SkyDeckAkka
         akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
         """;
 
-    /// <summary>Every experiment event is tagged, so the audit log reads them all in order through one tag query.</summary>
+    /// <summary>Every experiment event (and every notification delivery) is tagged, so the audit log reads them all in
+    /// order through one tag query.</summary>
     public static void TagExperimentEvents(AkkaPersistenceJournalBuilder journal) =>
-        journal.AddWriteEventAdapter<ExperimentTagger>("experiment-tagger", [typeof(IExperimentEvent)]);
+        journal.AddWriteEventAdapter<ExperimentTagger>("experiment-tagger", [typeof(IExperimentEvent), typeof(INotificationEvent)]);
 
     public static AkkaConfigurationBuilder WithSkyDeckSerialization(this AkkaConfigurationBuilder builder) =>
         builder.WithCustomSerializer("skydeck-json", [typeof(ISkyDeckJournaled)], system => new SkyDeckJsonSerializer(system));
@@ -63,6 +65,20 @@ public static class SkyDeckAkka
             var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock, metrics), "sky-poller");
             registry.Register<QueuePollerActor>(poller);
             manager.Tell(new AttachPoller(poller));
+        }).WithSkyDeckNotifications(options);
+
+    /// <summary>
+    /// With webhooks configured: the durable outbox (registered as <see cref="NotificationOutboxActor"/>) and the
+    /// notifier that feeds it from the manager's summaries and the poller's results. Single-process mode only.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSkyDeckNotifications(this AkkaConfigurationBuilder builder, SkyDeckOptions options) =>
+        !options.Notifications.Enabled ? builder : builder.WithActors((system, registry, resolver) =>
+        {
+            var sender = resolver.GetService<IWebhookSender>() ?? new HttpWebhookSender(options.Notifications.Timeout);
+            var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            var outbox = system.ActorOf(NotificationOutboxActor.Props(options.Notifications, sender, clock), "notification-outbox");
+            registry.Register<NotificationOutboxActor>(outbox);
+            system.ActorOf(NotifierActor.Props(registry.Get<ExperimentManagerActor>(), outbox, options.Notifications.UnreachableAfter), "notifier");
         });
 
     /// <summary>

@@ -29,6 +29,9 @@ public sealed record SkyDeckOptions
     /// </summary>
     public SkyDeckClusterOptions? Cluster { get; init; }
 
+    /// <summary>Webhooks and their delivery (<c>SkyDeck:Webhooks</c>); none configured: no notifications.</summary>
+    public Notifications.NotificationOptions Notifications { get; init; } = new();
+
     /// <summary>Start the poller (tests that drive observations by hand turn it off).</summary>
     public bool EnablePoller { get; init; } = true;
 

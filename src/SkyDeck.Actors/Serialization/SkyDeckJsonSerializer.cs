@@ -42,6 +42,10 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(ExperimentState)] = "exp-snapshot.v1",
         [typeof(ExperimentRegistered)] = "dir-registered.v1",
         [typeof(DirectorySnapshot)] = "dir-snapshot.v1",
+        [typeof(NotificationQueued)] = "notification-queued.v1",
+        [typeof(NotificationDelivered)] = "notification-delivered.v1",
+        [typeof(NotificationDeliveryFailed)] = "notification-failed.v1",
+        [typeof(Notifications.OutboxSnapshot)] = "outbox-snapshot.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);

@@ -149,6 +149,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
         if (!ok) _log.Warning("SkyPilot poll failed: {0}", poll.Error);
         _metrics?.PollFinished(ok, _clock.GetUtcNow() - poll.At, poll.At);
         _manager.Tell(poll);
+        Context.System.EventStream.Publish(new Notifications.SkyPilotPolled(poll.At, ok, poll.Error));
 
         if (_pollAgain)
         {

@@ -56,6 +56,7 @@ public static class ApiSetup
         app.MapAuditEndpoints();
         app.MapCostEndpoints();
         app.MapStreamEndpoints();
+        app.MapNotificationEndpoints();
         return app;
     }
 }

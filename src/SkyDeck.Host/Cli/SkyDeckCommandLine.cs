@@ -8,9 +8,12 @@ namespace SkyDeck.Host.Cli;
 
 /// <summary>
 /// The <c>skydeck</c> command: with no arguments it makes sure the server runs and opens the dashboard;
-/// <c>start</c>, <c>stop</c>, <c>restart</c>, <c>status</c> and <c>logs</c> manage the background server.
+/// <c>start</c>, <c>stop</c>, <c>restart</c>, <c>status</c> and <c>logs</c> manage the background server. Given
+/// experiment ids (or <c>--filter</c>), <c>start</c>, <c>stop</c>, <c>restart</c> and <c>logs</c> act on experiments
+/// instead, like <c>ls</c>, <c>show</c>, <c>rm</c> and <c>events</c>, through the running server's REST API
+/// (<see cref="ClientCommandLine"/>).
 /// </summary>
-public static class SkyDeckCommandLine
+public static partial class SkyDeckCommandLine
 {
     public static Task<int> InvokeAsync(string[] args) => InvokeAsync(args, CliConsole.System(), DefaultPaths());
 
@@ -28,7 +31,7 @@ public static class SkyDeckCommandLine
         return string.IsNullOrEmpty(home) ? SkyDeckPaths.Default() : new SkyDeckPaths(Path.Combine(home, ".skydeck"));
     }
 
-    internal static async Task<int> InvokeAsync(string[] args, CliConsole console, SkyDeckPaths paths)
+    internal static async Task<int> InvokeAsync(string[] args, CliConsole console, SkyDeckPaths paths, CancellationToken ct = default)
     {
         // --demo changes where everything lives (and the environment the server inherits), so it is applied before
         // the commands are built; the option itself is declared on the root for help and parsing.
@@ -59,13 +62,13 @@ public static class SkyDeckCommandLine
         };
         try
         {
-            var code = await parse.InvokeAsync(invocation);
+            var code = await parse.InvokeAsync(invocation, ct);
             return parse.Action is ParseErrorAction ? ExitCodes.Usage : code;
         }
         catch (Exception e) when (e is CliException or ConfigurationException or DatabaseUnavailableException)
         {
             console.Error.WriteLine($"skydeck: {e.Message}");
-            return ExitCodes.Error;
+            return e is CliException cli ? cli.ExitCode : ExitCodes.Error;
         }
         catch (Exception e)
         {
@@ -100,6 +103,10 @@ public static class SkyDeckCommandLine
         root.Subcommands.Add(RestartCommand(paths, console, demo));
         root.Subcommands.Add(StatusCommand(paths, console));
         root.Subcommands.Add(LogsCommand(paths, console));
+        root.Subcommands.Add(ListCommand(paths, console));
+        root.Subcommands.Add(ShowCommand(paths, console));
+        root.Subcommands.Add(RemoveCommand(paths, console));
+        root.Subcommands.Add(EventsCommand(paths, console));
         return root;
     }
 
@@ -116,16 +123,21 @@ public static class SkyDeckCommandLine
         };
         var detached = new Option<bool>("--detached") { Hidden = true };
         var (cluster, seedNodes, db, remotePort) = ClusterOptions();
+        var targets = new ExperimentTargets(ExperimentAction.Start);
         var command = new Command(
             "start",
             "Start the server in the background and wait until it answers; prints its URL and pid. Says so and exits 0 "
             + "when it is already running. Fails with one message when the port is taken, the data directory is not "
-            + "writable, the database is damaged or a setting is invalid.\n\n" + ExitCodes.HelpText)
+            + "writable, the database is damaged or a setting is invalid.\n\n"
+            + "With experiment ids (or --filter): set those experiments' desired state to RUNNING instead.\n\n" + ExitCodes.HelpText)
         {
             host, port, insecure, foreground, detached, cluster, seedNodes, db, remotePort,
         };
+        targets.AddTo(command, paths);
         command.SetAction(async (parse, ct) =>
         {
+            if (targets.Given(parse))
+                return await targets.RunAsync(parse, paths, console, ct, ServerOnly(parse, host, port, insecure, foreground, cluster, seedNodes, db, remotePort));
             // Passed on as the documented settings: the foreground server reads them from the environment, and a
             // server started in the background inherits it.
             if (parse.GetValue(cluster)) Environment.SetEnvironmentVariable("SKYDECK_CLUSTER", "true");
@@ -174,15 +186,20 @@ public static class SkyDeckCommandLine
             Description = "Kill the server at once (SIGKILL) instead of letting it finish in-flight writes.",
         };
         var timeout = TimeoutOption();
+        var targets = new ExperimentTargets(ExperimentAction.Stop);
         var command = new Command(
             "stop",
             "Stop the server gracefully (SIGTERM) and wait until it has exited, so journal writes are flushed. "
-            + "A stale pid file is removed. Exits 0 when the server is not running.\n\n" + ExitCodes.HelpText)
+            + "A stale pid file is removed. Exits 0 when the server is not running.\n\n"
+            + "With experiment ids (or --filter): set those experiments' desired state to STOPPED instead (the job is "
+            + "cancelled, the cluster stopped and kept).\n\n" + ExitCodes.HelpText)
         {
             force, timeout,
         };
-        command.SetAction((parse, ct) =>
-            Commands.StopAsync(parse.GetValue(force), TimeSpan.FromSeconds(parse.GetValue(timeout)), paths, console, ct));
+        targets.AddTo(command, paths);
+        command.SetAction((parse, ct) => targets.Given(parse)
+            ? targets.RunAsync(parse, paths, console, ct, ServerOnly(parse, force, timeout))
+            : Commands.StopAsync(parse.GetValue(force), TimeSpan.FromSeconds(parse.GetValue(timeout)), paths, console, ct));
         return command;
     }
 
@@ -194,14 +211,19 @@ public static class SkyDeckCommandLine
         port.Description += " Default: the running server's port, else 8000.";
         var insecure = InsecureOption();
         var timeout = TimeoutOption();
+        var targets = new ExperimentTargets(ExperimentAction.Restart);
         var command = new Command(
             "restart",
             "Stop the server (waiting until it has exited and its port is free), then start it again in the background "
-            + "with the same host, port and --insecure unless given.\n\n" + ExitCodes.HelpText)
+            + "with the same host, port and --insecure unless given.\n\n"
+            + "With experiment ids (or --filter): run those experiments again with their current spec instead.\n\n" + ExitCodes.HelpText)
         {
             host, port, insecure, timeout,
         };
-        command.SetAction((parse, ct) => Commands.RestartAsync(
+        targets.AddTo(command, paths);
+        command.SetAction((parse, ct) => targets.Given(parse)
+            ? targets.RunAsync(parse, paths, console, ct, ServerOnly(parse, host, port, insecure, timeout))
+            : Commands.RestartAsync(
             parse.GetValue(host), parse.GetValue(port), parse.GetValue(insecure), demo, TimeSpan.FromSeconds(parse.GetValue(timeout)), paths, console, ct));
         return command;
     }
@@ -225,13 +247,29 @@ public static class SkyDeckCommandLine
         {
             if (Number(result) < 0) result.AddError("--lines must be 0 or more");
         });
+        var id = new Argument<string?>("id") { Description = "An experiment: show its job's output instead of the server log.", Arity = ArgumentArity.ZeroOrOne };
+        var job = new Option<string>("--job") { Description = "With an experiment id: this job (a job_id from `skydeck show`) instead of the current one.", HelpName = "job-id" };
+        var url = UrlOption();
         var command = new Command(
             "logs",
-            $"Print the last lines of the server log ({paths.LogFile} and its rolled files, oldest first).\n\n" + ExitCodes.HelpText)
+            $"Without an id: print the last lines of the server log ({paths.LogFile} and its rolled files, oldest first).\n\n"
+            + "With an experiment id: print the last lines of its current job's output (or --job's), from the running "
+            + "server; -f asks again every 2 s until the job has ended.\n\n" + ExitCodes.ClientHelpText)
         {
-            follow, lines,
+            id, follow, lines, job, url,
         };
-        command.SetAction((parse, ct) => Commands.LogsAsync(parse.GetValue(lines), parse.GetValue(follow), paths, console, ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(id) is not { } experiment)
+            {
+                if (parse.GetValue(job) is not null) throw new CliException("--job needs an experiment id: skydeck logs ID --job JOB_ID", exitCode: ExitCodes.Usage);
+                return await Commands.LogsAsync(parse.GetValue(lines), parse.GetValue(follow), paths, console, ct);
+            }
+
+            using var stop = Interrupt.On(ct);
+            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            return await JobLogCommand.RunAsync(api, experiment, parse.GetValue(job), parse.GetValue(lines), parse.GetValue(follow), console, stop.Token);
+        });
         return command;
     }
 

@@ -143,6 +143,7 @@ export const api = {
     throw e;
   }),
   flagSchemas: () => request('GET', '/api/flag-schemas'),
+  webhooks: signal => request('GET', '/api/webhooks', { signal }),
   refresh: () => request('POST', '/api/refresh'),
 };
 

@@ -12,6 +12,7 @@
 //   bulk.js       bulk Start/Stop/Delete with per-row report      actions.js   start/stop/delete+undo/restart
 //   health.js     header pills and the stale-data banner          view.js      filter/sort/toggles in the URL hash
 //   jobs.js       the all-jobs panel (GET /api/jobs: filters, cursor paging)
+//   notifications.js  webhook deliveries: a header pill and a panel of the recent ones (GET /api/webhooks)
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
@@ -21,6 +22,7 @@ import { initTable, reveal, isShown, stats, flushNow } from './table.js';
 import { initBulk, selectionChanged } from './bulk.js';
 import { initForm, openExperimentDialog } from './form.js';
 import { initHealth } from './health.js';
+import { initNotifications } from './notifications.js';
 import { startLiveUpdates } from './stream.js';
 import { copyText } from './clipboard.js';
 import { toast } from './toast.js';
@@ -81,6 +83,7 @@ initForm({
 });
 initHealth();
 initJobsPanel();
+initNotifications();
 startLiveUpdates();
 loadSchemas();
 

@@ -90,6 +90,33 @@ public sealed class SerializationSpecs(SerializationSpecs.Wiring wiring) : IClas
     }
 
     [Fact]
+    public void GivenTheOutboxsEventsAndSnapshot_WhenRoundTripped_ThenTheSameJsonWithShortVersionedManifests()
+    {
+        var note = new Notification("experiment.failed:x/run1/job1", NotificationEvents.ExperimentFailed, "⚠️ x failed", T0, "x",
+            ImmutableSortedDictionary<string, string>.Empty.Add("experiment_id", "x"));
+        var delivery = new Delivery("n@k", "k", note, DeliveryStatus.Pending, 1, "HTTP 503", T0, T0.AddSeconds(5), null);
+        ISkyDeckJournaled[] values =
+        [
+            new NotificationQueued(note, ["abc123def456"], T0),
+            new NotificationDelivered("n@k", 2, 204, T0, "x"),
+            new NotificationDeliveryFailed("n@k", 1, "HTTP 503", T0.AddSeconds(5), T0, "x"),
+            new SkyDeck.Actors.Notifications.OutboxSnapshot([delivery], ["n"]),
+        ];
+
+        foreach (var value in values)
+        {
+            var serializer = _system.Serialization.FindSerializerFor(value);
+            var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, value);
+            var back = _system.Serialization.Deserialize(serializer.ToBinary(value), serializer.Identifier, manifest);
+
+            Assert.IsType<SkyDeckJsonSerializer>(serializer);
+            Assert.Matches(@"^[a-z-]+\.v\d+$", manifest);
+            Assert.Equal(value.GetType(), back.GetType());
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(serializer.ToBinary(value)), System.Text.Encoding.UTF8.GetString(serializer.ToBinary(back)));
+        }
+    }
+
+    [Fact]
     public void GivenAFloatFlagWithNoFraction_WhenRoundTripped_ThenItStaysAFloat()
     {
         var created = new ExperimentCreated(Id, Spec() with { Flags = ImmutableSortedDictionary.Create<string, FlagValue>().Add("lr", FlagValue.Of(2.0)) }, DesiredState.Running, T0, "a");

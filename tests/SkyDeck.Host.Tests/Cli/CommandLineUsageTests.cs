@@ -20,11 +20,15 @@ public sealed class CommandLineUsageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("start", "--host", "--port", "--foreground", "--insecure")]
-    [InlineData("stop", "--force", "--timeout")]
-    [InlineData("restart", "--host", "--port", "--insecure", "--timeout")]
+    [InlineData("start", "--host", "--port", "--foreground", "--insecure", "--filter", "--yes", "--url")]
+    [InlineData("stop", "--force", "--timeout", "--filter", "-y")]
+    [InlineData("restart", "--host", "--port", "--insecure", "--timeout", "--filter")]
     [InlineData("status")]
-    [InlineData("logs", "--follow", "-f", "--lines", "-n")]
+    [InlineData("logs", "--follow", "-f", "--lines", "-n", "--job", "--url")]
+    [InlineData("ls", "--json", "--all", "--url")]
+    [InlineData("show", "--json")]
+    [InlineData("rm", "--filter", "--yes")]
+    [InlineData("events", "--follow", "--lines", "--json")]
     public async Task GivenACommand_WhenHelp_ThenItsUsageOptionsAndExitCodesArePrinted(string command, params string[] options)
     {
         var stdout = new StringWriter();
@@ -34,7 +38,7 @@ public sealed class CommandLineUsageTests : IDisposable
 
         Assert.Equal(0, code);
         var help = stdout.ToString();
-        Assert.Contains($" {command} [options]", help);
+        Assert.Matches($@" {command} (\[?<[a-z]+>(\.\.\.)?\]? )*\[options\]", help);
         foreach (var option in options) Assert.Contains(option, help);
         Assert.Contains("Exit codes: 0", help);
         Assert.DoesNotContain("--detached", help);

@@ -5,7 +5,7 @@ using SkyDeck.Host.Cli;
 
 namespace SkyDeck.Host.Tests.Cli;
 
-internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 }
