@@ -19,8 +19,12 @@ public sealed partial record ExperimentSpec(
     ImmutableArray<string> Tags = default,
     string? Group = null,
     int? AutostopMinutes = null,
-    bool AutostopDown = false)
+    bool AutostopDown = false,
+    RetryPolicy? Retry = null)
 {
+    /// <summary>The retry policy in force: the spec's own, else SkyDeck's defaults.</summary>
+    public RetryPolicy ResolvedRetry => Retry ?? RetryPolicy.Default;
+
     /// <summary>A week: the longest idle time SkyDeck passes to <c>sky launch -i</c>.</summary>
     public const int MaxAutostopMinutes = 7 * 24 * 60;
 
@@ -56,7 +60,8 @@ public sealed partial record ExperimentSpec(
         && Tags.SequenceEqual(other.Tags)
         && Group == other.Group
         && AutostopMinutes == other.AutostopMinutes
-        && AutostopDown == other.AutostopDown;
+        && AutostopDown == other.AutostopDown
+        && Equals(Retry, other.Retry);
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
@@ -90,6 +95,7 @@ public sealed partial record ExperimentSpec(
                 break;
             }
 
+        Retry?.Validate(errors);
         ValidateFlags(errors);
         return errors.ToImmutable();
     }

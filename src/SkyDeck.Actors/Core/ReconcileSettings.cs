@@ -13,8 +13,16 @@ public sealed record ReconcileSettings(
     TimeSpan ConfirmWindow,
     TimeSpan AdoptGrace,
     string DefaultAccelerator,
-    int AutostopMinutes = 10)
+    int AutostopMinutes = 10,
+    int CrashLoopFailures = 5,
+    int CrashLoopMinutes = 30,
+    int LogTailLines = 0)
 {
+    /// <summary>The production default of <see cref="LogTailLines"/> (<c>SKYDECK_LOG_TAIL</c>): lines of a finished job's output kept; 0 keeps none.</summary>
+    public const int DefaultLogTailLines = 1000;
+
+    public TimeSpan CrashLoopWindow => TimeSpan.FromMinutes(CrashLoopMinutes);
+
     public static readonly ReconcileSettings Default = new(
         MaxRestarts: 3,
         BackoffBase: TimeSpan.FromSeconds(10),

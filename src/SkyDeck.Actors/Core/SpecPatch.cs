@@ -22,8 +22,12 @@ public sealed record SpecPatch(
     string? Group = null,
     ImmutableArray<string> Cleared = default,
     int? AutostopMinutes = null,
-    bool? AutostopDown = null)
+    bool? AutostopDown = null,
+    RetryPolicy? Retry = null)
 {
+    /// <summary>Cleared: back to SkyDeck's defaults (<c>SKYDECK_MAX_RESTARTS</c>, retry on preemption).</summary>
+    public const string RetryField = "retry";
+
     /// <summary>Cleared: back to SkyDeck's default (<c>SKYDECK_AUTOSTOP</c>).</summary>
     public const string AutostopMinutesField = "autostop_minutes";
 
@@ -54,6 +58,7 @@ public sealed record SpecPatch(
             Group = Optional(GroupField, Group, spec.Group),
             AutostopMinutes = cleared.Contains(AutostopMinutesField) ? null : AutostopMinutes ?? spec.AutostopMinutes,
             AutostopDown = AutostopDown ?? spec.AutostopDown,
+            Retry = cleared.Contains(RetryField) ? null : Retry ?? spec.Retry,
         };
     }
 }
