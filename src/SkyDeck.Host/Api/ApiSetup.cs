@@ -46,6 +46,7 @@ public static class ApiSetup
         app.MapOpenApi();
         app.MapExperimentEndpoints();
         app.MapJobEndpoints();
+        app.MapLogEndpoints();
         app.MapSystemEndpoints();
         app.MapAuditEndpoints();
         app.MapStreamEndpoints();
