@@ -205,7 +205,7 @@ public static class Reconciler
     /// else (a relaunch, a stop or a teardown) so that it survives the cluster, and so that the exit code is known before
     /// the retry policy decides. A job that was lost (its cluster preempted) has no logs left to read.
     /// </summary>
-    private static SkyCommand? LogToKeep(ExperimentState s, ReconcileSettings settings)
+    public static SkyCommand? LogToKeep(ExperimentState s, ReconcileSettings settings)
     {
         if (settings.LogTailLines <= 0 || s.Cluster.Status != SkyClusterStatus.Up) return null;
         return s.LatestJob is { Phase: JobPhase.Submitted, Log: LogKeeping.None, SkyJobId: { } skyJobId, Status: { } status } job && status.IsTerminal()

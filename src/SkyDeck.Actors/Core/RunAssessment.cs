@@ -20,6 +20,9 @@ public sealed record RunAssessment(RunStatus Status, int Attempts, int Failures,
         if (jobs.Any(j => j.IsLive)) return new(RunStatus.Active, attempts, failures, null, null);
         if (jobs.Any(j => j.Succeeded)) return new(RunStatus.Succeeded, attempts, failures, null, null);
         var last = jobs.LastOrDefault();
+        // The exit code decides what a failure costs, and it is in the log SkyDeck is about to keep: decide after reading it.
+        if (last is not null && Reconciler.LogToKeep(s, settings) is not null)
+            return new(RunStatus.Active, attempts, failures, null, "reading the failed job's log for its exit code");
         var lastCause = last?.Cause;
         if (last is { Phase: JobPhase.LaunchFailed, FailureKind: SkyFailureKind.InvalidRequest })
             return new(RunStatus.Failed, attempts, failures, null, $"SkyPilot rejected the launch: {last.Reason}", "rejected");
