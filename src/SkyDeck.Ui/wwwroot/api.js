@@ -127,6 +127,7 @@ export const api = {
   setFlagsRaw: (id, flagsText) => request('POST', `/api/experiments/${enc(id)}/flags`, { rawBody: `{"flags":${flagsText}}` }),
   status: (id, limit = 10) => request('GET', `/api/experiments/${enc(id)}/status?limit=${limit}`),
   jobs: (id, limit = 50, signal) => request('GET', `/api/experiments/${enc(id)}/jobs?limit=${limit}`, { signal }),
+  logs: (id, jobId, tail = 200, signal) => request('GET', `/api/experiments/${enc(id)}/jobs/${enc(jobId)}/logs?tail=${tail}`, { signal }),
   cancelJob: jobId => request('POST', `/api/jobs/${enc(jobId)}/cancel`),
   events: (id, signal) => request('GET', `/api/experiments/${enc(id)}/events`, { signal }),
   health: signal => request('GET', '/api/health', { signal }).catch(e => {
