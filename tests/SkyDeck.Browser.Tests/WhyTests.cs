@@ -37,7 +37,7 @@ public sealed class WhyTests(DashboardFixture fixture)
         await Expect(details.GetByTestId("details-attempts")).ToContainTextAsync("1 of 0 restarts on errors used");
         await Expect(details.GetByTestId("log-cause")).ToHaveTextAsync("Attempt 1: user error (exit 1) — last lines");
         var log = details.GetByTestId("log-view");
-        await Expect(log).ToContainTextAsync("ValueError: <b>bad batch</b>", Slow);
+        await Expect(log).ToContainTextAsync("ValueError: <b>bad batch</b>", new() { Timeout = 40_000 });
         await Expect(log.Locator("span.ansi-red")).ToHaveTextAsync(new Regex("^Traceback"));
         Assert.Equal(0, await log.Locator("b").CountAsync());
         await Expect(details.GetByTestId("log-meta")).ToContainTextAsync("exit code 1");

@@ -6,7 +6,8 @@ using SkyDeck.Actors.Core;
 namespace SkyDeck.Actors.SkyPilot;
 
 /// <summary>
-/// Reads what <c>sky logs CLUSTER JOB --no-follow --tail N</c> prints (SKYPILOT_CLI.md §6.4, §1.3): ANSI stripped,
+/// Reads what <c>sky logs CLUSTER JOB --no-follow --tail N</c> prints (SKYPILOT_CLI.md §6.4, §1.3): colour (SGR)
+/// sequences kept for the dashboard to render, every other escape sequence removed, matching done on the plain text,
 /// SkyPilot's <c>Tailing logs of job N on cluster 'c'...</c> line dropped, and the exit codes of a failed job from
 /// <c>ERROR: Job N failed with return code list: [1]</c> (multi-node: <c>[137, 1, 137 137] (A worker failed with
 /// return code 1, …)</c>).
@@ -25,17 +26,26 @@ public static partial class SkyLogsParser
     [GeneratedRegex(@"-?\d+", RegexOptions.CultureInvariant)]
     private static partial Regex Number();
 
+    [GeneratedRegex(@"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)|[@-Z\\-_])", RegexOptions.CultureInvariant)]
+    private static partial Regex Escape();
+
+    [GeneratedRegex(@"^\x1B\[[0-9;]*m$", RegexOptions.CultureInvariant)]
+    private static partial Regex Colour();
+
+    /// <summary>The line with its colour codes and nothing else of the terminal's (cursor moves, titles, …).</summary>
+    public static string KeepColours(string line) => Escape().Replace(line, m => Colour().IsMatch(m.Value) ? m.Value : "");
+
     /// <summary>The job's lines (the last <paramref name="tail"/>), whether more existed, and its exit codes.</summary>
     public static LogTail Parse(string output, int tail)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var lines = SkyOutput.StripAnsi(output).Split('\n').ToList();
+        var lines = output.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n').Select(KeepColours).ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
-        lines.RemoveAll(l => TailingLine().IsMatch(l));
+        lines.RemoveAll(l => TailingLine().IsMatch(SkyOutput.StripAnsi(l)));
 
         var codes = ImmutableArray<int>.Empty;
         int? failing = null;
-        foreach (var line in lines)
+        foreach (var line in lines.Select(SkyOutput.StripAnsi))
         {
             var list = ReturnCodeList().Match(line);
             if (!list.Success) continue;

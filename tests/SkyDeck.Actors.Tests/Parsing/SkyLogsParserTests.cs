@@ -5,13 +5,13 @@ namespace SkyDeck.Actors.Tests.Parsing;
 public sealed class SkyLogsParserTests
 {
     [Fact]
-    public void GivenAFailedJobsLog_WhenParsed_ThenTheProseLineIsDroppedAndTheExitCodeRead()
+    public void GivenAFailedJobsLog_WhenParsed_ThenTheProseLineIsDroppedColoursKeptOtherEscapesRemovedAndTheExitCodeRead()
     {
-        const string output = "\u001b[33mTailing logs of job 439 on cluster 'c1'...\u001b[0m\n(train, pid=1) step 1\n(train, pid=1) \u001b[31mboom\u001b[0m\nERROR: Job 439 failed with return code list: [1]\n✓ Job finished (status: FAILED).\n";
+        const string output = "\u001b[33mTailing logs of job 439 on cluster 'c1'...\u001b[0m\n(train, pid=1) step 1\u001b[2K\n(train, pid=1) \u001b[31mboom\u001b[0m\nERROR: Job 439 failed with return code list: [1]\n✓ Job finished (status: FAILED).\n";
 
         var tail = SkyLogsParser.Parse(output, 100);
 
-        Assert.Equal(["(train, pid=1) step 1", "(train, pid=1) boom", "ERROR: Job 439 failed with return code list: [1]", "✓ Job finished (status: FAILED)."], tail.Lines.ToArray());
+        Assert.Equal(["(train, pid=1) step 1", "(train, pid=1) \u001b[31mboom\u001b[0m", "ERROR: Job 439 failed with return code list: [1]", "✓ Job finished (status: FAILED)."], tail.Lines.ToArray());
         Assert.Equal([1], tail.ExitCodes.ToArray());
         Assert.Equal(1, tail.ExitCode);
         Assert.False(tail.Truncated);
