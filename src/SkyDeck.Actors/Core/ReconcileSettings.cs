@@ -4,7 +4,10 @@ namespace SkyDeck.Actors.Core;
 /// The reconciler's knobs; plain data so that the pure functions can take them. <see cref="AdoptGrace"/> is how long an
 /// interrupted launch may still turn up (a `sky launch` orphaned by a crash can keep provisioning for minutes) before it
 /// is declared lost and launched again. <see cref="AutostopMinutes"/> is the default idle time before a cluster is stopped
-/// (<c>SKYDECK_AUTOSTOP</c>; 0 is off) for experiments that do not set their own.
+/// (<c>SKYDECK_AUTOSTOP</c>; 0 is off) for experiments that do not set their own. <see cref="CrashLoopFailures"/> failures
+/// of the job itself within <see cref="CrashLoopMinutes"/> stop retrying (0: never). <see cref="LogTailLines"/>: lines of
+/// a finished job's output kept before anything else happens to its cluster; 0 (the default here, so that specs
+/// opt in) keeps none, the server's default is <see cref="DefaultLogTailLines"/>.
 /// </summary>
 public sealed record ReconcileSettings(
     int MaxRestarts,
