@@ -130,7 +130,7 @@ public sealed record ExperimentSummary(
             s.Cluster.Status, s.Cluster.Known, needsRestart, message,
             current == CurrentState.Retrying ? run.RetryAt : null,
             s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version,
-            AttemptStrip.Of(s), run.Failures, s.Spec!.ResolvedRetry.ResolvedMaxRestarts(settings.MaxRestarts))
+            AttemptStrip.Of(s), run.Failures, (s.Spec?.ResolvedRetry ?? RetryPolicy.Default).ResolvedMaxRestarts(settings.MaxRestarts))
         {
             AtRest = Reconciler.IsAtRest(s, settings),
         };
