@@ -39,6 +39,9 @@ public static class SkyDeckConfiguration
             ConfirmWindow = Seconds(Get("SKYDECK_CONFIRM_WINDOW", "ConfirmWindowSeconds"), "SKYDECK_CONFIRM_WINDOW", defaults.Reconcile.ConfirmWindow),
             AdoptGrace = Seconds(Get("SKYDECK_ADOPT_GRACE", "AdoptGraceSeconds"), "SKYDECK_ADOPT_GRACE", defaults.Reconcile.AdoptGrace),
             Prices = ReadPrices(configuration, section),
+            CrashLoopFailures = Int(Get("SKYDECK_CRASH_LOOP_FAILURES", "CrashLoopFailures"), "SKYDECK_CRASH_LOOP_FAILURES", defaults.Reconcile.CrashLoopFailures, 0, 1000),
+            CrashLoopMinutes = Int(Get("SKYDECK_CRASH_LOOP_MINUTES", "CrashLoopMinutes"), "SKYDECK_CRASH_LOOP_MINUTES", defaults.Reconcile.CrashLoopMinutes, 1, 7 * 24 * 60),
+            LogTailLines = Int(Get("SKYDECK_LOG_TAIL", "LogTailLines"), "SKYDECK_LOG_TAIL", ReconcileSettings.DefaultLogTailLines, 0, LogTail.MaxKeptLines),
         };
         return defaults with
         {

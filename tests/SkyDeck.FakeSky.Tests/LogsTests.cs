@@ -49,6 +49,21 @@ public sealed class LogsTests : FakeSkyTestBase
     }
 
     [Fact]
+    public async Task Output_set_by_ctl_gives_a_multi_node_failure_its_return_codes_and_the_programs_own_lines()
+    {
+        var ctl = await Sky("ctl", "output", "tr*", "137,1,137,137", "loading data", "Traceback: boom");
+        await LaunchAsync("c1", "train");
+        Home.SetStatus("c1", 1, "FAILED");
+
+        var result = await Sky("logs", "c1", "1", "--no-follow", "--tail", "5");
+
+        Assert.Equal(0, ctl.ExitCode);
+        Assert.Equal(100, result.ExitCode);
+        Assert.Contains("(train, pid=1234) loading data\n(train, pid=1234) Traceback: boom\n", result.StdOut);
+        Assert.Contains("ERROR: Job 1 failed with return code list: [137, 1, 137, 137] (A worker failed with return code 1, SkyPilot cleaned up the processes on other nodes with return code 137)", result.StdOut);
+    }
+
+    [Fact]
     public async Task Logs_of_a_failed_job_carry_the_error_line_and_exit_100()
     {
         await LaunchAsync("c1", "train");

@@ -166,6 +166,21 @@ public sealed class ScriptedSkyGateway : ISkyGateway
         return Task.FromResult(OnQueue(clusters));
     }
 
+    /// <summary>What <c>sky logs</c> answers (cluster, sky job id, tail); null: this gateway cannot read logs.</summary>
+    public Func<string, long, int, SkyCall<LogTail>>? OnLogs { get; set; }
+
+    public int LogCalls => Volatile.Read(ref _logCalls);
+
+    private int _logCalls;
+
+    public Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _logCalls);
+        return Task.FromResult(OnLogs is { } logs
+            ? logs(cluster, skyJobId, tail)
+            : SkyCall<LogTail>.Failed(new SkyFailure(SkyFailureKind.Unknown, "the scripted gateway has no logs")));
+    }
+
     private static async Task<SkyOutcome> NeverAsync(CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -58,6 +58,16 @@ public sealed partial class AuditLog(ActorSystem system)
             : null;
     }
 
+    /// <summary>The tail of a finished job's output as SkyDeck kept it (the newest record of it), or null.</summary>
+    public async Task<JobLogCaptured?> KeptLogAsync(string experimentId, string jobId, CancellationToken cancellationToken)
+    {
+        var envelopes = await _journal.CurrentEventsByPersistenceId(Naming.PersistenceId(experimentId), 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return envelopes.Select(e => e.Event).OfType<JobLogCaptured>().LastOrDefault(e => e.JobId == jobId);
+    }
+
     private static AuditEntry? ToEntry(EventEnvelope envelope)
     {
         var cursor = envelope.Offset is Sequence s ? s.Value : envelope.SequenceNr;
@@ -92,6 +102,8 @@ public sealed partial class AuditLog(ActorSystem system)
         JobLaunchFailed x => $"{x.Kind}: {x.Reason}",
         JobLost x => x.Reason,
         JobRecovered x => x.Reason,
+        RetriesStopped x => $"{x.Cause}: {x.Reason}",
+        JobLogCaptured x => x.Unavailable ?? $"kept the last {x.Lines.Length} lines{(x.ExitCode is { } code ? $"; exit code {code}" : "")}",
         JobCancelRequested x => x.Reason,
         ClusterActionRequested x => x.Reason,
         SkyActionFailed x => $"{x.Kind}: {x.Reason}",

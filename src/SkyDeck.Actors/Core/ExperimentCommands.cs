@@ -41,6 +41,9 @@ public static class ExperimentCommands
     /// </summary>
     public sealed record RecordLaunchDispatch(string ExperimentId, string JobId, bool Queued, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
 
+    /// <summary>What <c>sky logs</c> gave for a finished job (internal): its tail, or why there is none.</summary>
+    public sealed record RecordLogTail(string ExperimentId, string JobId, LogTail? Tail, string? Unavailable, int MaxLines, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
+
     public sealed record RecordActionOutcome(string ExperimentId, SkyActionKind Action, string Target, SkyOutcome Outcome, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
 }
 

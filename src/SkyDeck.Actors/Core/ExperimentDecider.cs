@@ -19,6 +19,7 @@ public static class ExperimentDecider
         RecordLaunchOutcome c => LaunchOutcome(s, c),
         RecordActionOutcome c => ActionOutcome(s, c),
         RecordLaunchDispatch c => LaunchDispatch(s, c),
+        RecordLogTail c => LogTailRead(s, c),
         _ => Decision.Reply(CommandResult.Rejected($"{command.GetType().Name} is not a command experiments understand")),
     };
 
@@ -110,6 +111,16 @@ public static class ExperimentDecider
         return c.Outcome.FailureKind == SkyFailureKind.Timeout
             ? Decision.Accept(new SkyActionFailed(s.Id, SkyActionKind.Launch, c.JobId, SkyFailureKind.Timeout, reason + "; the job is adopted if SkyPilot went on to submit it", c.At, c.Who))
             : Decision.Accept(new JobLaunchFailed(s.Id, c.JobId, c.Outcome.FailureKind, reason, c.At, c.Who));
+    }
+
+    /// <summary>Kept once per job; a tail that could not be read is recorded as unavailable (with why), never asked again.</summary>
+    private static Decision LogTailRead(ExperimentState s, RecordLogTail c)
+    {
+        if (s.FindJob(c.JobId) is not { Log: LogKeeping.None }) return Decision.NoOp;
+        if (c.Tail is not { } tail)
+            return Decision.Accept(new JobLogCaptured(s.Id, c.JobId, [], false, [], null, c.Unavailable ?? "sky logs failed", c.At, c.Who));
+        var kept = tail.Bounded(c.MaxLines);
+        return Decision.Accept(new JobLogCaptured(s.Id, c.JobId, kept.Lines, kept.Truncated, kept.ExitCodes, kept.ExitCode, null, c.At, c.Who));
     }
 
     private static Decision ActionOutcome(ExperimentState s, RecordActionOutcome c)

@@ -76,8 +76,11 @@ public sealed record JobStatusChanged(
     DateTimeOffset At,
     string Who) : IExperimentEvent;
 
-/// <summary>A job SkyPilot no longer knows about (cluster gone or stopped, or absent from an answered queue).</summary>
-public sealed record JobLost(string ExperimentId, string JobId, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
+/// <summary>
+/// A job SkyPilot no longer knows about (cluster gone or stopped, or absent from an answered queue).
+/// <paramref name="Cause"/> says which, typed (null in journals written before it existed).
+/// </summary>
+public sealed record JobLost(string ExperimentId, string JobId, string Reason, DateTimeOffset At, string Who, LossCause? Cause = null) : IExperimentEvent;
 
 /// <summary>
 /// A job recorded as lost reappeared in SkyPilot's queue, still running, while nothing else of the run was live: it is
@@ -104,9 +107,40 @@ public sealed record ClusterStatusChanged(string ExperimentId, string Cluster, S
 /// </summary>
 public sealed record BudgetReached(string ExperimentId, Budget Budget, double GpuHours, double? Usd, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
 
+/// <summary>
+/// The tail of a finished job's output, read with <c>sky logs --no-follow --tail N</c> before its cluster could go, so
+/// it survives the teardown. <paramref name="ExitCodes"/>: SkyPilot's <c>failed with return code list</c> (one per
+/// node), <paramref name="ExitCode"/> the one that failed the job. <paramref name="Unavailable"/>: why nothing was kept
+/// (then <paramref name="Lines"/> is empty).
+/// </summary>
+public sealed record JobLogCaptured(
+    string ExperimentId,
+    string JobId,
+    System.Collections.Immutable.ImmutableArray<string> Lines,
+    bool Truncated,
+    System.Collections.Immutable.ImmutableArray<int> ExitCodes,
+    int? ExitCode,
+    string? Unavailable,
+    DateTimeOffset At,
+    string Who) : IExperimentEvent
+{
+    public bool Equals(JobLogCaptured? other) =>
+        other is not null && ExperimentId == other.ExperimentId && JobId == other.JobId && Lines.SequenceEqual(other.Lines)
+        && Truncated == other.Truncated && ExitCodes.SequenceEqual(other.ExitCodes) && ExitCode == other.ExitCode
+        && Unavailable == other.Unavailable && At == other.At && Who == other.Who;
+
+    public override int GetHashCode() => HashCode.Combine(ExperimentId, JobId, Lines.Length, At);
+}
+
+/// <summary>
+/// SkyDeck gave up on the run and stops retrying: <paramref name="Cause"/> is <c>max_restarts</c>, <c>crash_loop</c>,
+/// <c>preempted</c> (on_preemption never) or <c>rejected</c> (SkyPilot refused the launch).
+/// </summary>
+public sealed record RetriesStopped(string ExperimentId, int Run, string Cause, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
+
 public enum ClusterAction { Stop, Down }
 
-public enum SkyActionKind { Launch, Cancel, Stop, Down }
+public enum SkyActionKind { Launch, Cancel, Stop, Down, Logs }
 
 /// <summary>
 /// What <c>sky launch</c> is asked for, resolved from the spec and defaults at request time, in SkyDeck's terms: the

@@ -20,8 +20,12 @@ public sealed partial record ExperimentSpec(
     string? Group = null,
     int? AutostopMinutes = null,
     bool AutostopDown = false,
-    Budget? Budget = null)
+    Budget? Budget = null,
+    RetryPolicy? Retry = null)
 {
+    /// <summary>The retry policy in force: the spec's own, else SkyDeck's defaults.</summary>
+    public RetryPolicy ResolvedRetry => Retry ?? RetryPolicy.Default;
+
     /// <summary>A week: the longest idle time SkyDeck passes to <c>sky launch -i</c>.</summary>
     public const int MaxAutostopMinutes = 7 * 24 * 60;
 
@@ -58,10 +62,14 @@ public sealed partial record ExperimentSpec(
         && Group == other.Group
         && AutostopMinutes == other.AutostopMinutes
         && AutostopDown == other.AutostopDown
-        && Budget == other.Budget;
+        && Budget == other.Budget
+        && Equals(Retry, other.Retry);
 
-    /// <summary>The same but for what does not change what runs (the budget): such a change needs no new generation.</summary>
-    public bool SameLaunchAs(ExperimentSpec other) => this with { Budget = null } == other with { Budget = null };
+    /// <summary>
+    /// The same but for what does not change what runs (the budget, the retry policy): such a change needs no new
+    /// generation, so no "restart to apply".
+    /// </summary>
+    public bool SameLaunchAs(ExperimentSpec other) => this with { Budget = null, Retry = null } == other with { Budget = null, Retry = null };
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
@@ -96,6 +104,7 @@ public sealed partial record ExperimentSpec(
                 break;
             }
 
+        Retry?.Validate(errors);
         ValidateFlags(errors);
         return errors.ToImmutable();
     }

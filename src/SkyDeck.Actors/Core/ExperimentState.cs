@@ -41,7 +41,8 @@ public sealed record ExperimentState(
     ClusterState Cluster,
     PendingAction? LastAction,
     int LaunchCount,
-    long Version) : ISkyDeckJournaled
+    long Version,
+    int StoppedRun = 0) : ISkyDeckJournaled
 {
     /// <summary>Who started the current run (created it running, set it RUNNING, or restarted it): the user its jobs are for.</summary>
     public string? RunBy { get; init; }
@@ -123,14 +124,14 @@ public sealed record ExperimentState(
             // The last status SkyPilot reported no longer holds: a job cancelled by SkyDeck went with its cluster, any other is unknown.
             JobLost x => WithJob(s, x.JobId, j => j with
             {
-                Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At,
+                Phase = JobPhase.Lost, Reason = x.Reason, EndedAt = j.EndedAt ?? x.At, LossCause = x.Cause,
                 Status = j.Status is not { } last || last.IsTerminal() ? j.Status : j.CancelRequestedAt is not null ? SkyJobStatus.Cancelled : null,
             }),
             // A cancel of a job SkyDeck no longer counts as live (a lost job still in SkyPilot's queue) leaves its record as it ended.
             JobCancelRequested x => WithJob(s, x.JobId, j => j.IsLive ? j with { CancelRequestedAt = x.At, CancelledBy = j.CancelledBy ?? x.Who } : j),
             JobRecovered x => WithJob(s, x.JobId, j => j with
             {
-                Phase = JobPhase.Submitted, SkyJobId = x.SkyJobId, Status = x.Status, EndedAt = null, Reason = null, FailureKind = null,
+                Phase = JobPhase.Submitted, SkyJobId = x.SkyJobId, Status = x.Status, EndedAt = null, Reason = null, FailureKind = null, LossCause = null,
                 SubmittedAt = j.SubmittedAt ?? x.At,
             }),
             ClusterActionRequested x => s with
@@ -148,6 +149,13 @@ public sealed record ExperimentState(
                 LastAction = new PendingAction(x.Action, x.Target, x.At, false, (Same(s.LastAction, x.Action, x.Target) ? s.LastAction!.Failures : 0) + 1, x.Reason),
                 Cluster = x is { Action: SkyActionKind.Stop, Kind: SkyFailureKind.StopUnsupported } ? s.Cluster with { CannotStop = true } : s.Cluster,
             },
+            JobLogCaptured x => WithJob(s, x.JobId, j => j with
+            {
+                Log = x.Unavailable is null ? LogKeeping.Kept : LogKeeping.Unavailable,
+                LogUnavailable = x.Unavailable,
+                ExitCode = x.ExitCode ?? j.ExitCode,
+            }),
+            RetriesStopped x => s with { StoppedRun = x.Run },
             ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At, x.Status is not null && s.Cluster.CannotStop) },
             _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
         };

@@ -21,7 +21,11 @@ public sealed record JobView(
     DateTimeOffset? CancelRequestedAt,
     string? CancelledBy,
     LaunchResources? Resources = null,
-    string? Who = null)
+    string? Who = null,
+    AttemptCause? Cause = null,
+    LogKeeping Log = LogKeeping.None,
+    string? LogUnavailable = null,
+    LossCause? LossCause = null)
 {
     /// <summary>SkyPilot's JobExitCode for the job's status (0 succeeded, 100 failed, 101 not finished, 103 cancelled); SkyPilot does not report the process's own exit code.</summary>
     public int? SkyExitCode => Status switch
@@ -38,7 +42,35 @@ public sealed record JobView(
 
     public static JobView From(JobRecord j) => new(
         j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase, j.Status, j.Reason,
-        j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt, j.CancelRequestedAt, j.CancelledBy, j.Resources, j.LaunchedBy);
+        j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt, j.CancelRequestedAt, j.CancelledBy, j.Resources, j.LaunchedBy, j.Cause, j.Log, j.LogUnavailable, j.LossCause);
+}
+
+/// <summary>One attempt of a run in the table's strip: <c>succeeded</c>, <c>live</c>, or a failure class (with its exit code).</summary>
+public sealed record AttemptMark(int Attempt, string Outcome, int? ExitCode, bool SpentRestart);
+
+/// <summary>The current run's attempts, oldest first (at most <see cref="MaxMarks"/>, the newest), compared by content.</summary>
+public sealed record AttemptStrip(ImmutableArray<AttemptMark> Marks)
+{
+    public const int MaxMarks = 12;
+
+    public static readonly AttemptStrip Empty = new(ImmutableArray<AttemptMark>.Empty);
+
+    public ImmutableArray<AttemptMark> Marks { get; init; } = Marks.IsDefault ? [] : Marks;
+
+    public static AttemptStrip Of(ExperimentState s)
+    {
+        var policy = s.Spec?.ResolvedRetry ?? RetryPolicy.Default;
+        var jobs = s.JobsOfCurrentRun.ToList();
+        return new([.. jobs.Skip(Math.Max(0, jobs.Count - MaxMarks)).Select(j => new AttemptMark(
+            j.Attempt,
+            j.Cause is { } cause ? AttemptCause.ToApi(cause.Class) : j.Succeeded ? "succeeded" : "live",
+            j.Cause?.ExitCode,
+            RunAssessment.SpendsRestart(j, policy)))]);
+    }
+
+    public bool Equals(AttemptStrip? other) => other is not null && Marks.SequenceEqual(other.Marks);
+
+    public override int GetHashCode() => Marks.Length;
 }
 
 /// <summary>
@@ -62,7 +94,10 @@ public sealed record ExperimentSummary(
     int JobCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    AttemptStrip? Attempts = null,
+    int RestartsUsed = 0,
+    int MaxRestarts = 0)
 {
     /// <summary>
     /// Whether news that the cluster is absent matters (so the manager fans it out): the cluster may exist, or a job may
@@ -103,7 +138,8 @@ public sealed record ExperimentSummary(
             job is null ? null : JobView.From(job),
             s.Cluster.Status, s.Cluster.Known, needsRestart, message,
             current == CurrentState.Retrying ? run.RetryAt : null,
-            s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version)
+            s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version,
+            AttemptStrip.Of(s), run.Failures, (s.Spec?.ResolvedRetry ?? RetryPolicy.Default).ResolvedMaxRestarts(settings.MaxRestarts))
         {
             AtRest = Reconciler.IsAtRest(s, settings),
             Ledger = new UsageLedger([.. s.Jobs.Select(JobView.From)], [.. s.ClusterSpans]),

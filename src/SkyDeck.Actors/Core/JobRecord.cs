@@ -14,6 +14,9 @@ public enum JobPhase
     Lost,
 }
 
+/// <summary>Whether the tail of a finished job's output was kept (<see cref="JobLogCaptured"/>).</summary>
+public enum LogKeeping { None, Kept, Unavailable }
+
 /// <summary>One launch of an experiment: the job history row.</summary>
 public sealed record JobRecord(
     string JobId,
@@ -36,8 +39,15 @@ public sealed record JobRecord(
     string? CancelledBy = null,
     DateTimeOffset? CancelSentAt = null,
     bool WaitingForSlot = false,
-    string? LaunchedBy = null)
+    string? LaunchedBy = null,
+    LossCause? LossCause = null,
+    int? ExitCode = null,
+    LogKeeping Log = LogKeeping.None,
+    string? LogUnavailable = null)
 {
+    /// <summary>Why the attempt ended (null: live or succeeded).</summary>
+    public AttemptCause? Cause => AttemptCause.Of(this);
+
     /// <summary>
     /// Requested and still queued behind the <c>sky</c> process cap when last recorded: its process certainly never
     /// started (a launch that found a free slot at once records nothing more, and may have started).
@@ -70,8 +80,6 @@ public sealed record JobRecord(
     /// <summary>A cancel was requested and no <c>sky cancel</c> has run since.</summary>
     public bool CancelOutstanding => CancelRequestedAt is { } asked && (CancelSentAt is not { } sent || sent < asked);
 
-    /// <summary>A failure of the job itself (not of launching it): these count against the restart budget.</summary>
-    public bool SpendsRestart => CountsAsFailure && (Phase == JobPhase.Submitted || Phase == JobPhase.Lost && SubmittedAt is not null);
 
     public DateTimeOffset? FinishedAt => IsLive ? null : EndedAt ?? SubmittedAt ?? RequestedAt;
 }

@@ -27,6 +27,7 @@ public static class Reconciler
 
         s = WithdrawStaleQueuedLaunches(s, now, events);
         if (PlanStrayCancel(s, observation, now, settings, events) is { } stray) return new(events, stray.Action, stray.WakeAt);
+        if (LogToKeep(s, settings) is { } keep) return new(events, keep, null);
         var (action, wakeAt) = s.EffectiveDesired == DesiredState.Running
             ? PlanRunning(s, now, settings, events)
             : PlanShutdown(s, now, settings, events);
@@ -44,8 +45,13 @@ public static class Reconciler
     public static bool IsAtRest(ExperimentState s, ReconcileSettings settings)
     {
         if (!s.Exists || s.LiveJobs.Any() || s.LastAction is { InProgress: true } or { Failures: > 0 }) return false;
+        if (LogToKeep(s, settings) is not null) return false;
         if (s.EffectiveDesired == DesiredState.Running)
-            return RunAssessment.Of(s, settings).Status is RunStatus.Succeeded or RunStatus.Failed && !HasIdleCluster(s, settings);
+        {
+            var run = RunAssessment.Of(s, settings).Status;
+            return (run == RunStatus.Succeeded || run == RunStatus.Failed && s.StoppedRun == s.Run) && !HasIdleCluster(s, settings);
+        }
+
         if (!s.Cluster.Known) return s.Jobs.IsEmpty;
         return s.EffectiveDesired == DesiredState.Terminated
             ? s.Cluster.Status is null
@@ -91,17 +97,18 @@ public static class Reconciler
                     null => "the launch was interrupted and no cluster exists",
                     SkyClusterStatus.Up => "the launch was interrupted and SkyPilot never received the job",
                     var status => $"the launch was interrupted and left the cluster {status.Value.ToSkyString()}",
-                }, now, Callers.System));
+                }, now, Callers.System, LossCause.LaunchInterrupted));
                 continue;
             }
 
             if (o.At <= (job.SubmittedAt ?? job.RequestedAt)) continue;
             if (clusterGone)
-                Emit(new JobLost(s.Id, job.JobId, o.ClusterStatus is null ? "the cluster no longer exists" : "the cluster was stopped", now, Callers.System));
+                Emit(new JobLost(s.Id, job.JobId, o.ClusterStatus is null ? "the cluster no longer exists" : "the cluster was stopped", now, Callers.System,
+                    o.ClusterStatus is null ? LossCause.ClusterGone : LossCause.ClusterStopped));
             else if (queueAnswered)
                 Emit(new JobLost(s.Id, job.JobId,
                     "SkyPilot's job queue no longer lists the job",
-                    now, Callers.System));
+                    now, Callers.System, LossCause.DroppedFromQueue));
         }
 
         // The run's last job, given up as lost, is running after all and nothing else is live: adopt it again.
@@ -165,6 +172,9 @@ public static class Reconciler
         {
             case RunStatus.BackingOff when run.RetryAt > now:
                 return (null, run.RetryAt);
+            case RunStatus.Failed when s.StoppedRun != s.Run:
+                events.Add(new RetriesStopped(s.Id, s.Run, run.StopCause ?? "max_restarts", run.Reason ?? "gave up", now, Callers.System));
+                return PlanIdleCluster(s with { StoppedRun = s.Run }, run, now, settings, events);
             case RunStatus.Succeeded or RunStatus.Failed:
                 return PlanIdleCluster(s, run, now, settings, events);
             case RunStatus.Active:
@@ -197,6 +207,19 @@ public static class Reconciler
         var intent = new JobLaunchRequested(s.Id, jobId, s.ClusterName, s.Generation, s.Run, attempt, command, resources, now, Callers.System, why);
         events.Add(intent);
         return (new SkyCommand.Launch(jobId, s.ClusterName, command, resources), null);
+    }
+
+    /// <summary>
+    /// The newest finished job whose output has not been kept yet, while its cluster is up: read its tail before anything
+    /// else (a relaunch, a stop or a teardown) so that it survives the cluster, and so that the exit code is known before
+    /// the retry policy decides. A job that was lost (its cluster preempted) has no logs left to read.
+    /// </summary>
+    public static SkyCommand? LogToKeep(ExperimentState s, ReconcileSettings settings)
+    {
+        if (settings.LogTailLines <= 0 || s.Cluster.Status != SkyClusterStatus.Up) return null;
+        return s.LatestJob is { Phase: JobPhase.Submitted, Log: LogKeeping.None, SkyJobId: { } skyJobId, Status: { } status } job && status.IsTerminal()
+            ? new SkyCommand.Logs(job.JobId, job.Cluster, skyJobId, settings.LogTailLines)
+            : null;
     }
 
     /// <summary>
@@ -254,7 +277,7 @@ public static class Reconciler
             foreach (var e in new IExperimentEvent[]
                      {
                          new JobCancelRequested(s.Id, job.JobId, now, Callers.System, why),
-                         new JobLost(s.Id, job.JobId, $"sky launch never started (SkyDeck stopped while it waited for a sky process slot); withdrawn: {why}", now, Callers.System),
+                         new JobLost(s.Id, job.JobId, $"sky launch never started (SkyDeck stopped while it waited for a sky process slot); withdrawn: {why}", now, Callers.System, LossCause.Withdrawn),
                      })
             {
                 events.Add(e);

@@ -10,6 +10,9 @@ public abstract record SkyCommand(SkyActionKind Kind, string Target)
     public sealed record Stop(string Cluster) : SkyCommand(SkyActionKind.Stop, Cluster);
 
     public sealed record Down(string Cluster) : SkyCommand(SkyActionKind.Down, Cluster);
+
+    /// <summary>Read the last <paramref name="Tail"/> lines of a finished job's output, to keep them (read-only).</summary>
+    public sealed record Logs(string JobId, string Cluster, long SkyJobId, int Tail) : SkyCommand(SkyActionKind.Logs, JobId);
 }
 
 /// <summary>The reconciler's answer: record these events, then (once they are durable) run this command, and look again at <see cref="WakeAt"/>.</summary>

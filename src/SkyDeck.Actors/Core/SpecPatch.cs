@@ -23,10 +23,14 @@ public sealed record SpecPatch(
     ImmutableArray<string> Cleared = default,
     int? AutostopMinutes = null,
     bool? AutostopDown = null,
-    Budget? Budget = null)
+    Budget? Budget = null,
+    RetryPolicy? Retry = null)
 {
     /// <summary>Cleared: no budget.</summary>
     public const string BudgetField = "budget";
+
+    /// <summary>Cleared: back to SkyDeck's defaults (<c>SKYDECK_MAX_RESTARTS</c>, retry on preemption).</summary>
+    public const string RetryField = "retry";
 
     /// <summary>Cleared: back to SkyDeck's default (<c>SKYDECK_AUTOSTOP</c>).</summary>
     public const string AutostopMinutesField = "autostop_minutes";
@@ -59,6 +63,7 @@ public sealed record SpecPatch(
             AutostopMinutes = cleared.Contains(AutostopMinutesField) ? null : AutostopMinutes ?? spec.AutostopMinutes,
             AutostopDown = AutostopDown ?? spec.AutostopDown,
             Budget = cleared.Contains(BudgetField) ? null : Budget is null ? spec.Budget : Budget.IsEmpty ? null : Budget,
+            Retry = cleared.Contains(RetryField) ? null : Retry ?? spec.Retry,
         };
     }
 }

@@ -77,6 +77,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             Reconcile();
         });
         Command<ActionFinished>(Finished);
+        Command<LogsRead>(KeepLogs);
         Command<WaitForSlot>(Wait);
         Command<SlotGranted>(Dispatched);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -134,6 +135,16 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     private void Run(SkyCommand action)
     {
         _inFlight = action;
+        if (action is SkyCommand.Logs logs)
+        {
+            _log.Info("{0}: keeping the last {1} lines of job {2}", _id, logs.Tail, logs.JobId);
+            _sky.LogsAsync(logs.Cluster, logs.SkyJobId, logs.Tail, _shutdown.Token).PipeTo(
+                Self,
+                success: call => new LogsRead(logs, call.Report, call.Failure?.Reason),
+                failure: e => new LogsRead(logs, null, e.GetBaseException().Message));
+            return;
+        }
+
         if (action is not SkyCommand.Launch launch)
         {
             Execute(action, null);
@@ -272,6 +283,22 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         DeferAsync(decision, _ => AfterChange());
     }
 
+    private void KeepLogs(LogsRead read)
+    {
+        _inFlight = null;
+        if (read.Unavailable is { } why) _log.Warning("{0}: the log of job {1} could not be read: {2}", _id, read.Command.JobId, why);
+        var decision = ExperimentDecider.Decide(_state, new RecordLogTail(
+            _id, read.Command.JobId, read.Tail, read.Tail is null ? $"sky logs failed: {read.Unavailable}" : null, read.Command.Tail, _clock.GetUtcNow()));
+        if (decision.Events.IsEmpty)
+        {
+            AfterChange();
+            return;
+        }
+
+        PersistAll(decision.Events, Apply);
+        DeferAsync(decision, _ => AfterChange());
+    }
+
     // Stopping a remembered entity any other way counts as a crash and the shard would restart it.
     private void PassivateIfAbsent()
     {
@@ -292,6 +319,8 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         [.. _state.Jobs.Reverse().Select(JobView.From)]);
 
     private sealed record ActionFinished(SkyCommand Action, SkyOutcome Outcome);
+
+    private sealed record LogsRead(SkyCommand.Logs Command, LogTail? Tail, string? Unavailable);
 
     private sealed record WaitForSlot(SkyCommand.Launch Launch);
 

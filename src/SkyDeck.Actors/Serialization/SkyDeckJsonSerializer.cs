@@ -39,6 +39,8 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(ClusterStatusChanged)] = "cluster-status.v1",
         [typeof(JobRecovered)] = "job-recovered.v1",
         [typeof(BudgetReached)] = "budget-reached.v1",
+        [typeof(JobLogCaptured)] = "job-log.v1",
+        [typeof(RetriesStopped)] = "retries-stopped.v1",
         [typeof(ExperimentState)] = "exp-snapshot.v1",
         [typeof(ExperimentRegistered)] = "dir-registered.v1",
         [typeof(DirectorySnapshot)] = "dir-snapshot.v1",

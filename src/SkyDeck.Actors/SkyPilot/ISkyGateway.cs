@@ -32,6 +32,13 @@ public interface ISkyGateway
 
     /// <summary>One <c>sky queue c1 c2 …</c> for the given clusters.</summary>
     Task<SkyCall<QueueReport>> QueueAsync(IReadOnlyCollection<string> clusters, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The last <paramref name="tail"/> lines of a job's output: <c>sky logs CLUSTER JOB_ID --no-follow --tail N</c>,
+    /// under the process cap and the query timeout. A gateway that cannot read logs says so.
+    /// </summary>
+    Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken) =>
+        Task.FromResult(SkyCall<LogTail>.Failed(new SkyFailure(SkyFailureKind.Unknown, "this SkyPilot gateway cannot read job logs")));
 }
 
 /// <summary>

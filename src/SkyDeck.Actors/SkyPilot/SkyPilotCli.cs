@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
@@ -115,6 +116,25 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     }
 
     /// <summary>
+    /// <c>sky logs CLUSTER JOB_ID --no-follow --tail N</c>. It exits with the job's JobExitCode: 0 succeeded, 100 failed,
+    /// 101 not finished, 103 cancelled all come with the log; 102 is "no such job".
+    /// </summary>
+    public async Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken)
+    {
+        var args = new[] { "logs", cluster, skyJobId.ToString(CultureInfo.InvariantCulture), "--no-follow", "--tail", Invariant(Math.Max(1, tail)) };
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken, accept: LogExitCodes).ConfigureAwait(false);
+        if (run.ExitCode == JobNotFound)
+            return SkyCall<LogTail>.Failed(new SkyFailure(SkyFailureKind.ClusterNotFound, $"SkyPilot has no job {skyJobId} on {cluster}: {SkyOutput.Excerpt(SkyOutput.Lines(run.StdOut + "\n" + run.StdErr))}"));
+        if (run.Failure is { } failure) return SkyCall<LogTail>.Failed(failure);
+        return SkyCall<LogTail>.Ok(SkyLogsParser.Parse(run.StdOut, tail));
+    }
+
+    private const int JobNotFound = 102;
+
+    /// <summary>JobExitCode values <c>sky logs</c> exits with while printing the log (and 102: no such job).</summary>
+    private static readonly IReadOnlySet<int> LogExitCodes = new HashSet<int> { 100, 101, 102, 103 };
+
+    /// <summary>
     /// <c>sky launch</c>'s argv. Where the cluster lives is <c>--infra cloud[/region]</c> from SkyPilot 0.10, and
     /// <c>--cloud C --region R</c> before it; autostop is <c>-i N</c> (plus <c>--down</c>), enforced by the cluster itself.
     /// </summary>
@@ -203,7 +223,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     /// <paramref name="underHeldSlot"/> the process runs in a slot the caller holds for a command that has not started
     /// yet (the launch <c>--help</c> probe before that launch): taking a second slot there could deadlock the cap.
     /// </summary>
-    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null, bool underHeldSlot = false)
+    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null, bool underHeldSlot = false, IReadOnlySet<int>? accept = null)
     {
         using var slot = underHeldSlot ? ISkySlot.Unlimited
             : granted is Slot mine && mine.Use() ? mine
@@ -230,16 +250,16 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
                 .ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             _logger.LogDebug("sky {Args} exited {ExitCode} in {Elapsed} ms", string.Join(' ', args), result.ExitCode, elapsed.TotalMilliseconds);
-            if (result.ExitCode == 0)
+            if (result.ExitCode == 0 || accept?.Contains(result.ExitCode) == true)
             {
                 _metrics?.SkyInvoked(args[0], "ok", elapsed);
-                return new ProcessRun(result.StandardOutput, result.StandardError, null);
+                return new ProcessRun(result.StandardOutput, result.StandardError, null, result.ExitCode);
             }
 
             var failure = SkyFailureClassifier.Classify(result.ExitCode, result.StandardOutput, result.StandardError);
             _metrics?.SkyInvoked(args[0], SkyDeckMetrics.Outcome(failure.Kind), elapsed);
             _logger.LogWarning("sky {Command} exited {ExitCode}: {Reason}", args[0], result.ExitCode, failure.Reason);
-            return new ProcessRun(result.StandardOutput, result.StandardError, failure);
+            return new ProcessRun(result.StandardOutput, result.StandardError, failure, result.ExitCode);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -292,7 +312,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         _probeLock.Dispose();
     }
 
-    private sealed record ProcessRun(string StdOut, string StdErr, SkyFailure? Failure);
+    private sealed record ProcessRun(string StdOut, string StdErr, SkyFailure? Failure, int ExitCode = -1);
 
     /// <summary>
     /// A held slot of <see cref="_slots"/>, released exactly once: by the run that used it, by Dispose, or — granted

@@ -52,6 +52,7 @@ public static class ApiSetup
         app.MapApiDocs();
         app.MapExperimentEndpoints();
         app.MapJobEndpoints();
+        app.MapLogEndpoints();
         app.MapSystemEndpoints();
         app.MapAuditEndpoints();
         app.MapCostEndpoints();

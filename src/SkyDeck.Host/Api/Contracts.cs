@@ -41,6 +41,10 @@ public sealed record ExperimentDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version,
+    RetryDto? Retry,
+    IReadOnlyList<AttemptDto> Attempts,
+    int RestartsUsed,
+    int MaxRestarts,
     BudgetDto? Budget = null,
     CostDto? Cost = null,
     bool BudgetReached = false)
@@ -54,8 +58,24 @@ public sealed record ExperimentDto(
         RemoteCommand.Build(s.Spec),
         new ClusterDto(Naming.Cluster(s.Id), s.ClusterKnown ? s.ClusterStatus?.ToSkyString() ?? "ABSENT" : "UNKNOWN"),
         s.CurrentJob is null ? null : JobDto.From(s.CurrentJob),
-        s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version, BudgetDto.From(s.Spec.Budget), cost, s.BudgetStop is not null);
+        s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version,
+        RetryDto.From(s.Spec.Retry),
+        [.. (s.Attempts ?? AttemptStrip.Empty).Marks.Select(m => new AttemptDto(m.Attempt, m.Outcome, m.ExitCode, m.SpentRestart))],
+        s.RestartsUsed, s.MaxRestarts, BudgetDto.From(s.Spec.Budget), cost, s.BudgetStop is not null);
 }
+
+/// <summary>
+/// The experiment's retry policy as set (null: SkyDeck's defaults). <see cref="MaxRestartsOnErrors"/> null: the global
+/// <c>SKYDECK_MAX_RESTARTS</c>; <see cref="OnPreemption"/>: <c>always</c> or <c>never</c>.
+/// </summary>
+public sealed record RetryDto(int? MaxRestartsOnErrors, IReadOnlyList<int> RecoverOnExitCodes, string OnPreemption)
+{
+    public static RetryDto? From(RetryPolicy? p) => p is null ? null
+        : new(p.MaxRestartsOnErrors, [.. p.RecoverOnExitCodes], p.OnPreemption == PreemptionPolicy.Never ? "never" : "always");
+}
+
+/// <summary>One attempt of the current run: <see cref="Outcome"/> is <c>succeeded</c>, <c>live</c> or its failure class.</summary>
+public sealed record AttemptDto(int Attempt, string Outcome, int? ExitCode, bool SpentRestart);
 
 /// <summary><see cref="Status"/>: SkyPilot's cluster status, <c>ABSENT</c> (no cluster) or <c>UNKNOWN</c> (never observed).</summary>
 public sealed record ClusterDto(string Name, string Status);
@@ -80,6 +100,11 @@ public sealed record JobDto(
     double? DurationSeconds,
     DateTimeOffset? CancelRequestedAt,
     string? CancelledBy,
+    string? FailureClass,
+    int? ExitCode,
+    string? Cause,
+    string Log,
+    string? LogUnavailable,
     string? ExperimentId = null,
     int? Nodes = null,
     string? Accelerator = null,
@@ -95,9 +120,19 @@ public sealed record JobDto(
         j.JobId, j.SkyJobId, j.Cluster, j.Generation, j.Run, j.Attempt, j.Command, j.Phase switch { JobPhase.LaunchFailed => "LAUNCH_FAILED", var p => p.ToString().ToUpperInvariant() },
         j.Status?.ToSkyString(), j.SkyExitCode, j.Reason, j.RequestedAt, j.SubmittedAt, j.StartedAt, j.EndedAt,
         j.StartedAt is { } started && j.EndedAt is { } ended ? (ended - started).TotalSeconds : null,
-        j.CancelRequestedAt, j.CancelledBy, Naming.ExperimentOfJob(j.JobId), j.Resources?.Nodes, j.Resources?.GpuRequest().Accelerator,
+        j.CancelRequestedAt, j.Cause?.CancelledBy ?? j.CancelledBy,
+        j.Cause is { } cause ? AttemptCause.ToApi(cause.Class) : null, j.Cause?.ExitCode, j.Cause?.Describe(),
+        j.Log switch { LogKeeping.Kept => "kept", LogKeeping.Unavailable => "unavailable", _ => j.LossCause is LossCause.ClusterGone or LossCause.ClusterStopped ? "unavailable" : "none" },
+        j.LogUnavailable ?? (j.LossCause is LossCause.ClusterGone or LossCause.ClusterStopped ? "the cluster went away under the job (preempted); its logs went with it" : null),
+        Naming.ExperimentOfJob(j.JobId), j.Resources?.Nodes, j.Resources?.GpuRequest().Accelerator,
         j.Resources?.GpuRequest().PerNode, j.Resources?.UseSpot ?? false, j.Who, cost);
 }
+
+/// <summary>
+/// The last lines of a job's output. <see cref="Source"/>: <c>live</c> (read from SkyPilot now), <c>kept</c> (the
+/// tail SkyDeck kept when the job finished) or <c>none</c> (<see cref="Message"/> says why).
+/// </summary>
+public sealed record JobLogDto(string JobId, string Source, IReadOnlyList<string> Lines, bool Truncated, IReadOnlyList<int> ExitCodes, int? ExitCode, string? Message);
 
 public sealed record ExperimentListDto(IReadOnlyList<ExperimentDto> Experiments);
 

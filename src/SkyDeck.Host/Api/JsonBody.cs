@@ -238,6 +238,42 @@ public sealed class FieldReader(JsonElement body)
         return new Budget(Number("gpu_hours"), Number("usd"));
     }
 
+    /// <summary>
+    /// <c>{"max_restarts_on_errors": N, "recover_on_exit_codes": [..], "on_preemption": "always"|"never"}</c>; every
+    /// member optional, unknown ones refused, each error naming <c>retry.member</c>.
+    /// </summary>
+    public RetryPolicy? Retry(string name)
+    {
+        if (!Present(name, false, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Fail(name, $"must be an object with max_restarts_on_errors, recover_on_exit_codes and on_preemption, not {Kind(value)}");
+            return null;
+        }
+
+        var inner = new FieldReader(value);
+        inner.RejectUnknown("max_restarts_on_errors", "recover_on_exit_codes", "on_preemption");
+        var max = inner.Int("max_restarts_on_errors");
+        ImmutableArray<int> codes = [];
+        if (inner.Present("recover_on_exit_codes", false, out var list))
+        {
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out _)))
+                inner.Fail("recover_on_exit_codes", "must be an array of exit codes (whole numbers 1 to 255)");
+            else codes = [.. list.EnumerateArray().Select(v => v.GetInt32()).Distinct()];
+        }
+
+        var preemption = PreemptionPolicy.Always;
+        if (inner.String("on_preemption") is { } text)
+        {
+            if (text == "always") preemption = PreemptionPolicy.Always;
+            else if (text == "never") preemption = PreemptionPolicy.Never;
+            else inner.Fail("on_preemption", $"must be \"always\" or \"never\" (got '{Truncate(text)}')");
+        }
+
+        foreach (var error in inner.Errors) Fail($"{name}.{error.Field}", error.Message);
+        return inner.IsValid ? new RetryPolicy(max, codes, preemption) : null;
+    }
+
     private bool Present(string name, bool required, out JsonElement value)
     {
         if (body.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null) return true;

@@ -30,6 +30,7 @@ public static class SpecFields
         new(SpecPatch.AutostopMinutesField, true, (r, p) => p with { AutostopMinutes = r.Int(SpecPatch.AutostopMinutesField) }),
         new("autostop_down", false, (r, p) => p with { AutostopDown = r.Bool("autostop_down") }),
         new(SpecPatch.BudgetField, true, (r, p) => p with { Budget = r.Budget(SpecPatch.BudgetField) }),
+        new(SpecPatch.RetryField, true, (r, p) => p with { Retry = r.Retry(SpecPatch.RetryField) }),
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name)];

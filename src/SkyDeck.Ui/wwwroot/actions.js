@@ -83,6 +83,17 @@ export async function remove(id) {
   });
 }
 
+/** A run SkyDeck gave up on starts again: a new run with a fresh restart budget. */
+export async function retry(id) {
+  try {
+    store.applyOne(await api.restart(id));
+  } catch (e) {
+    errorToast(`Could not retry ${id}`, e);
+    return;
+  }
+  toast(`Retrying ${id}: a new run with a fresh restart budget`, { type: 'info' });
+}
+
 /**
  * Applies a changed configuration: the server starts a new run, cancelling the running job first and launching the
  * new one once it has ended. Durable once answered; the page may be closed.

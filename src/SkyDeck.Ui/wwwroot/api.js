@@ -135,6 +135,7 @@ export const api = {
     return request('GET', `/api/jobs?${q}`, { signal });
   },
   costs: (groupBy = 'experiment', signal) => request('GET', `/api/costs?group_by=${enc(groupBy)}`, { signal }),
+  logs: (id, jobId, tail = 200, signal) => request('GET', `/api/experiments/${enc(id)}/jobs/${enc(jobId)}/logs?tail=${tail}`, { signal }),
   cancelJob: jobId => request('POST', `/api/jobs/${enc(jobId)}/cancel`),
   events: (id, signal) => request('GET', `/api/experiments/${enc(id)}/events`, { signal }),
   health: signal => request('GET', '/api/health', { signal }).catch(e => {

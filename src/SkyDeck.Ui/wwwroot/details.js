@@ -7,8 +7,9 @@ import { api } from './api.js';
 import { store } from './store.js';
 import {
   badge, badgeClass, jobStatus, jobIsLive, jobOutcome, jobDuration, formatTime, formatShortTime, formatDuration, formatAge,
-  parseTime, flagKind, flagText, costText, costBreakdown, costNow,
+  parseTime, flagKind, flagText, costText, costBreakdown, costNow, attemptStrip, attemptTitle, isGaveUp, retryText,
 } from './format.js';
+import { createLogView } from './logview.js';
 import * as actions from './actions.js';
 import { view, updateView } from './view.js';
 import { copyText } from './clipboard.js';
@@ -39,7 +40,17 @@ export function createDetails(initialDto) {
   const jobsTitle = el('h2', null, 'Jobs');
   const timeline = el('div', { class: 'timeline', testid: 'job-timeline' });
   const jobsBody = el('div', { class: 'jobs-body', testid: 'details-jobs' }, el('p', { class: 'muted' }, 'Loading jobs…'));
-  const jobsSection = el('section', { class: 'panel panel-jobs' }, jobsTitle, timeline, jobsBody);
+  const logBody = el('div', { class: 'log-body', testid: 'details-log' });
+  const jobsSection = el('section', { class: 'panel panel-jobs' }, jobsTitle, timeline, jobsBody, logBody);
+  let logView = null;
+  let autoLogJob = null;
+
+  /** Shows one job's log under the jobs table (replacing the one shown). */
+  function showLog(job, options = {}) {
+    logView?.close();
+    logView = createLogView(dto.id, job, options);
+    logBody.replaceChildren(logView.node);
+  }
   const commandBody = el('div', { class: 'command-body' });
   const commandSection = el('section', { class: 'panel panel-command' }, el('h2', null, 'Command that will run'), commandBody);
   const activityBody = el('div', { class: 'activity-body', testid: 'details-activity' }, el('p', { class: 'muted' }, 'Loading activity…'));
@@ -56,7 +67,7 @@ export function createDetails(initialDto) {
   function renderActions() {
     // rebuilt only when what they offer changes, so a focused button keeps its focus across live updates
     const isBaseline = view.base === dto.id;
-    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}|${dto.needs_restart}|${isBaseline}`;
+    const key = `${dto.deleted}|${dto.desired_state}|${!!editing}|${dto.needs_restart}|${isBaseline}|${isGaveUp(dto)}`;
     if (key === actionsKey) return;
     actionsKey = key;
     const running = dto.desired_state === 'RUNNING';
@@ -65,7 +76,8 @@ export function createDetails(initialDto) {
       buttons.push(button('Restore', 'detail-restore', () => actions.restore([dto.id]), 'primary'));
     } else {
       buttons.push(
-        button('Start', 'detail-start', () => actions.start(dto.id), 'primary', running),
+        isGaveUp(dto) ? button('Retry', 'detail-retry', () => actions.retry(dto.id), 'primary') : null,
+        button('Start', 'detail-start', () => actions.start(dto.id), isGaveUp(dto) ? '' : 'primary', running),
         button('Stop', 'detail-stop', () => actions.stop(dto.id), '', !running),
         dto.needs_restart && running
           ? button('Restart to apply', 'detail-restart', () => actions.restart(dto.id), 'primary')
@@ -106,6 +118,8 @@ export function createDetails(initialDto) {
       ['Cloud / region', [dto.cloud, dto.region].filter(Boolean).join(' / ') || 'any'],
       ['Autostop', (dto.autostop_minutes == null ? 'server default' : dto.autostop_minutes === 0 ? 'off' : `${dto.autostop_minutes} min idle`)
         + (dto.autostop_down && dto.autostop_minutes !== 0 ? ', then tear down' : '')],
+      ['Retry policy', retryText(dto)],
+      ['Attempts', null],
       ['Tags', (dto.tags || []).join(', ') || '—'],
       ['Group', dto.group || '—'],
       ['Description', dto.description || '—'],
@@ -121,7 +135,13 @@ export function createDetails(initialDto) {
     const dl = el('dl', { class: 'config-list' });
     for (const [label, value] of items) {
       dl.append(el('dt', null, label));
-      if (label === 'State') {
+      if (label === 'Attempts') {
+        const strip = attemptStrip(dto.attempts);
+        dl.append(el('dd', { testid: 'details-attempts', title: attemptTitle(dto) },
+          strip ? el('span', { class: 'attempt-strip', testid: 'details-attempt-strip' }, strip) : '—',
+          ` · ${dto.restarts_used} of ${dto.max_restarts} restarts on errors used`,
+          dto.current_job?.cause ? el('span', { class: 'attempt-cause', testid: 'details-last-cause' }, ` · last: ${dto.current_job.cause}`) : ''));
+      } else if (label === 'State') {
         dl.append(el('dd', { testid: 'details-state' },
           badge(dto.desired_state, 'desired', 'details-desired'), ' ', badge(dto.current_state, 'current', 'details-current'),
           dto.current_state === 'RETRYING' && dto.retry_at ? ` retry at ${formatTime(dto.retry_at)}` : '',
@@ -245,7 +265,7 @@ export function createDetails(initialDto) {
       }
       // SkyPilot's exit code only means something once the job is over (101 is "not finished yet")
       const exitCode = !jobIsLive(job) && job.sky_exit_code !== null && job.sky_exit_code !== undefined ? `exit ${job.sky_exit_code}` : '';
-      const exit = [exitCode, job.reason || '']
+      const exit = [job.cause || '', exitCode, job.reason || '']
         .filter(Boolean).join(' · ') || '—';
       const cancel = cancelCell(job, status);
       body.append(el('tr', { testid: 'job-row', dataset: { jobId: job.job_id, status: status || '' } },
@@ -258,7 +278,16 @@ export function createDetails(initialDto) {
         el('td', { title: formatTime(job.ended_at) }, formatShortTime(job.ended_at)),
         durationCell,
         el('td', { class: 'num', testid: 'job-cost', title: job.use_spot ? 'spot' : null }, costText(job.cost) + (job.use_spot ? ' (spot)' : '')),
-        el('td', null, cancel)));
+        el('td', null, cancel, ' ', el('button', {
+          type: 'button', class: 'small', testid: 'job-log', title: `Show the last lines of ${job.job_id}`,
+          onclick: () => showLog(job),
+        }, 'Log'))));
+    }
+    // the latest attempt failed: its last lines next to its cause, without a click
+    const latest = jobs[0];
+    if (latest?.failure_class && autoLogJob !== latest.job_id) {
+      autoLogJob = latest.job_id;
+      showLog(latest, { tail: 20, heading: el('strong', { class: 'attempt-cause', testid: 'log-cause' }, `Attempt ${latest.attempt}: ${latest.cause} — last lines`) });
     }
     jobsBody.replaceChildren(el('div', { class: 'scroll' }, el('table', { class: 'jobs-table', testid: 'jobs-table' },
       el('thead', null, el('tr', null, head.map(h => el('th', { scope: 'col' }, h || el('span', { class: 'sr-only' }, 'Actions'))))), body)));
@@ -438,6 +467,7 @@ export function createDetails(initialDto) {
     },
     destroy() {
       destroyed = true;
+      logView?.close();
       clearInterval(ticker);
       clearTimeout(fetchTimer);
     },

@@ -229,3 +229,39 @@ export function costBreakdown(cost, budget) {
   if (budget) parts.push(`budget ${[budget.gpu_hours != null ? `${budget.gpu_hours} GPU-h` : null, budget.usd != null ? `$${budget.usd}` : null].filter(Boolean).join(' or ')}`);
   return parts.join(' · ');
 }
+
+const MARKS = {
+  succeeded: '✓', live: '●', preempted: '✗pre', no_capacity: '✗cap', setup_failed: '✗setup', driver_failed: '✗drv',
+  cancelled: '✗cxl', lost: '✗lost', unknown: '✗?',
+};
+
+/** One attempt of the strip: ✓, ● (live), ✗pre, ✗exit 1, …; user errors show their exit code. */
+export function attemptMark(a) {
+  if (a.outcome === 'user_error') return a.exit_code === null || a.exit_code === undefined ? '✗exit ?' : `✗exit ${a.exit_code}`;
+  return MARKS[a.outcome] || `✗${a.outcome}`;
+}
+
+/** The whole strip as text, e.g. "✓ ✗pre ✗pre ✗exit 1". */
+export function attemptStrip(attempts) {
+  return (attempts || []).map(attemptMark).join(' ');
+}
+
+/** What each attempt was, for the strip's tooltip. */
+export function attemptTitle(dto) {
+  const list = (dto.attempts || []).map(a => `#${a.attempt}: ${a.outcome.replace('_', ' ')}${a.exit_code !== null && a.exit_code !== undefined ? ` (exit ${a.exit_code})` : ''}${a.spent_restart ? ' — spent a restart' : ''}`);
+  return [`Attempts of this run; ${dto.restarts_used} of ${dto.max_restarts} restarts on errors used`, ...list].join('\n');
+}
+
+/** SkyDeck gave up on the run (FAILED while RUNNING is desired): Start would do nothing, Retry starts a new run. */
+export function isGaveUp(dto) {
+  return !dto.deleted && dto.desired_state === 'RUNNING' && dto.current_state === 'FAILED';
+}
+
+/** The retry policy in words; null is the server's defaults. */
+export function retryText(dto) {
+  const r = dto.retry;
+  const max = r?.max_restarts_on_errors ?? null;
+  return `${max === null ? `${dto.max_restarts} restarts on errors (server default)` : `${max} restarts on errors`}`
+    + `${r?.recover_on_exit_codes?.length ? `; exit codes ${r.recover_on_exit_codes.join(', ')} always retry` : ''}`
+    + `; on preemption: ${r?.on_preemption === 'never' ? 'give up' : 'relaunch'}`;
+}

@@ -84,7 +84,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
   const flagsRow = el('div', { class: 'field field-flags' }, el('span', { class: 'field-label' }, 'Flags (JSON)'), flags.element);
   rows.push(flagsRow);
 
-  const advanced = el('details', { class: 'advanced', testid: 'advanced' }, el('summary', null, 'More: description, resources, tags, group'));
+  const advanced = el('details', { class: 'advanced', testid: 'advanced' }, el('summary', null, 'More: description, resources, tags, group, retry policy'));
   for (const f of ADVANCED_FIELDS) {
     const control = f.textarea
       ? el('textarea', { testid: `field-${f.name}`, rows: 2 })
@@ -103,8 +103,20 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
   inputs.autostop_down = el('input', { type: 'checkbox', testid: 'field-autostop_down' });
   inputs.autostop_down.checked = !!initial?.autostop_down;
   advanced.append(el('label', { class: 'field check' }, inputs.autostop_down, ' Tear down (not stop) when idle', errorFor('autostop_down')));
+  // Retry policy, in SkyPilot's words: empty = the server's default (SKYDECK_MAX_RESTARTS), retry on preemption.
+  const retry = initial?.retry || null;
+  inputs['retry.max_restarts_on_errors'] = el('input', { type: 'number', testid: 'field-retry-max', min: 0, max: 1000, step: 1, placeholder: 'server default' });
+  inputs['retry.max_restarts_on_errors'].value = retry?.max_restarts_on_errors ?? '';
+  advanced.append(row('retry.max_restarts_on_errors', 'Max restarts on errors (user errors, setup and driver failures)', inputs['retry.max_restarts_on_errors']));
+  inputs['retry.recover_on_exit_codes'] = el('input', { type: 'text', testid: 'field-retry-codes', placeholder: 'e.g. 137, 143', spellcheck: false });
+  inputs['retry.recover_on_exit_codes'].value = (retry?.recover_on_exit_codes || []).join(', ');
+  advanced.append(row('retry.recover_on_exit_codes', 'Exit codes that always retry', inputs['retry.recover_on_exit_codes']));
+  inputs['retry.on_preemption'] = el('select', { testid: 'field-retry-preemption' },
+    el('option', { value: 'always' }, 'always relaunch'), el('option', { value: 'never' }, 'give up'));
+  inputs['retry.on_preemption'].value = retry?.on_preemption || 'always';
+  advanced.append(row('retry.on_preemption', 'On preemption', inputs['retry.on_preemption']));
   if (initial && ADVANCED_FIELDS.some(f => (f.name === 'tags' ? initial.tags?.length : initial[f.name])) || initial?.use_spot
-      || initial?.autostop_minutes != null || initial?.autostop_down) advanced.open = true;
+      || initial?.autostop_minutes != null || initial?.autostop_down || retry) advanced.open = true;
   rows.push(advanced);
 
   if (mode === 'create') {
@@ -225,6 +237,21 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     if (Object.keys(budget).length) {
       if (mode === 'create' || !sameBudget) fields.budget = budget;
     } else if (mode === 'edit' && hadBudget) fields.budget = null; // emptied: no budget
+    const maxText = inputs['retry.max_restarts_on_errors'].value.trim();
+    const codesText = inputs['retry.recover_on_exit_codes'].value.trim();
+    const preemption = inputs['retry.on_preemption'].value;
+    const codes = codesText ? codesText.split(/[\s,]+/).filter(Boolean) : [];
+    if (maxText !== '' && (!/^\d+$/.test(maxText) || Number(maxText) > 1000)) {
+      showField('retry.max_restarts_on_errors', ['must be a whole number from 0 to 1000']);
+      ok = false;
+    } else if (codes.some(c => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 255)) {
+      showField('retry.recover_on_exit_codes', ['must be exit codes from 1 to 255, separated by commas']);
+      ok = false;
+    } else {
+      const policy = maxText === '' && !codes.length && preemption === 'always' ? null
+        : { max_restarts_on_errors: maxText === '' ? null : Number(maxText), recover_on_exit_codes: codes.map(Number), on_preemption: preemption };
+      if (mode === 'create' ? policy : JSON.stringify(policy) !== JSON.stringify(initial.retry ?? null)) fields.retry = policy;
+    }
     if (mode === 'create') fields.desired_state = inputs.start.checked ? 'RUNNING' : 'STOPPED';
 
     const check = flags.validate();
@@ -236,7 +263,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     const flagsText = check.empty ? '{}' : flags.text().trim();
     if (mode === 'edit') {
       for (const key of Object.keys(fields)) {
-        if (!['tags', 'use_spot', 'autostop_minutes', 'autostop_down', 'budget'].includes(key) && fields[key] === initial[key]) delete fields[key];
+        if (!['tags', 'use_spot', 'autostop_minutes', 'autostop_down', 'budget', 'retry'].includes(key) && fields[key] === initial[key]) delete fields[key];
       }
     }
     return { fields, flagsText };

@@ -17,7 +17,7 @@ import { compileFilter } from './filter.js';
 import { splitVarying, headerLayout, leafOrder } from './columns.js';
 import {
   TRANSITIONAL, badgeClass, stateHelp, jobStatus, formatAge, formatDuration, jobDuration, parseTime,
-  flagKind, flagDisplay, flagText, compareValues, collator, costNow, costText, costBreakdown,
+  flagKind, flagDisplay, flagText, compareValues, collator, costNow, costText, costBreakdown, attemptStrip, attemptTitle, isGaveUp,
 } from './format.js';
 import * as actions from './actions.js';
 import { createDetails } from './details.js';
@@ -626,8 +626,9 @@ function measureRow(dto) {
   // a name that cannot be wider than the column already is, even in its widest letters, is not measured
   const nameExtra = PAD + (dto.needs_restart ? 112 : 0);
   if (dto.name.length * WIDEST_CHAR + nameExtra > widths.name && widths.name < NAME_MAX) grow('name', textWidth(dto.name, FONT) + nameExtra);
-  grow('current', dto.current_state === 'RETRYING' ? 220 : 132);
-  grow('job', jobWidth(dto.current_job));
+  grow('current', dto.current_state === 'RETRYING' ? 300 : dto.current_state === 'FAILED' ? 260 : 132);
+  const strip = attemptStrip(dto.attempts);
+  grow('job', jobWidth(dto.current_job) + (strip ? monoWidth(strip) + 6 : 0));
   const flags = dto.flags || {};
   columnKeys.forEach((key, i) => {
     if (!(key in flags)) return;
@@ -795,7 +796,7 @@ function template() {
     }, 'restart to apply'), el('span', { class: 'name-text', testid: 'name-text' })),
     cell('col-desired', 'cell-desired', el('span')),
     cell('col-current', 'cell-current', el('span'), el('span', { class: 'state-note', testid: 'state-note' })),
-    cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' })),
+    cell('col-job', 'cell-job', el('span'), el('span', { class: 'job-note' }), el('span', { class: 'attempt-strip', testid: 'attempt-strip' })),
     cell('col-nodes num', 'cell-nodes'),
     cell('col-gpus num', 'cell-gpus'),
     cell('col-cost num', 'cell-cost'),
@@ -828,7 +829,8 @@ function createRow(dto) {
       current: cells.current.firstChild,
       currentNote: cells.current.lastChild,
       job: cells.job.firstChild,
-      jobNote: cells.job.lastChild,
+      jobNote: cells.job.children[1],
+      strip: cells.job.lastChild,
       toggle: cells.actions.firstChild,
     },
     flagCells: [],
@@ -898,18 +900,24 @@ function patchRow(rv, dto) {
   setClass(p.job, js ? badgeClass(js, 'job') : 'muted');
   setAttr(p.job, 'title', job ? `${job.job_id}${job.sky_job_id !== null ? ` (SkyPilot #${job.sky_job_id})` : ''}` : 'No current job');
   setText(p.jobNote, jobNote(job));
+  // the strip appears once a run has retried or failed: one mark per attempt, the last one's cause in words
+  const attempts = dto.attempts || [];
+  const worth = attempts.length > 1 || attempts.some(a => a.outcome !== 'succeeded' && a.outcome !== 'live');
+  setText(p.strip, worth ? attemptStrip(attempts) : '');
+  setAttr(p.strip, 'title', worth ? attemptTitle(dto) : null);
 
   setText(rv.cells.nodes, dto.nodes);
   setText(rv.cells.gpus, dto.gpus);
   patchCost(rv, dto);
 
-  // one button per row: Start, Stop, or Restore for a deleted experiment
-  const action = dto.deleted ? 'restore' : dto.desired_state === 'RUNNING' ? 'stop' : 'start';
+  // one button per row: Start, Stop, Retry for a run SkyDeck gave up on, or Restore for a deleted experiment
+  const action = dto.deleted ? 'restore' : isGaveUp(dto) ? 'retry' : dto.desired_state === 'RUNNING' ? 'stop' : 'start';
   if (p.toggle.dataset.action !== action) {
     const look = {
       start: ['▶', 'row-start', 'icon start', `Start ${dto.id} (desired: RUNNING)`],
       stop: ['■', 'row-stop', 'icon stop', `Stop ${dto.id} (desired: STOPPED)`],
       restore: ['↺', 'row-restore', 'icon restore', `Restore ${dto.id}`],
+      retry: ['↻', 'row-retry', 'icon retry', `Retry ${dto.id}: a new run with a fresh restart budget`],
     }[action];
     p.toggle.dataset.action = action;
     p.toggle.textContent = look[0];
@@ -943,10 +951,12 @@ function rowClass(rv, dto) {
 }
 
 function stateNote(dto, now = Date.now()) {
+  const cause = dto.current_job?.cause || '';
   if (dto.current_state === 'RETRYING' && dto.retry_at) {
     const at = parseTime(dto.retry_at);
-    if (at !== null) return at > now ? `retry in ${formatDuration((at - now) / 1000)}` : 'retrying…';
+    if (at !== null) return (at > now ? `retry in ${formatDuration((at - now) / 1000)}` : 'retrying…') + (cause ? ` · ${cause}` : '');
   }
+  if (dto.current_state === 'FAILED') return cause;
   return '';
 }
 
@@ -1174,6 +1184,7 @@ function onBodyClick(e) {
     if (action === 'start') actions.start(id);
     else if (action === 'stop') actions.stop(id);
     else if (action === 'restore') actions.restore([id]);
+    else if (action === 'retry') actions.retry(id);
     return;
   }
   if (e.target.closest('.col-select')) {

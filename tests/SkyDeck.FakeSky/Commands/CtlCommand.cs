@@ -26,6 +26,8 @@ internal static class CtlCommand
           ansi on|off                        colour statuses with ANSI escapes
           script GLOB STATUS...              status script for jobs whose name matches GLOB
           default-script STATUS...           status script for every other job
+          output GLOB CODES [LINE...]        a failed job's return codes (comma-separated, e.g. 137,1,137;
+                                             '-' for the default [1]) and its log lines, for jobs matching GLOB
           reset                              forget all clusters, records and control settings
           dump                               print state.json
           home                               print the state directory
@@ -101,6 +103,12 @@ internal static class CtlCommand
             case "script":
                 ExpectAtLeast(rest, 2);
                 home.SetControl(c => c.WithScript(rest[0], [.. Statuses(rest.Skip(1))]));
+                break;
+            case "output":
+                ExpectAtLeast(rest, 2);
+                var codes = rest[1] == "-" ? null : rest[1].Split(',').Select(c => ParseInt(c.Trim(), "CODES")).ToList();
+                var lines = rest.Count > 2 ? rest.Skip(2).ToList() : null;
+                home.SetControl(c => c.WithOutput(rest[0], codes, lines));
                 break;
             case "default-script":
                 ExpectAtLeast(rest, 1);

@@ -10,6 +10,12 @@ internal static class Submissions
     {
         var script = context.Control.ScriptFor(task.TaskName);
         var job = JobProgression.Submit(cluster, task.TaskName, script, new JobSubmission(task.Entrypoint.Command, task.JobResources), context.Now);
+        if (context.Control.RuleFor(task.TaskName) is { } rule)
+        {
+            job.ExitCodes = rule.ExitCodes is null ? null : [.. rule.ExitCodes];
+            job.LogLines = rule.LogLines is null ? null : [.. rule.LogLines];
+        }
+
         if (attached)
         {
             // An attached launch tails the job until it ends, so it sees the whole script.

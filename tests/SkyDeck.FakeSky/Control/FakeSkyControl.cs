@@ -56,6 +56,20 @@ public sealed record FakeSkyControl
     public FakeSkyControl WithScript(string match, params string[] statuses) =>
         this with { Scripts = [.. Scripts, new FakeJobScript(match, statuses)] };
 
+    /// <summary>
+    /// Sets the exit codes and log lines of jobs matching <paramref name="match"/>: on the script rule with exactly that
+    /// glob, or a new rule (with the default script) when there is none.
+    /// </summary>
+    public FakeSkyControl WithOutput(string match, IReadOnlyList<int>? exitCodes, IReadOnlyList<string>? logLines)
+    {
+        var index = Scripts.ToList().FindIndex(s => s.Match == match);
+        var rule = index >= 0 ? Scripts[index] with { ExitCodes = exitCodes, LogLines = logLines } : new FakeJobScript(match, DefaultScript, exitCodes, logLines);
+        return this with { Scripts = index >= 0 ? [.. Scripts.Select((s, i) => i == index ? rule : s)] : [.. Scripts, rule] };
+    }
+
+    /// <summary>The first script rule matching a job name, or null.</summary>
+    public FakeJobScript? RuleFor(string jobName) => Scripts.FirstOrDefault(s => Glob.IsMatch(s.Match, jobName));
+
     /// <summary>The script for a job name: the first matching rule, else <see cref="DefaultScript"/>.</summary>
     public IReadOnlyList<string> ScriptFor(string jobName)
     {

@@ -77,6 +77,11 @@ internal static class Transcript
         }
 
         var prefix = $"({job.JobName}, pid={Pid(job)}) ";
+        if (job.LogLines is { } own)
+        {
+            return [.. own.Select(l => prefix + l)];
+        }
+
         var lines = new List<string>
         {
             $"{prefix}fake-sky: job {job.JobId} running: {job.Command}",
@@ -106,10 +111,24 @@ internal static class Transcript
 
         if (JobStatuses.IsFailure(job.Status))
         {
-            yield return $"ERROR: Job {job.JobId} failed with return code list: [1]";
+            yield return FailureLine(job);
         }
 
         yield return $"{Check} Job finished (status: {job.Status}).";
+    }
+
+    /// <summary>
+    /// SkyPilot's failure line: <c>ERROR: Job N failed with return code list: [1]</c>; with several nodes where one failed
+    /// and the others were cleaned up (137), the list plus PR #5838's explanation.
+    /// </summary>
+    public static string FailureLine(FakeJob job)
+    {
+        var codes = job.ExitCodes is { Count: > 0 } given ? given : [1];
+        var line = $"ERROR: Job {job.JobId} failed with return code list: [{string.Join(", ", codes)}]";
+        var worker = codes.FirstOrDefault(c => c is not 0 and not 137);
+        return codes.Count > 1 && worker != 0 && codes.Contains(137)
+            ? $"{line} (A worker failed with return code {worker}, SkyPilot cleaned up the processes on other nodes with return code 137)"
+            : line;
     }
 
     /// <summary>A stable fake pid per job, so repeated <c>sky logs</c> calls print identical lines.</summary>

@@ -30,5 +30,11 @@ public sealed class FakeJob
 
     public string LogPath { get; set; } = "";
 
+    /// <summary>The per-node return codes of a failed job (null: <c>[1]</c>).</summary>
+    public List<int>? ExitCodes { get; set; }
+
+    /// <summary>The program's own output lines (null: made-up training lines).</summary>
+    public List<string>? LogLines { get; set; }
+
     public string Username { get; set; } = FakeIdentity.UserName;
 }
