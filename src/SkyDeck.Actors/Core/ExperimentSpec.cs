@@ -19,7 +19,8 @@ public sealed partial record ExperimentSpec(
     ImmutableArray<string> Tags = default,
     string? Group = null,
     int? AutostopMinutes = null,
-    bool AutostopDown = false)
+    bool AutostopDown = false,
+    string? Sweep = null)
 {
     /// <summary>A week: the longest idle time SkyDeck passes to <c>sky launch -i</c>.</summary>
     public const int MaxAutostopMinutes = 7 * 24 * 60;
@@ -56,12 +57,16 @@ public sealed partial record ExperimentSpec(
         && Tags.SequenceEqual(other.Tags)
         && Group == other.Group
         && AutostopMinutes == other.AutostopMinutes
-        && AutostopDown == other.AutostopDown;
+        && AutostopDown == other.AutostopDown
+        && Sweep == other.Sweep;
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex FlagKeyPattern();
+
+    /// <summary>A dotted identifier (letters, digits, '_' and '-', separated by '.'), at most <see cref="MaxFlagKeyLength"/> long.</summary>
+    public static bool IsValidFlagKey(string? key) => key is { Length: > 0 and <= MaxFlagKeyLength } && FlagKeyPattern().IsMatch(key);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceNamePattern();
@@ -90,6 +95,7 @@ public sealed partial record ExperimentSpec(
                 break;
             }
 
+        if (Sweep is not null && SweepId.Validate(Sweep) is { } sweepError) errors.Add(new("sweep", sweepError));
         ValidateFlags(errors);
         return errors.ToImmutable();
     }

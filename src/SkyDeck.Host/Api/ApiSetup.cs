@@ -22,6 +22,7 @@ public static class ApiSetup
         services.AddExceptionHandler<AskTimeoutHandler>();
         services.AddOpenApi();
         services.AddSingleton<Experiments>();
+        services.AddSingleton<Sweeps>();
         services.AddSingleton<ExperimentListCache>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton(sp => new SkyDeck.Actors.Audit.AuditLog(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
@@ -45,6 +46,7 @@ public static class ApiSetup
     {
         app.MapOpenApi();
         app.MapExperimentEndpoints();
+        app.MapSweepEndpoints();
         app.MapJobEndpoints();
         app.MapSystemEndpoints();
         app.MapAuditEndpoints();

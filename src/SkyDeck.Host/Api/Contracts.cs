@@ -40,7 +40,8 @@ public sealed record ExperimentDto(
     int JobCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    string? Sweep)
 {
     public static ExperimentDto From(ExperimentSummary s) => new(
         s.Id, s.Spec.Name, s.Spec.Description, s.Spec.BaseCommand, s.Spec.RunName, s.Spec.Flags, s.Spec.Nodes, s.Spec.Gpus,
@@ -50,7 +51,7 @@ public sealed record ExperimentDto(
         RemoteCommand.Build(s.Spec),
         new ClusterDto(Naming.Cluster(s.Id), s.ClusterKnown ? s.ClusterStatus?.ToSkyString() ?? "ABSENT" : "UNKNOWN"),
         s.CurrentJob is null ? null : JobDto.From(s.CurrentJob),
-        s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version);
+        s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version, s.Spec.Sweep);
 }
 
 /// <summary><see cref="Status"/>: SkyPilot's cluster status, <c>ABSENT</c> (no cluster) or <c>UNKNOWN</c> (never observed).</summary>
