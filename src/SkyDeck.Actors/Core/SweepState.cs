@@ -29,7 +29,7 @@ public sealed record SweepState(
     int Revision,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version) : ISkyDeckJournaled
 {
     public static SweepState Empty(string id) => new(
         id, false, null, ImmutableSortedDictionary.Create<string, SweepCellState>(StringComparer.Ordinal),
