@@ -58,7 +58,7 @@ public sealed class SweepCrashTests(ITestOutputHelper output) : IDisposable
             async () => (await server.Api.ExperimentsAsync()).Values.Where(e => e.GetProperty("sweep").GetString() == Sweep).ToList(),
             list => list.Count == Cells && list.All(e => e.GetProperty("current_job") is { ValueKind: JsonValueKind.Object } job && job.GetProperty("sky_job_id").ValueKind == JsonValueKind.Number),
             "every cell's job submitted to SkyPilot",
-            TimeSpan.FromSeconds(180),
+            TimeSpan.FromSeconds(420),
             list => $"{list.Count} cells, {list.Count(e => e.GetProperty("current_job").ValueKind == JsonValueKind.Object)} with a job");
 
         Assert.Equal(Cells, cells.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
