@@ -11,6 +11,7 @@
 //   flagseditor.js  flags JSON editor with validation and typeahead (schemas.js, suggest.js)
 //   bulk.js       bulk Start/Stop/Delete with per-row report      actions.js   start/stop/delete+undo/restart
 //   health.js     header pills and the stale-data banner          view.js      filter/sort/toggles in the URL hash
+//   sweeps.js     sweep group rows (progress, counts, cells), refill/restart/extend with preview, New sweep dialog
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
@@ -24,6 +25,7 @@ import { startLiveUpdates } from './stream.js';
 import { copyText } from './clipboard.js';
 import { toast } from './toast.js';
 import { loadSchemas } from './schemas.js';
+import { initSweeps } from './sweeps.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -76,6 +78,7 @@ initForm({
   },
 });
 initHealth();
+initSweeps();
 startLiveUpdates();
 loadSchemas();
 

@@ -67,9 +67,9 @@ public sealed class SweepCrashTests(ITestOutputHelper output) : IDisposable
         foreach (var cell in cells)
         {
             var id = cell.GetProperty("id").GetString()!;
-            var events = (await server.Api.EventsAsync(id)).Body.GetProperty("events").EnumerateArray().Select(x => x.GetProperty("type").GetString()).ToList();
+            var events = (await Eventually.Until(() => server.Api.EventsAsync(id), r => r.IsSuccess, $"{id}'s events", TimeSpan.FromSeconds(60), r => r.ToString())).Body.GetProperty("events").EnumerateArray().Select(x => x.GetProperty("type").GetString()).ToList();
             Assert.Equal(1, events.Count(t => t == "experiment_created"));
-            var jobs = (await server.Api.JobsAsync(id)).Body.GetProperty("jobs").EnumerateArray().ToList();
+            var jobs = (await Eventually.Until(() => server.Api.JobsAsync(id), r => r.IsSuccess, $"{id}'s jobs", TimeSpan.FromSeconds(60), r => r.ToString())).Body.GetProperty("jobs").EnumerateArray().ToList();
             if (jobs.Count > 1)
                 foreach (var j in jobs) output.WriteLine($"JOB {id}: {j.GetProperty("job_id")} {j.GetProperty("phase")} {j.GetProperty("status")} {j.GetProperty("reason")} requested {j.GetProperty("requested_at")}");
             Assert.True(jobs.Count(j => j.GetProperty("sky_job_id").ValueKind == JsonValueKind.Number) == 1, $"{id}: {string.Join(" | ", jobs.Select(j => j.GetRawText()))}");
