@@ -189,6 +189,8 @@ public sealed class SweepTests(SweepFixture fx) : IClassFixture<SweepFixture>
         var answer = await (await _client.PatchJsonAsync($"/api/sweeps/{id}", patch)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(3, answer.GetProperty("changes").GetProperty("counts").GetProperty("update").GetInt32());
         await WaitForCellsAsync(id, c => c.Count == 3 && c.All(x => x.GetProperty("needs_restart").GetBoolean()), "restart to apply");
+        // A cell whose update the sweep has not yet recorded as answered is still busy: restart waits for it.
+        await Eventually.Until(() => _client.GetJsonAsync($"/api/sweeps/{id}"), s => s.GetProperty("progress").GetProperty("open_orders").GetInt32() == 0, "updates recorded");
 
         var preview = await (await _client.PostAsync($"/api/sweeps/{id}/restart/preview?max=2", null)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal((2, 1), (preview.GetProperty("changes").GetProperty("counts").GetProperty("restart").GetInt32(), preview.GetProperty("changes").GetProperty("remaining").GetInt32()));
