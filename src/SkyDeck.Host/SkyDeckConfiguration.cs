@@ -51,6 +51,7 @@ public static class SkyDeckConfiguration
             ReconcileInterval = Seconds(Get("SKYDECK_RECONCILE_INTERVAL", "ReconcileIntervalSeconds"), "SKYDECK_RECONCILE_INTERVAL", defaults.ReconcileInterval),
             Reconcile = reconcile,
             Sky = sky,
+            MaxSweepCells = Int(Get("SKYDECK_MAX_SWEEP_CELLS", "MaxSweepCells"), "SKYDECK_MAX_SWEEP_CELLS", defaults.MaxSweepCells, 1, 100_000),
             Notifications = ReadNotifications(Get, section),
         };
     }

@@ -30,6 +30,28 @@ public sealed partial class AuditLog(ActorSystem system)
         return [.. envelopes.Select(ToEntry).OfType<AuditEntry>()];
     }
 
+    /// <summary>One sweep's events, in order (its cells' own events are each cell's audit log).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ForSweepAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var envelopes = await _journal.CurrentEventsByPersistenceId(SweepId.PersistenceId(sweepId), 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. envelopes.Where(e => e.Event is ISweepEvent).Select(e =>
+        {
+            var x = (ISweepEvent)e.Event;
+            var reason = x switch
+            {
+                SweepChanged c => c.Reason,
+                SweepCellsOrdered o => o.Reason,
+                _ => null,
+            };
+            return new AuditEntry(e.Offset is Sequence s ? s.Value : e.SequenceNr, e.SequenceNr, x.At, x.SweepId,
+                Words().Replace(x.GetType().Name, "$1_$2").ToLowerInvariant(), x.Who, reason,
+                JsonSerializer.SerializeToElement(x, x.GetType(), SkyDeckJson.Options));
+        })];
+    }
+
     /// <summary>Up to <paramref name="limit"/> experiment events with a cursor greater than <paramref name="after"/>, oldest first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> AfterAsync(long after, int limit, CancellationToken cancellationToken)
     {

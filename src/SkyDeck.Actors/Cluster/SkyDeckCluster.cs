@@ -124,7 +124,15 @@ public static class SkyDeckCluster
                     ClusterManagerActor.Props(registry.Get<ExperimentRegion>(), DistributedPubSub.Get(system).Mediator, ResyncInterval),
                     "experiments");
                 registry.Register<ExperimentManagerActor>(facade);
-            });
+            })
+            // One sweep manager in the whole cluster (its sweeps' events in PostgreSQL like the experiments'); every node
+            // talks to it through a proxy, and its sweeps reach the cells through the hosting node's manager facade.
+            .WithSingleton<SweepManagerActor>(
+                "sweeps",
+                (_, registry, resolver) => SweepManagerActor.Props(
+                    registry.Get<ExperimentManagerActor>(), options.SweepActorSettings, resolver.GetService<TimeProvider>() ?? TimeProvider.System),
+                new ClusterSingletonOptions(),
+                createProxyToo: true);
         if (!options.EnablePoller) return builder;
         return builder
             .WithSingleton<QueuePollerActor>(

@@ -32,6 +32,10 @@ public sealed class SkyDeckWireSerializer(ExtendedActorSystem system) : Serializ
         typeof(ListExperiments), typeof(ExperimentList), typeof(ReconcileAll),
         typeof(PollNow), typeof(PollCompleted), typeof(GetPollerStatus), typeof(PollerStatus),
         typeof(RequestSummaries), typeof(SummarySnapshot),
+        .. typeof(ISweepCommand).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ISweepCommand).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal),
+        typeof(GetSweep), typeof(ListSweeps), typeof(SweepList), typeof(SweepResult),
     ];
 
     private static readonly FrozenDictionary<string, Type> ByManifest = Types.ToFrozenDictionary(ManifestOf, StringComparer.Ordinal);

@@ -23,7 +23,8 @@ public static class ExperimentCommands
     /// Run again with the current spec: a new run with a fresh restart budget. A live job of the old run is cancelled
     /// first and the new one launches once it has ended; a stopped or terminated experiment simply starts.
     /// </summary>
-    public sealed record RestartRun(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;
+    /// <remarks><paramref name="IfRun"/>: restart only while the experiment is still on that run (a repeat after the restart is a no-op; sweeps send it).</remarks>
+    public sealed record RestartRun(string ExperimentId, DateTimeOffset At, string Who, int? IfRun = null) : IExperimentCommand;
 
     public sealed record DeleteExperiment(string ExperimentId, DateTimeOffset At, string Who) : IExperimentCommand;
 

@@ -89,6 +89,7 @@ public static class ExperimentDecider
     private static Decision Restart(ExperimentState s, RestartRun c)
     {
         if (s.Deleted) return Decision.Reply(CommandResult.Conflict($"experiment '{s.Id}' is deleted; restore it first"));
+        if (c.IfRun is { } run && run != s.Run) return Decision.NoOp;
         if (s.Desired != DesiredState.Running) return Decision.Accept(new DesiredStateChanged(s.Id, DesiredState.Running, c.At, c.Who, "restart requested"));
         return s.JobsOfCurrentRun.Any()
             ? Decision.Accept(new RunRestarted(s.Id, s.Run + 1, c.At, c.Who, "restart requested"))

@@ -21,7 +21,8 @@ public sealed partial record ExperimentSpec(
     int? AutostopMinutes = null,
     bool AutostopDown = false,
     Budget? Budget = null,
-    RetryPolicy? Retry = null)
+    RetryPolicy? Retry = null,
+    string? Sweep = null)
 {
     /// <summary>The retry policy in force: the spec's own, else SkyDeck's defaults.</summary>
     public RetryPolicy ResolvedRetry => Retry ?? RetryPolicy.Default;
@@ -63,7 +64,8 @@ public sealed partial record ExperimentSpec(
         && AutostopMinutes == other.AutostopMinutes
         && AutostopDown == other.AutostopDown
         && Budget == other.Budget
-        && Equals(Retry, other.Retry);
+        && Equals(Retry, other.Retry)
+        && Sweep == other.Sweep;
 
     /// <summary>
     /// The same but for what does not change what runs (the budget, the retry policy): such a change needs no new
@@ -75,6 +77,9 @@ public sealed partial record ExperimentSpec(
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex FlagKeyPattern();
+
+    /// <summary>A dotted identifier (letters, digits, '_' and '-', separated by '.'), at most <see cref="MaxFlagKeyLength"/> long.</summary>
+    public static bool IsValidFlagKey(string? key) => key is { Length: > 0 and <= MaxFlagKeyLength } && FlagKeyPattern().IsMatch(key);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceNamePattern();
@@ -105,6 +110,7 @@ public sealed partial record ExperimentSpec(
             }
 
         Retry?.Validate(errors);
+        if (Sweep is not null && SweepId.Validate(Sweep) is { } sweepError) errors.Add(new("sweep", sweepError));
         ValidateFlags(errors);
         return errors.ToImmutable();
     }

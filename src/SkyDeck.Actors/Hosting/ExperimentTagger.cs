@@ -9,9 +9,18 @@ public sealed class ExperimentTagger : IWriteEventAdapter
 {
     public const string Tag = "experiment";
 
+    public const string SweepTag = "sweep";
+
     private static readonly HashSet<string> Tags = [Tag];
+
+    private static readonly HashSet<string> SweepTags = [SweepTag];
 
     public string Manifest(object evt) => string.Empty;
 
-    public object ToJournal(object evt) => evt is IExperimentEvent or INotificationEvent ? new Tagged(evt, Tags) : evt;
+    public object ToJournal(object evt) => evt switch
+    {
+        IExperimentEvent or INotificationEvent => new Tagged(evt, Tags),
+        ISweepEvent => new Tagged(evt, SweepTags),
+        _ => evt,
+    };
 }

@@ -46,7 +46,7 @@ public static class SkyDeckAkka
     /// <summary>Every experiment event (and every notification delivery) is tagged, so the audit log reads them all in
     /// order through one tag query.</summary>
     public static void TagExperimentEvents(AkkaPersistenceJournalBuilder journal) =>
-        journal.AddWriteEventAdapter<ExperimentTagger>("experiment-tagger", [typeof(IExperimentEvent), typeof(INotificationEvent)]);
+        journal.AddWriteEventAdapter<ExperimentTagger>("experiment-tagger", [typeof(IExperimentEvent), typeof(INotificationEvent), typeof(ISweepEvent)]);
 
     public static AkkaConfigurationBuilder WithSkyDeckSerialization(this AkkaConfigurationBuilder builder) =>
         builder.WithCustomSerializer("skydeck-json", [typeof(ISkyDeckJournaled)], system => new SkyDeckJsonSerializer(system));
@@ -61,6 +61,7 @@ public static class SkyDeckAkka
             var store = new SqliteSummaryStore(options.DatabasePath);
             var manager = system.ActorOf(ExperimentManagerActor.Props(sky, options.ActorSettings with { Metrics = metrics }, clock, store), "experiments");
             registry.Register<ExperimentManagerActor>(manager);
+            registry.Register<SweepManagerActor>(system.ActorOf(SweepManagerActor.Supervised(manager, options.SweepActorSettings, clock), "sweeps"));
             if (!options.EnablePoller) return;
             var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock, metrics), "sky-poller");
             registry.Register<QueuePollerActor>(poller);

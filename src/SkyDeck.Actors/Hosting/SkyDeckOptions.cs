@@ -38,5 +38,10 @@ public sealed record SkyDeckOptions
     public static string DefaultDatabasePath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".skydeck", "skydeck.db");
 
+    /// <summary>The cap on cells per sweep (<c>SKYDECK_MAX_SWEEP_CELLS</c>).</summary>
+    public int MaxSweepCells { get; init; } = SweepExpansion.DefaultMaxCells;
+
+    public SweepActorSettings SweepActorSettings => new(new SweepSettings(MaxSweepCells));
+
     public ExperimentActorSettings ActorSettings => new(Reconcile, ReconcileInterval, SnapshotEvery);
 }

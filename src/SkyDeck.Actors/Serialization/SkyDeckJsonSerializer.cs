@@ -48,6 +48,14 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(NotificationDelivered)] = "notification-delivered.v1",
         [typeof(NotificationDeliveryFailed)] = "notification-failed.v1",
         [typeof(Notifications.OutboxSnapshot)] = "outbox-snapshot.v1",
+        [typeof(SweepCreated)] = "sweep-created.v1",
+        [typeof(SweepChanged)] = "sweep-changed.v1",
+        [typeof(SweepCellsOrdered)] = "sweep-cells-ordered.v1",
+        [typeof(SweepOrdersCompleted)] = "sweep-orders-completed.v1",
+        [typeof(SweepDeleted)] = "sweep-deleted.v1",
+        [typeof(SweepRestored)] = "sweep-restored.v1",
+        [typeof(SweepState)] = "sweep-snapshot.v1",
+        [typeof(SweepRegistered)] = "sweep-registered.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);

@@ -27,6 +27,7 @@ public static class ApiSetup
         services.AddSingleton<CostMeter>();
         services.AddSingleton<JobIndex>();
         services.AddSingleton<Experiments>();
+        services.AddSingleton<Sweeps>();
         services.AddSingleton<ExperimentListCache>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton(sp => new SkyDeck.Actors.Audit.AuditLog(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
@@ -51,6 +52,7 @@ public static class ApiSetup
         app.MapOpenApi();
         app.MapApiDocs();
         app.MapExperimentEndpoints();
+        app.MapSweepEndpoints();
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapSystemEndpoints();

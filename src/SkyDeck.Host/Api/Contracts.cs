@@ -45,6 +45,7 @@ public sealed record ExperimentDto(
     IReadOnlyList<AttemptDto> Attempts,
     int RestartsUsed,
     int MaxRestarts,
+    string? Sweep,
     BudgetDto? Budget = null,
     CostDto? Cost = null,
     bool BudgetReached = false)
@@ -61,7 +62,7 @@ public sealed record ExperimentDto(
         s.JobCount, s.CreatedAt, s.UpdatedAt, s.Version,
         RetryDto.From(s.Spec.Retry),
         [.. (s.Attempts ?? AttemptStrip.Empty).Marks.Select(m => new AttemptDto(m.Attempt, m.Outcome, m.ExitCode, m.SpentRestart))],
-        s.RestartsUsed, s.MaxRestarts, BudgetDto.From(s.Spec.Budget), cost, s.BudgetStop is not null);
+        s.RestartsUsed, s.MaxRestarts, s.Spec.Sweep, BudgetDto.From(s.Spec.Budget), cost, s.BudgetStop is not null);
 }
 
 /// <summary>

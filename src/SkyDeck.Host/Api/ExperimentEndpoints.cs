@@ -56,12 +56,23 @@ public static class ExperimentEndpoints
     /// The table from cached bytes (<see cref="ExperimentListCache"/>), with a strong ETag: a client that sends it back
     /// in <c>If-None-Match</c> gets 304 until something changes. <c>no-cache</c>: caches must ask every time.
     /// </summary>
-    public static async Task<Results<FileContentHttpResult, ValidationProblem>> List(
-        HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] string? includeDeleted, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, Ok<ExperimentListDto>, ValidationProblem>> List(
+        HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] string? includeDeleted,
+        [FromQuery] string? sweep, CancellationToken ct)
     {
         var (withDeleted, bad) = QueryParameters.Bool(includeDeleted, "include_deleted");
         if (bad is not null) return bad;
+        if (sweep is not null && SweepId.Validate(sweep) is { } badSweep) return Problems.Invalid("sweep", $"'{Display(sweep)}' is not a sweep id: it {badSweep}");
         var list = await experiments.ListWithRevisionAsync(ct);
+        if (sweep is not null)
+        {
+            // One sweep's cells: a small slice of the table, serialized per request.
+            http.Response.Headers.CacheControl = "no-cache";
+            return TypedResults.Ok(new ExperimentListDto([.. list.Experiments
+                .Where(s => s.Spec.Sweep == sweep && (withDeleted == true || !s.Deleted))
+                .Select(experiments.Costs.Dto)]));
+        }
+
         var body = await cache.GetAsync(list, withDeleted == true, ct);
         http.Response.Headers.CacheControl = "no-cache";
         // Answers If-None-Match (and the other preconditions) with 304, and sets ETag and Content-Length.

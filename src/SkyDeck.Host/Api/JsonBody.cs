@@ -188,25 +188,8 @@ public sealed class FieldReader(JsonElement body)
         foreach (var flag in value.EnumerateObject())
         {
             var field = $"{name}.{Display(flag.Name)}";
-            switch (flag.Value.ValueKind)
-            {
-                case JsonValueKind.String: flags[flag.Name] = FlagValue.Of(flag.Value.GetString()!); break;
-                case JsonValueKind.True or JsonValueKind.False: flags[flag.Name] = FlagValue.Of(flag.Value.GetBoolean()); break;
-                case JsonValueKind.Number:
-                    var raw = flag.Value.GetRawText();
-                    var integral = !raw.Contains('.') && !raw.Contains('e') && !raw.Contains('E');
-                    if (integral && flag.Value.TryGetInt64(out var integer))
-                        flags[flag.Name] = FlagValue.Of(integer);
-                    else if (integral)
-                        Fail(field, "is an integer beyond 64 bits, which would silently lose digits; send it as a string to keep it exact");
-                    else if (flag.Value.TryGetDouble(out var real) && double.IsFinite(real))
-                        flags[flag.Name] = FlagValue.Of(real);
-                    else Fail(field, "is a number out of range");
-                    break;
-                default:
-                    Fail(field, $"must be a string, number or boolean, not {Kind(flag.Value)}");
-                    break;
-            }
+            if (Scalar(flag.Value, out var problem) is { } scalar) flags[flag.Name] = scalar;
+            else Fail(field, problem!);
         }
         return flags.ToImmutable();
     }
@@ -272,6 +255,28 @@ public sealed class FieldReader(JsonElement body)
 
         foreach (var error in inner.Errors) Fail($"{name}.{error.Field}", error.Message);
         return inner.IsValid ? new RetryPolicy(max, codes, preemption) : null;
+    }
+
+    /// <summary>A JSON string, number or boolean as a typed flag value, or null and why not.</summary>
+    public static FlagValue? Scalar(JsonElement value, out string? problem)
+    {
+        problem = null;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String: return FlagValue.Of(value.GetString()!);
+            case JsonValueKind.True or JsonValueKind.False: return FlagValue.Of(value.GetBoolean());
+            case JsonValueKind.Number:
+                var raw = value.GetRawText();
+                var integral = !raw.Contains('.') && !raw.Contains('e') && !raw.Contains('E');
+                if (integral && value.TryGetInt64(out var integer)) return FlagValue.Of(integer);
+                if (integral) problem = "is an integer beyond 64 bits, which would silently lose digits; send it as a string to keep it exact";
+                else if (value.TryGetDouble(out var real) && double.IsFinite(real)) return FlagValue.Of(real);
+                else problem = "is a number out of range";
+                return null;
+            default:
+                problem = $"must be a string, number or boolean, not {Kind(value)}";
+                return null;
+        }
     }
 
     private bool Present(string name, bool required, out JsonElement value)

@@ -13,6 +13,7 @@
 //   health.js     header pills and the stale-data banner          view.js      filter/sort/toggles in the URL hash
 //   jobs.js       the all-jobs panel (GET /api/jobs: filters, cursor paging)
 //   notifications.js  webhook deliveries: a header pill and a panel of the recent ones (GET /api/webhooks)
+//   sweeps.js     sweep group rows (progress, counts, cells), refill/restart/extend with preview, New sweep dialog
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
@@ -29,6 +30,7 @@ import { toast } from './toast.js';
 import { loadSchemas } from './schemas.js';
 import { initCompare } from './compare.js';
 import { initJobsPanel } from './jobs.js';
+import { initSweeps } from './sweeps.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -84,6 +86,7 @@ initForm({
 initHealth();
 initJobsPanel();
 initNotifications();
+initSweeps();
 startLiveUpdates();
 loadSchemas();
 

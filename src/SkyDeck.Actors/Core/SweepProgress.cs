@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+
+namespace SkyDeck.Actors.Core;
+
+/// <summary>A cell joined with its experiment as the read model shows it (null: not created yet, or not listed).</summary>
+public sealed record SweepCellView(SweepCellState Cell, ExperimentSummary? Experiment, bool Deviates);
+
+/// <summary>
+/// Pure: how far a sweep has got, from its state and its cells' summaries. Counts are of active cells, by current
+/// state (<c>NOT_CREATED</c> for cells with no experiment yet, <c>DELETED</c> for deleted ones); finished cells
+/// succeeded or failed; GPU-hours add each cell's current job, running ones up to now.
+/// </summary>
+public sealed record SweepProgress(
+    int Cells,
+    int Created,
+    int Archived,
+    int OpenOrders,
+    ImmutableSortedDictionary<string, int> ByState,
+    int Finished,
+    double PercentFinished,
+    int NeedsRestart,
+    int Deviating,
+    int Problems,
+    double? GpuHours)
+{
+    public const string NotCreated = "NOT_CREATED";
+    public const string DeletedState = "DELETED";
+
+    public static (SweepProgress Progress, ImmutableArray<SweepCellView> Cells) Of(SweepState sweep, IEnumerable<ExperimentSummary> experiments, DateTimeOffset now)
+    {
+        var byId = experiments.Where(e => e.Spec.Sweep == sweep.Id).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var views = sweep.Cells.Values.OrderBy(c => c.Ordinal).Select(cell =>
+        {
+            var experiment = byId.GetValueOrDefault(cell.Id);
+            var deviates = cell.Active && experiment is { Deleted: false } && sweep.Spec is not null
+                && (experiment.Spec != sweep.CellSpec(cell) || experiment.Desired != sweep.Spec.Desired);
+            return new SweepCellView(cell, experiment, deviates);
+        }).ToImmutableArray();
+
+        var active = views.Where(v => v.Cell.Active).ToList();
+        var byState = active
+            .GroupBy(v => v.Experiment is null ? NotCreated : v.Experiment.Deleted ? DeletedState : v.Experiment.Current.ToApi())
+            .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var finished = active.Count(v => v.Experiment is { Deleted: false, Current: CurrentState.Succeeded or CurrentState.Failed });
+        double? gpuHours = null;
+        foreach (var v in active)
+            if (v.Experiment is { CurrentJob.StartedAt: { } started } e && e.Spec.Gpus > 0)
+                gpuHours = (gpuHours ?? 0) + Math.Max(0, ((e.CurrentJob.EndedAt ?? now) - started).TotalHours) * e.Spec.Gpus * e.Spec.Nodes;
+        var progress = new SweepProgress(
+            active.Count,
+            active.Count(v => v.Cell.Created || v.Experiment is not null),
+            views.Length - active.Count,
+            sweep.Pending.Count,
+            byState,
+            finished,
+            active.Count == 0 ? 0 : Math.Round(100.0 * finished / active.Count, 1),
+            active.Count(v => v.Experiment is { NeedsRestart: true, Deleted: false }),
+            active.Count(v => v.Deviates),
+            views.Count(v => v.Cell.Problem is not null),
+            gpuHours is { } h ? Math.Round(h, 3) : null);
+        return (progress, views);
+    }
+}
