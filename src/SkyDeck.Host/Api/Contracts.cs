@@ -181,6 +181,8 @@ public sealed record CreateExperimentRequest(
     string? Group = null,
     int? AutostopMinutes = null,
     bool? AutostopDown = null,
+    RetryDto? Retry = null,
+    BudgetDto? Budget = null,
     DesiredState? DesiredState = null);
 
 /// <summary>The fields to change (the generation is bumped); an explicit <c>null</c> clears an optional field.</summary>
@@ -200,7 +202,29 @@ public sealed record UpdateExperimentRequest(
     string? Group = null,
     int? AutostopMinutes = null,
     bool? AutostopDown = null,
+    RetryDto? Retry = null,
+    BudgetDto? Budget = null,
     DesiredState? DesiredState = null);
+
+/// <summary>A sweep: its template (every experiment field but the id), axes (flag key → values), grid or zip.</summary>
+public sealed record CreateSweepRequest(
+    [property: System.ComponentModel.DataAnnotations.Required] string Id,
+    [property: System.ComponentModel.DataAnnotations.Required] UpdateExperimentRequest Template,
+    [property: System.ComponentModel.DataAnnotations.Required] IReadOnlyDictionary<string, IReadOnlyList<FlagValue>> Axes,
+    string? Name = null,
+    string? Mode = null,
+    DesiredState? DesiredState = null);
+
+/// <summary>A sweep's changes: template fields (merged), axes (replacing), mode, name or desired state.</summary>
+public sealed record UpdateSweepRequest(
+    UpdateExperimentRequest? Template = null,
+    IReadOnlyDictionary<string, IReadOnlyList<FlagValue>>? Axes = null,
+    string? Name = null,
+    string? Mode = null,
+    DesiredState? DesiredState = null);
+
+/// <summary>The desired state for every cell of a sweep.</summary>
+public sealed record SetSweepStateRequest([property: System.ComponentModel.DataAnnotations.Required] DesiredState DesiredState);
 
 /// <summary><see cref="Reason"/> (at most 500 characters) is recorded on the event, so the audit log says why.</summary>
 public sealed record SetDesiredStateRequest(

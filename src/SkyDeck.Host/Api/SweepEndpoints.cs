@@ -7,6 +7,11 @@ using SkyDeck.Actors.Core;
 using static SkyDeck.Actors.Core.SweepCommands;
 using SweepAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Ok<SkyDeck.Host.Api.SweepAnswerDto>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
+    SkyDeck.Host.Api.CommandProblem>;
+using SweepCreateAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<SkyDeck.Host.Api.SweepAnswerDto>,
     Microsoft.AspNetCore.Http.HttpResults.Created<SkyDeck.Host.Api.SweepAnswerDto>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
     Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
@@ -29,13 +34,13 @@ public static class SweepEndpoints
     {
         var api = app.MapGroup("/api/sweeps").WithTags("Sweeps");
         api.MapGet("/", List).WithName("ListSweeps");
-        api.MapPost("/", (HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Create(h, s, e, false, ct)).WithName("CreateSweep");
-        api.MapPost("/preview", (HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Create(h, s, e, true, ct)).WithName("PreviewCreateSweep");
+        api.MapPost("/", Create).WithName("CreateSweep").AcceptsJson<CreateSweepRequest>();
+        api.MapPost("/preview", PreviewCreate).WithName("PreviewCreateSweep").AcceptsJson<CreateSweepRequest>();
         api.MapGet("/{id}", Get).WithName("GetSweep");
-        api.MapPatch("/{id}", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Patch(id, h, s, e, false, ct)).WithName("UpdateSweep");
-        api.MapPatch("/{id}/preview", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Patch(id, h, s, e, true, ct)).WithName("PreviewUpdateSweep");
-        api.MapPost("/{id}/state", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => SetState(id, h, s, e, false, ct)).WithName("SetSweepState");
-        api.MapPost("/{id}/state/preview", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => SetState(id, h, s, e, true, ct)).WithName("PreviewSetSweepState");
+        api.MapPatch("/{id}", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Patch(id, h, s, e, false, ct)).WithName("UpdateSweep").AcceptsJson<UpdateSweepRequest>();
+        api.MapPatch("/{id}/preview", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Patch(id, h, s, e, true, ct)).WithName("PreviewUpdateSweep").AcceptsJson<UpdateSweepRequest>();
+        api.MapPost("/{id}/state", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => SetState(id, h, s, e, false, ct)).WithName("SetSweepState").AcceptsJson<SetSweepStateRequest>();
+        api.MapPost("/{id}/state/preview", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => SetState(id, h, s, e, true, ct)).WithName("PreviewSetSweepState").AcceptsJson<SetSweepStateRequest>();
         api.MapPost("/{id}/refill", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Refill(id, h, s, e, false, ct)).WithName("RefillSweep");
         api.MapPost("/{id}/refill/preview", (string id, HttpContext h, Sweeps s, Experiments e, CancellationToken ct) => Refill(id, h, s, e, true, ct)).WithName("PreviewRefillSweep");
         api.MapPost("/{id}/restart", (string id, HttpContext h, Sweeps s, Experiments e, [FromQuery] string? max, CancellationToken ct) => Restart(id, h, s, e, max, false, ct)).WithName("RestartSweepCells");
@@ -46,11 +51,13 @@ public static class SweepEndpoints
         return api;
     }
 
-    public static async Task<Ok<SweepListDto>> List(Sweeps sweeps, Experiments experiments, [FromQuery(Name = "include_deleted")] string? includeDeleted, CancellationToken ct)
+    public static async Task<Results<Ok<SweepListDto>, ValidationProblem>> List(Sweeps sweeps, Experiments experiments, [FromQuery(Name = "include_deleted")] string? includeDeleted, CancellationToken ct)
     {
+        var (included, bad) = QueryParameters.Bool(includeDeleted, "include_deleted");
+        if (bad is not null) return bad;
+        var withDeleted = included == true;
         var list = await sweeps.ListAsync(ct);
         var rows = await experiments.ListAsync(ct);
-        var withDeleted = bool.TryParse(includeDeleted, out var d) && d;
         return TypedResults.Ok(new SweepListDto([.. list.Sweeps.Where(s => s.Exists && (withDeleted || !s.Deleted)).Select(s => SweepDto.From(s, rows, experiments.Now, withCells: false))]));
     }
 
@@ -61,7 +68,22 @@ public static class SweepEndpoints
     }
 
     /// <summary>201 with the sweep and its cells (created in the background, in order); identical again 200; another spec 409.</summary>
-    public static async Task<SweepAnswer> Create(HttpContext http, Sweeps sweeps, Experiments experiments, bool preview, CancellationToken ct)
+    public static Task<SweepCreateAnswer> Create(HttpContext http, Sweeps sweeps, Experiments experiments, CancellationToken ct) =>
+        CreateOrPreview(http, sweeps, experiments, false, ct);
+
+    /// <summary>What creating would do; persists nothing, so never 201.</summary>
+    public static async Task<SweepAnswer> PreviewCreate(HttpContext http, Sweeps sweeps, Experiments experiments, CancellationToken ct) =>
+        (await CreateOrPreview(http, sweeps, experiments, true, ct)).Result switch
+        {
+            Ok<SweepAnswerDto> ok => ok,
+            Created<SweepAnswerDto> created => TypedResults.Ok(created.Value),
+            ValidationProblem invalid => invalid,
+            CommandProblem failed => failed,
+            ProblemHttpResult problem => problem,
+            var other => throw new InvalidOperationException($"unexpected {other.GetType().Name}"),
+        };
+
+    private static async Task<SweepCreateAnswer> CreateOrPreview(HttpContext http, Sweeps sweeps, Experiments experiments, bool preview, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);

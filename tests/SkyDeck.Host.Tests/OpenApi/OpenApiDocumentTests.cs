@@ -11,7 +11,10 @@ public sealed class OpenApiDocumentTests(ApiFixture fx) : IClassFixture<ApiFixtu
 {
     /// <summary>State-changing operations that take no body: anything else that is POST, PUT or PATCH must declare one.</summary>
     private static readonly HashSet<string> Bodiless =
-        ["DeleteExperiment", "RestoreExperiment", "RestartExperiment", "CancelJob", "Refresh", "ReconcileAll", "Logout"];
+        [
+            "DeleteExperiment", "RestoreExperiment", "RestartExperiment", "CancelJob", "Refresh", "ReconcileAll", "Logout",
+            "RefillSweep", "PreviewRefillSweep", "RestartSweepCells", "PreviewRestartSweepCells", "DeleteSweep", "RestoreSweep",
+        ];
 
     private sealed record Operation(string Method, string Path, JsonElement Value)
     {
@@ -81,8 +84,9 @@ public sealed class OpenApiDocumentTests(ApiFixture fx) : IClassFixture<ApiFixtu
             document.GetProperty("components").GetProperty("schemas").GetProperty("DesiredState").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "413", "415", "503"], create.Statuses.Order());
         Assert.EndsWith("/ExperimentDto", create.Response("201").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
-        // Only create answers 201.
-        Assert.All(operations.Where(op => op.Id != "CreateExperiment"), op => Assert.DoesNotContain("201", op.Statuses));
+        // Only creating (an experiment, a sweep) answers 201; a preview of it never does.
+        Assert.Contains("201", operations.Single(op => op.Id == "CreateSweep").Statuses);
+        Assert.All(operations.Where(op => op.Id is not ("CreateExperiment" or "CreateSweep")), op => Assert.DoesNotContain("201", op.Statuses));
     }
 
     [Fact]
