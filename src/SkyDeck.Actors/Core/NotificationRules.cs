@@ -13,10 +13,16 @@ public static class NotificationRules
     /// <summary>What the change from <paramref name="before"/> (null: not known) to <paramref name="after"/> is worth telling.</summary>
     public static ImmutableArray<Notification> ForChange(ExperimentSummary? before, ExperimentSummary after)
     {
-        if (before is null || before.Current == after.Current || after.Deleted) return [];
+        if (before is null || after.Deleted) return [];
         var run = $"{after.Id}/run{after.Run}/job{after.JobCount}";
+        // the budget stopped it: told once per stop (its time is in the key)
+        if (before.BudgetStop is null && after.BudgetStop is { } stop)
+            return [Experiment(NotificationEvents.BudgetReached, $"{after.Id}/{stop.At:O}", after, $"💸 {after.Id} stopped: {stop.Describe()}")];
+        if (before.Current == after.Current) return [];
         return after.Current switch
         {
+            CurrentState.Failed when after.Message?.StartsWith(RunAssessment.CrashLoopPrefix, StringComparison.Ordinal) == true =>
+                [Experiment(NotificationEvents.CrashLoop, run, after, $"🔁 {after.Id} is crash-looping and SkyDeck stopped retrying: {after.Message}")],
             CurrentState.Succeeded => [Experiment(NotificationEvents.ExperimentSucceeded, run, after, $"✅ {after.Id} succeeded"
                 + (after.CurrentJob?.StartedAt is { } s && after.CurrentJob.EndedAt is { } e ? $" after {Hours(e - s)}" : ""))],
             CurrentState.Failed => [Experiment(NotificationEvents.ExperimentGaveUp, run, after, $"❌ {after.Id} failed and SkyDeck gave up: {after.Message}")],

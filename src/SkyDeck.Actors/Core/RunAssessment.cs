@@ -71,9 +71,12 @@ public sealed record RunAssessment(RunStatus Status, int Attempts, int Failures,
         var first = crashes[^settings.CrashLoopFailures];
         var span = crashes[^1] - first;
         return span <= settings.CrashLoopWindow
-            ? $"crash loop: {settings.CrashLoopFailures} failures within {settings.CrashLoopMinutes} min; stopped retrying (last: {Describe(jobs[^1])})"
+            ? $"{CrashLoopPrefix} {settings.CrashLoopFailures} failures within {settings.CrashLoopMinutes} min; stopped retrying (last: {Describe(jobs[^1])})"
             : null;
     }
+
+    /// <summary>How a crash-loop give-up reads (the notification of a crash loop recognises it by this).</summary>
+    public const string CrashLoopPrefix = "crash loop:";
 
     private static string? Describe(JobRecord? j) =>
         j is null ? null : j.Cause is { } cause ? $"{cause.Describe()}: {j.Reason}" : j.Reason;

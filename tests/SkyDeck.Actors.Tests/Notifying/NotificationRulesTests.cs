@@ -38,6 +38,27 @@ public sealed class NotificationRulesTests
         Assert.Empty(NotificationRules.ForChange(Summary(from), Summary(to)));
 
     [Fact]
+    public void GivenACrashLoopGiveUp_WhenMapped_ThenItIsACrashLoopNotGaveUp()
+    {
+        var n = Assert.Single(NotificationRules.ForChange(Summary(CurrentState.Retrying),
+            Summary(CurrentState.Failed, message: $"{RunAssessment.CrashLoopPrefix} 5 failures within 30 min; stopped retrying")));
+        Assert.Equal(NotificationEvents.CrashLoop, n.Event);
+    }
+
+    [Fact]
+    public void GivenABudgetStop_WhenMapped_ThenBudgetReachedOnceForThatStop()
+    {
+        var stop = new BudgetStop(T0, new Budget(12, null), 12.01, 50);
+        var running = Summary(CurrentState.Running);
+        var stopped = Summary(CurrentState.Stopping) with { BudgetStop = stop };
+
+        var n = Assert.Single(NotificationRules.ForChange(running, stopped));
+        Assert.Equal(NotificationEvents.BudgetReached, n.Event);
+        Assert.Contains("budget reached", n.Text);
+        Assert.Empty(NotificationRules.ForChange(stopped, Summary(CurrentState.Stopped) with { BudgetStop = stop }));
+    }
+
+    [Fact]
     public void GivenNoKnownPreviousState_WhenMapped_ThenNothing_SoARestartDoesNotAnnounceOldNews() =>
         Assert.Empty(NotificationRules.ForChange(null, Summary(CurrentState.Succeeded)));
 
