@@ -115,6 +115,24 @@ public sealed class JobsAndCostsTests(ApiFixture fx) : IClassFixture<ApiFixture>
         Assert.Empty(before.GetProperty("groups").EnumerateArray());
     }
 
+    [Fact]
+    public async Task GivenARunningSweepCell_WhenCostsAreGroupedBySweepAndJobsFilteredBySweep_ThenTheSweepHasItsTotalAndJobs()
+    {
+        var sweep = fx.NewId("csw").Replace(".", "", StringComparison.Ordinal);
+        var body = $$"""{"id": "{{sweep}}", "template": {"base_command": "python train.py", "gpus": 2}, "axes": {"seed": [1]}, "desired_state": "RUNNING"}""";
+        var created = await _client.PostAsync("/api/sweeps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var costs = await Eventually.Until(() => _client.GetJsonAsync("/api/costs?group_by=sweep"),
+            c => c.GetProperty("groups").EnumerateArray().Any(g => g.Str("key") == sweep && g.GetProperty("gpu_hours").GetDouble() > 0),
+            $"sweep {sweep} costing GPU-hours");
+        var jobs = await Eventually.Until(() => _client.GetJsonAsync($"/api/jobs?sweep={sweep}"), p => Jobs(p).Any(), $"jobs of sweep {sweep}");
+
+        Assert.Contains(costs.GetProperty("groups").EnumerateArray(), g => g.Str("key") == sweep);
+        Assert.All(Jobs(jobs), j => Assert.StartsWith(sweep + ".", j.Str("experiment_id")));
+        await _client.PostAsync($"/api/sweeps/{sweep}/state", new StringContent("""{"desired_state": "STOPPED"}""", System.Text.Encoding.UTF8, "application/json"));
+    }
+
     [Theory]
     [InlineData("group_by=sweepstakes", "group_by")]
     [InlineData("from=yesterday", "from")]
