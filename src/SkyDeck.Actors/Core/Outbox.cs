@@ -97,24 +97,6 @@ public sealed record OutboxState(ImmutableDictionary<string, Delivery> Deliverie
 /// <summary>Capped exponential backoff for webhook attempts, with a deterministic ±20% spread per delivery.</summary>
 public static class DeliveryBackoff
 {
-    public static TimeSpan Delay(int failedAttempts, string deliveryId, OutboxSettings settings)
-    {
-        if (failedAttempts <= 0) return TimeSpan.Zero;
-        var raw = settings.BackoffBase.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var capped = Math.Min(raw, settings.BackoffCap.TotalMilliseconds);
-        var spread = 0.8 + 0.4 * (Fnv1a($"{deliveryId}/{failedAttempts}") % 1000) / 1000.0;
-        return TimeSpan.FromMilliseconds(Math.Min(capped * spread, settings.BackoffCap.TotalMilliseconds));
-    }
-
-    private static uint Fnv1a(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text)
-        {
-            hash ^= c;
-            hash *= 16777619u;
-        }
-
-        return hash;
-    }
+    public static TimeSpan Delay(int failedAttempts, string deliveryId, OutboxSettings settings) =>
+        Backoff.Delay(failedAttempts, deliveryId, settings.BackoffBase, settings.BackoffCap);
 }
