@@ -22,10 +22,10 @@ public sealed class JobsAndCostsTests(ApiFixture fx) : IClassFixture<ApiFixture>
 
     private static IEnumerable<JsonElement> Jobs(JsonElement page) => page.GetProperty("jobs").EnumerateArray();
 
-    private async Task<List<JsonElement>> AllPagesAsync(string query, int limit)
+    private async Task<List<JsonElement>> AllPagesAsync(string query, int limit, string? from = null)
     {
         var all = new List<JsonElement>();
-        string? after = null;
+        var after = from;
         do
         {
             var page = await _client.GetJsonAsync($"/api/jobs?limit={limit}{query}{(after is null ? "" : "&after=" + Uri.EscapeDataString(after))}");
@@ -45,7 +45,7 @@ public sealed class JobsAndCostsTests(ApiFixture fx) : IClassFixture<ApiFixture>
         var cursor = first.GetProperty("next").GetString()!;
         var late = fx.NewId("late");
         await StartRunningAsync(late);
-        var rest = await AllPagesAsync("&after=" + Uri.EscapeDataString(cursor), 1);
+        var rest = await AllPagesAsync("", 1, from: cursor);
         var all = Jobs(first).Concat(rest).ToList();
 
         var jobIds = all.Select(j => j.Str("job_id")).ToList();
