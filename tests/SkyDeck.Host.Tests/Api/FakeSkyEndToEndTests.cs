@@ -12,44 +12,22 @@ namespace SkyDeck.Host.Tests.Api;
 /// </summary>
 public sealed class FakeSkyEndToEndTests : IDisposable
 {
-    private readonly TempDatabase _database = new();
-    private readonly FakeSkyHome _home = FakeSkyHome.CreateTemporary();
-    private readonly string _wrapper;
+    private readonly FakeSkyExecutable _sky = new();
 
-    public FakeSkyEndToEndTests()
-    {
-        _wrapper = Path.Combine(_home.Directory, "sky");
-        File.WriteAllText(_wrapper, $"#!/bin/sh\nFAKE_SKY_HOME='{_home.Directory}' exec '{FakeSkyHome.ExecutablePath}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(_wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    public void Dispose()
-    {
-        _database.Dispose();
-        try
-        {
-            Directory.Delete(_home.Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
+    public void Dispose() => _sky.Dispose();
 
     [Fact]
     public async Task GivenTheFakeSkyCli_WhenAnExperimentIsStartedThenStopped_ThenItRunsAndItsClusterEndsStopped()
     {
         var settings = SkyDeckApp.Seconds(("SKYDECK_POLL_INTERVAL", 0.3), ("SKYDECK_CONFIRM_WINDOW", 2));
-        settings["SKYDECK_SKY_PATH"] = _wrapper;
-        await using var app = new SkyDeckApp(_database.Path, gateway: null, settings);
+        await using var app = new SkyDeckApp(_sky.Database.Path, gateway: null, _sky.With(settings));
         using var client = app.Client();
         var timeout = TimeSpan.FromSeconds(45); // each sky call is a process start; generous for a loaded machine
 
         await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("e2e", new { desired_state = "RUNNING" }))).ExpectAsync(HttpStatusCode.Created);
         var running = await Eventually.Until(() => client.GetJsonAsync("/api/experiments/e2e"), e => e.Str("current_state") == "RUNNING", "e2e RUNNING", timeout);
 
-        var launch = Assert.Single(_home.ReadLaunches());
+        var launch = Assert.Single(_sky.Home.ReadLaunches());
         Assert.Equal("skydeck-e2e", launch.Cluster);
         Assert.Equal("skydeck-e2e-g1-1", launch.JobName);
         Assert.Equal(running.Str("command"), launch.Command);
@@ -62,26 +40,25 @@ public sealed class FakeSkyEndToEndTests : IDisposable
         var sky = System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("skypilot");
         Assert.Equal(0, sky.GetProperty("consecutive_failures").GetInt32());
         Assert.Equal(System.Text.Json.JsonValueKind.String, sky.GetProperty("last_success_at").ValueKind);
-        Assert.Equal(_wrapper, sky.Str("executable"));
+        Assert.Equal(_sky.Wrapper, sky.Str("executable"));
 
         await (await client.PostJsonAsync("/api/experiments/e2e/state", new JsonObject { ["desired_state"] = "STOPPED" })).ExpectAsync(HttpStatusCode.OK);
         var stopped = await Eventually.Until(() => client.GetJsonAsync("/api/experiments/e2e"), e => e.Str("current_state") == "STOPPED", "e2e STOPPED", timeout);
 
         Assert.Equal("STOPPED", stopped.GetProperty("cluster").Str("status"));
-        Assert.Equal("STOPPED", _home.ReadState().FindCluster("skydeck-e2e")?.Status);
+        Assert.Equal("STOPPED", _sky.Home.ReadState().FindCluster("skydeck-e2e")?.Status);
         var job = Assert.Single((await client.GetJsonAsync("/api/experiments/e2e/jobs")).GetProperty("jobs").EnumerateArray());
         Assert.Equal(System.Text.Json.JsonValueKind.String, job.GetProperty("ended_at").ValueKind);
         Assert.Equal("system", job.Str("cancelled_by"));
-        Assert.Single(_home.ReadLaunches());
-        Assert.Contains(_home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "stop" && i.Argv.Contains("skydeck-e2e"));
+        Assert.Single(_sky.Home.ReadLaunches());
+        Assert.Contains(_sky.Home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "stop" && i.Argv.Contains("skydeck-e2e"));
     }
 
     [Fact]
     public async Task GivenATinyBudget_WhenTheFakeSkyJobRunsPastIt_ThenStoppedWithBudgetReachedInTheAudit()
     {
         var settings = SkyDeckApp.Seconds(("SKYDECK_POLL_INTERVAL", 0.3), ("SKYDECK_CONFIRM_WINDOW", 2));
-        settings["SKYDECK_SKY_PATH"] = _wrapper;
-        await using var app = new SkyDeckApp(_database.Path, gateway: null, settings);
+        await using var app = new SkyDeckApp(_sky.Database.Path, gateway: null, _sky.With(settings));
         using var client = app.Client();
         var timeout = TimeSpan.FromSeconds(60);
 
@@ -102,7 +79,7 @@ public sealed class FakeSkyEndToEndTests : IDisposable
         var job = Assert.Single((await client.GetJsonAsync("/api/jobs?experiment=tiny")).GetProperty("jobs").EnumerateArray());
         Assert.Equal(System.Text.Json.JsonValueKind.String, job.GetProperty("started_at").ValueKind);
         Assert.True(job.GetProperty("cost").GetProperty("job_gpu_hours").GetDouble() > 0);
-        Assert.Contains(_home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "cancel" && i.Argv.Contains("skydeck-tiny"));
-        Assert.Single(_home.ReadLaunches());
+        Assert.Contains(_sky.Home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "cancel" && i.Argv.Contains("skydeck-tiny"));
+        Assert.Single(_sky.Home.ReadLaunches());
     }
 }

@@ -78,37 +78,15 @@ public sealed class MetricsTests(ApiFixture fx) : IClassFixture<ApiFixture>
 /// <summary>Through the real CLI gateway and the fake <c>sky</c> executable: every process is counted by verb and outcome.</summary>
 public sealed class SkyInvocationMetricsTests : IDisposable
 {
-    private readonly TempDatabase _database = new();
-    private readonly FakeSkyHome _home = FakeSkyHome.CreateTemporary();
-    private readonly string _wrapper;
+    private readonly FakeSkyExecutable _sky = new();
 
-    public SkyInvocationMetricsTests()
-    {
-        _wrapper = Path.Combine(_home.Directory, "sky");
-        File.WriteAllText(_wrapper, $"#!/bin/sh\nFAKE_SKY_HOME='{_home.Directory}' exec '{FakeSkyHome.ExecutablePath}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(_wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    public void Dispose()
-    {
-        _database.Dispose();
-        try
-        {
-            Directory.Delete(_home.Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
+    public void Dispose() => _sky.Dispose();
 
     [Fact]
     public async Task GivenTheFakeSky_WhenAnExperimentLaunches_ThenTheLaunchCounterMovesAndItsDurationIsRecorded()
     {
         var settings = SkyDeckApp.Seconds(("SKYDECK_POLL_INTERVAL", 0.5));
-        settings["SKYDECK_SKY_PATH"] = _wrapper;
-        await using var app = new SkyDeckApp(_database.Path, gateway: null, settings);
+        await using var app = new SkyDeckApp(_sky.Database.Path, gateway: null, _sky.With(settings));
         using var client = app.Client();
         var before = await MetricsTests.ScrapeAsync(client);
 
@@ -121,7 +99,7 @@ public sealed class SkyInvocationMetricsTests : IDisposable
 
         Assert.Equal(0, before.Sum("skydeck_sky_invocations_total", ("verb", "launch")));
         Assert.Equal(1, after.Sum("skydeck_sky_invocations_total", ("verb", "launch"), ("outcome", "ok")));
-        Assert.Single(_home.ReadLaunches());
+        Assert.Single(_sky.Home.ReadLaunches());
         Assert.Equal("counter", after.Types["skydeck_sky_invocations_total"]);
         Assert.Equal("histogram", after.Types["skydeck_sky_invocation_duration_seconds"]);
         Assert.Equal(1, after.Sum("skydeck_sky_invocation_duration_seconds_count", ("verb", "launch")));
