@@ -35,10 +35,10 @@ public interface ISkyGateway
 
     /// <summary>
     /// The last <paramref name="tail"/> lines of a job's output: <c>sky logs CLUSTER JOB_ID --no-follow --tail N</c>,
-    /// under the process cap and the query timeout. A gateway that cannot read logs says so.
+    /// under the process cap and the query timeout. No default: a decorator that forgot it would answer every tail
+    /// with a failure.
     /// </summary>
-    Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken) =>
-        Task.FromResult(SkyCall<LogTail>.Failed(new SkyFailure(SkyFailureKind.Unknown, "this SkyPilot gateway cannot read job logs")));
+    Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -76,6 +76,15 @@ public sealed class GatewayProbe(SkyPilotCli inner) : ISkyGateway
         return result;
     }
 
+    public async Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken)
+    {
+        var started = Start("logs", cluster);
+        Interlocked.Increment(ref _statusCalls);
+        var result = await inner.LogsAsync(cluster, skyJobId, tail, cancellationToken).ConfigureAwait(false);
+        End(started, result.Failure is null);
+        return result;
+    }
+
     public async Task<SkyCall<QueueReport>> QueueAsync(IReadOnlyCollection<string> clusters, CancellationToken cancellationToken)
     {
         var started = Start("queue", clusters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));

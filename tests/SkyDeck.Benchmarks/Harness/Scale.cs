@@ -21,7 +21,11 @@ public sealed record Scale(
     int P6Fleet,
     int P6Starts,
     int P6LaunchDelayMs,
-    int QuiescentEvents)
+    int QuiescentEvents,
+    int P8Fleet,
+    int P8Subscribers,
+    int P8Changes,
+    int P9Requests)
 {
     public static readonly Scale Full = new(
         "full",
@@ -31,7 +35,9 @@ public sealed record Scale(
         P4Fleet: 10_000, P4EventsPerExperiment: 20, P4PendingLaunches: 10, P4Runs: 3,
         P5Fleet: 10_000, P5Changes: 1_000,
         P6Fleet: 1_000, P6Starts: 1_000, P6LaunchDelayMs: 1_000,
-        QuiescentEvents: 10);
+        QuiescentEvents: 10,
+        P8Fleet: 10_000, P8Subscribers: 500, P8Changes: 50,
+        P9Requests: 100);
 
     public static readonly Scale Quick = new(
         "quick",
@@ -41,5 +47,7 @@ public sealed record Scale(
         P4Fleet: 1_000, P4EventsPerExperiment: 20, P4PendingLaunches: 3, P4Runs: 1,
         P5Fleet: 1_000, P5Changes: 200,
         P6Fleet: 40, P6Starts: 40, P6LaunchDelayMs: 1_000,
-        QuiescentEvents: 10);
+        QuiescentEvents: 10,
+        P8Fleet: 1_000, P8Subscribers: 50, P8Changes: 10,
+        P9Requests: 20);
 }

@@ -49,6 +49,12 @@ public static class Http
         return json.RootElement.GetProperty("experiments").GetArrayLength();
     }
 
+    public static async Task<string?> FirstExperimentIdAsync(this HttpClient client, CancellationToken ct = default)
+    {
+        using var json = await client.GetJsonAsync("/api/experiments", ct);
+        return json.RootElement.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("id").GetString()).FirstOrDefault();
+    }
+
     /// <summary>Health summary: experiment count from the read model and the poller's last success.</summary>
     public static async Task<(int Experiments, DateTimeOffset? LastPollSuccess)> HealthAsync(this HttpClient client, CancellationToken ct = default)
     {
