@@ -48,6 +48,6 @@ public sealed record Scale(
         P5Fleet: 1_000, P5Changes: 200,
         P6Fleet: 40, P6Starts: 40, P6LaunchDelayMs: 1_000,
         QuiescentEvents: 10,
-        P8Fleet: 1_000, P8Subscribers: 50, P8Changes: 10,
+        P8Fleet: 300, P8Subscribers: 20, P8Changes: 10,
         P9Requests: 20);
 }
