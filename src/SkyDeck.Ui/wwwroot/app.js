@@ -4,9 +4,13 @@
 //   api.js        REST client (JSON, X-SkyDeck-User, ProblemDetails → ApiError; keeps numbers' JSON spelling)
 //   store.js      experiments by id; applies an update only if its version is newer; tells listeners what changed
 //   stream.js     /api/stream (SSE) with resume; polls every 5 s while it is down; reports live/polling/offline
-//   table.js      the keyed grid: flag-tree header, filter, sort, selection, per-row patches, minimal moves
+//   table.js      the keyed, virtualized grid: the frame loop and the window of rendered rows; its parts:
+//                 table-rows.js (one row), table-header.js, table-selection.js, table-groups.js (group rows),
+//                 table-keyboard.js (pointer and keys), table-state.js (shared state), and the pure
+//                 table-order.js (sort, fewest moves), table-widths.js (column widths), table-keys.js (flag keys)
 //   columns.js    flag columns (dotted-key tree, "only columns that vary")     filter.js   the filter language
-//   details.js    expanded panel: config + editor, command, jobs + SVG timeline, audit trail; refreshes live
+//   details.js    expanded panel: actions and live refresh; details-config.js (config + editor, command),
+//                 details-jobs.js (jobs + SVG timeline, logs), details-activity.js (audit trail)
 //   specform.js   spec fields + server field errors      form.js     New / Duplicate dialog
 //   flagseditor.js  flags JSON editor with validation and typeahead (schemas.js, suggest.js)
 //   bulk.js       bulk Start/Stop/Delete with per-row report      actions.js   start/stop/delete+undo/restart

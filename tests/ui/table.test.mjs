@@ -1,0 +1,94 @@
+// The table's pure parts: order (table-order.js), flag-key counts (table-keys.js), column widths (table-widths.js).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sortList, sortChanged, nextSort, longestIncreasing, stateRank, setStateOrder, sortValueOf } from '../../src/SkyDeck.Ui/wwwroot/table-order.js';
+import { createKeyCounts } from '../../src/SkyDeck.Ui/wwwroot/table-keys.js';
+import { useTextMeasure, emptyWidths, measureRow, measureAll, columnWidths, HIDEABLE } from '../../src/SkyDeck.Ui/wwwroot/table-widths.js';
+
+const exp = (id, extra = {}) => ({ id, name: id, created_at: '2026-01-01T00:00:00Z', current_state: 'STOPPED', desired_state: 'STOPPED', nodes: 1, gpus: 1, flags: {}, ...extra });
+
+test('no sort: newest first, ties by id', () => {
+  const list = [exp('b'), exp('a'), exp('c', { created_at: '2026-02-01T00:00:00Z' })];
+  assert.deepEqual(sortList(list, null).map(d => d.id), ['c', 'a', 'b']);
+});
+
+test('sort by a flag: numbers numerically, missing values last in both directions, ties by id', () => {
+  const list = [exp('a', { flags: { lr: 0.1 } }), exp('b', { flags: {} }), exp('c', { flags: { lr: 0.01 } }), exp('d', { flags: { lr: 0.1 } })];
+  assert.deepEqual(sortList([...list], { key: 'f:lr', dir: 1 }).map(d => d.id), ['c', 'a', 'd', 'b']);
+  assert.deepEqual(sortList([...list], { key: 'f:lr', dir: -1 }).map(d => d.id), ['a', 'd', 'c', 'b']);
+});
+
+test('sort by current state follows the state order, which the server can replace', () => {
+  const list = [exp('a', { current_state: 'STOPPED' }), exp('b', { current_state: 'RUNNING' }), exp('c', { current_state: 'FAILED' })];
+  assert.deepEqual(sortList([...list], { key: 'current', dir: 1 }).map(d => d.id), ['b', 'c', 'a']);
+  try {
+    setStateOrder(['STOPPED', 'FAILED', 'RUNNING']);
+    assert.equal(stateRank('STOPPED'), 0);
+    assert.deepEqual(sortList([...list], { key: 'current', dir: 1 }).map(d => d.id), ['a', 'c', 'b']);
+    setStateOrder([]); // nothing sent: the order stays
+    assert.equal(stateRank('STOPPED'), 0);
+  } finally {
+    setStateOrder(['RUNNING', 'PENDING', 'LAUNCHING', 'RETRYING', 'STOPPING', 'TERMINATING', 'UNKNOWN', 'FAILED', 'SUCCEEDED', 'STOPPED', 'INIT', 'TERMINATED']);
+  }
+});
+
+test('a new version moves a row only when its sort value changed', () => {
+  const before = exp('a', { flags: { lr: 1 }, name: 'x' });
+  assert.equal(sortChanged(undefined, before, null), true);
+  assert.equal(sortChanged(before, { ...before, name: 'y' }, { key: 'f:lr', dir: 1 }), false);
+  assert.equal(sortChanged(before, { ...before, flags: { lr: 2 } }, { key: 'f:lr', dir: 1 }), true);
+  assert.equal(sortChanged(before, { ...before, name: 'y' }, null), false);
+  assert.equal(sortValueOf(before, 'f:missing'), null);
+});
+
+test('a header click cycles ascending, descending, unsorted; another column starts ascending', () => {
+  assert.deepEqual(nextSort(null, 'id'), { key: 'id', dir: 1 });
+  assert.deepEqual(nextSort({ key: 'id', dir: 1 }, 'id'), { key: 'id', dir: -1 });
+  assert.equal(nextSort({ key: 'id', dir: -1 }, 'id'), null);
+  assert.deepEqual(nextSort({ key: 'id', dir: -1 }, 'name'), { key: 'name', dir: 1 });
+});
+
+test('longest increasing subsequence: the rows that need not move', () => {
+  assert.deepEqual([...longestIncreasing([0, 1, 2])].sort(), [0, 1, 2]);
+  const kept = [...longestIncreasing([2, 0, 1, -1, 3])].sort();
+  assert.deepEqual(kept, [1, 2, 4]);
+  assert.deepEqual([...longestIncreasing([-1, -1])], []);
+});
+
+test('flag-key counts: a key stays while any counted row has it; dirty when the set changes', () => {
+  const k = createKeyCounts();
+  k.count(exp('a', { flags: { lr: 1, seed: 1 } }));
+  k.count(exp('b', { flags: { lr: 2 } }));
+  assert.deepEqual(k.keys().sort(), ['lr', 'seed']);
+  k.dirty = false;
+  k.uncount('b');
+  assert.equal(k.dirty, false, 'lr is still used by a');
+  k.uncount('a');
+  assert.equal(k.dirty, true);
+  assert.deepEqual(k.keys(), []);
+  k.uncount('never-counted');
+  k.count(exp('c', { flags: { x: 1 } }));
+  k.clear();
+  assert.deepEqual(k.keys(), []);
+});
+
+test('widths: rows only widen columns; hidden base columns get a zero track; a Flags placeholder without flags', () => {
+  useTextMeasure(text => text.length * 7); // 7 px per character, any font
+  const keys = ['trainer.lr', 'seed'];
+  const w = emptyWidths(keys);
+  const before = { ...w, flags: [...w.flags] };
+  measureRow(w, exp('x', { flags: { 'trainer.lr': 0.5 } }), keys);
+  assert.deepEqual(w.flags, before.flags, 'a short value does not widen the header-wide column');
+  measureRow(w, exp('y', { flags: { seed: 'a-very-long-seed-value-indeed' } }), keys);
+  assert.ok(w.flags[1] > before.flags[1]);
+  const all = measureAll([exp('a-much-longer-id-than-the-header'), exp('b')], keys);
+  assert.ok(all.id > emptyWidths(keys).id);
+
+  const list = columnWidths(all, new Set(['nodes', 'cost']), keys.length);
+  assert.equal(list.length, 11 + keys.length);
+  assert.equal(list[7], 0, 'nodes hidden');
+  assert.equal(list[9], 0, 'cost hidden');
+  assert.ok(list.every(px => Number.isInteger(px)));
+  assert.deepEqual(columnWidths(emptyWidths([]), new Set(), 0).slice(11), [120]);
+  assert.ok(HIDEABLE.includes('nodes') && !HIDEABLE.includes('id'));
+});
