@@ -122,7 +122,7 @@ function render(slot, id) {
   const axes = Object.keys(sweep.axes);
   const path = `/api/sweeps/${enc(id)}`;
   const counts = Object.entries(p.by_state).filter(([, n]) => n > 0);
-  slot.replaceChildren(
+  slot.replaceChildren(...[
     el('span', { class: 'sweep-axes', testid: 'sweep-axes', title: `${sweep.mode} over\n${axesToText(sweep.axes)}` },
       `${sweep.mode}: ${axes.map(a => `${a} (${sweep.axes[a].length})`).join(' × ')} = ${p.cells}`),
     el('progress', { max: 100, value: p.percent_finished, testid: 'sweep-progress', title: `${p.finished} of ${p.cells} finished` }),
@@ -139,7 +139,8 @@ function render(slot, id) {
         () => previewThenApply(`Refill ${id}`, `${path}/refill`, 'POST', {}, 'Refill')),
       button('sweep-edit', 'Extend / edit…', 'Add or remove axis values, or change the template (preview first)', () => openEdit(id)),
       button('sweep-restart', 'Restart to apply', 'Restart the cells that run an older template, a few at a time (preview first)',
-        () => previewThenApply(`Restart to apply (${id})`, `${path}/restart`, 'POST', {}, 'Restart'))));
+        () => previewThenApply(`Restart to apply (${id})`, `${path}/restart`, 'POST', {}, 'Restart'))),
+  ].filter(Boolean));
 }
 
 /** The flag columns that are some shown sweep's axes are marked (header class, tinted cells) while grouped by sweep. */
