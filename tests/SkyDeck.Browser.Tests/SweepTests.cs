@@ -86,16 +86,28 @@ public sealed class SweepTests(DashboardFixture fixture, ITestOutputHelper outpu
         await Expect(page.GetByTestId("toast-text").Filter(new() { HasText = $"Stop sweep {sweep}" })).ToHaveTextAsync($"Stop sweep {sweep}: no change (4 left alone)");
         await Expect(confirm).ToHaveCountAsync(0);
 
-        // Start from the group row acts on the sweep: previewed cell by cell, then applied
+        // Start from the group row acts on the sweep: previewed cell by cell; Cancel changes nothing
         await group.GetByTestId("sweep-start").ClickAsync();
         await Expect(confirm.GetByTestId("confirm-message")).ToHaveTextAsync("Preview: 4 desired state set.");
         await Expect(confirm.GetByTestId("preview-cell")).ToHaveCountAsync(4);
         await confirm.GetByTestId("confirm-cancel").ClickAsync();
         Assert.Equal("STOPPED", (await Server.GetAsync(cells[0])).GetProperty("desired_state").GetString()); // a cancelled preview changes nothing
-        await group.GetByTestId("sweep-start").ClickAsync();
+
+        // bulk Start with the sweep selected whole (its group row's checkbox) acts on the sweep, not cell by cell
+        await page.GetByTestId("bulk-clear").ClickAsync();
+        await group.GetByTestId("group-select").CheckAsync();
+        await Expect(page.GetByTestId("bulk-count")).ToHaveTextAsync("4 selected");
+        await page.GetByTestId("bulk-start").ClickAsync();
+        await Expect(confirm.GetByTestId("confirm-message")).ToHaveTextAsync(
+            $"Start 4: 4 will launch (4 through sweep {sweep}: the sweep's desired state, so no cell deviates)");
         await confirm.GetByTestId("confirm-ok").ClickAsync();
+        await Expect(page.GetByTestId("bulk-summary")).ToHaveTextAsync("Start: 4 succeeded, 0 failed");
+        await Expect(page.GetByTestId("bulk-result").First).ToContainTextAsync($"start requested (through sweep {sweep})");
         await Expect(group.Locator("[data-testid='sweep-count'][data-state='RUNNING']")).ToHaveTextAsync("RUNNING 4", Slow);
-        Assert.Equal("RUNNING", (await Server.GetAsync(cells[0])).GetProperty("desired_state").GetString());
+        var started = await Server.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweep}");
+        Assert.Equal("RUNNING", started.GetProperty("desired_state").GetString());
+        Assert.Equal(0, started.GetProperty("progress").GetProperty("deviating").GetInt32());
+        await page.GetByTestId("bulk-clear").ClickAsync();
 
         // edit the template while the cells run: previewed, then every running cell needs a restart
         await group.GetByTestId("sweep-edit").ClickAsync();

@@ -1,7 +1,7 @@
 // Bulk actions' preview (src/SkyDeck.Ui/wwwroot/bulkplan.js): what would change and what is a no-op, from the rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planBulk, rowPlan } from '../../src/SkyDeck.Ui/wwwroot/bulkplan.js';
+import { planBulk, rowPlan, wholeSweeps } from '../../src/SkyDeck.Ui/wwwroot/bulkplan.js';
 
 const rows = {
   s1: { id: 's1', desired_state: 'STOPPED', current_state: 'STOPPED', deleted: false },
@@ -52,4 +52,15 @@ test('every row is in exactly one list, in the order given', () => {
     assert.deepEqual(all.sort(), [...ids].sort(), op);
   }
   assert.equal(rowPlan('explode', rows.s1).kind, 'skip');
+});
+
+test('a sweep is selected whole when every one of its live cells is selected', () => {
+  const all = [
+    { id: 'a.1', sweep: 'a' }, { id: 'a.2', sweep: 'a' }, { id: 'a.3', sweep: 'a', deleted: true },
+    { id: 'b.1', sweep: 'b' }, { id: 'b.2', sweep: 'b' },
+    { id: 'plain' },
+  ];
+  const whole = wholeSweeps(['a.1', 'a.2', 'b.1', 'plain'], all);
+  assert.deepEqual([...whole], [['a', ['a.1', 'a.2']]]);
+  assert.equal(wholeSweeps(['plain'], all).size, 0);
 });

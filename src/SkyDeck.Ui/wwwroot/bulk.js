@@ -9,7 +9,7 @@ import { clearSelection, selectedIds } from './table.js';
 import { toast } from './toast.js';
 import { confirmDelete, restoreOutcome } from './actions.js';
 import { confirmAction } from './confirm.js';
-import { planBulk } from './bulkplan.js';
+import { planBulk, wholeSweeps } from './bulkplan.js';
 import { openNewSweep } from './sweeps.js';
 
 const CONCURRENCY = 6;
@@ -46,13 +46,28 @@ export function selectionChanged(ids) {
   if (sweep) sweep.hidden = ids.length !== 1;
 }
 
+const SWEEP_STATE = { start: 'RUNNING', stop: 'STOPPED' };
+
+/** Sweeps selected whole whose cells this op changes: Start / Stop go to the sweep (Map sweep id → its changing cells). */
+function sweepsFor(op, ids, plan) {
+  if (!SWEEP_STATE[op]) return new Map();
+  const changing = new Set(plan.change);
+  const result = new Map();
+  for (const [sweep, cells] of wholeSweeps(ids, store.values())) {
+    const touched = cells.filter(id => changing.has(id));
+    if (touched.length) result.set(sweep, touched);
+  }
+  return result;
+}
+
 /** Shows the plan and asks; false when the user declines. A plan that changes nothing is only reported. */
-async function approve(op, plan) {
+async function approve(op, plan, viaSweeps) {
   if (plan.change.length === 0) return true;
   if (op === 'delete') return confirmDelete(plan.change, plan.noop.length || plan.skip.length ? plan.summary : '');
+  const sweeps = [...viaSweeps].map(([sweep, cells]) => `${cells.length} through sweep ${sweep}`);
   return confirmAction({
     title: `${plan.verb} ${plan.change.length} of ${plan.change.length + plan.noop.length + plan.skip.length}?`,
-    message: plan.summary,
+    message: plan.summary + (sweeps.length ? ` (${sweeps.join(', ')}: the sweep's desired state, so no cell deviates)` : ''),
     confirmLabel: `${plan.verb} ${plan.change.length}`,
     danger: false,
   });
@@ -66,7 +81,8 @@ export async function run(op, ids, { preview = false } = {}) {
   const operation = OPERATIONS[op];
   if (!operation || !ids.length) return;
   const plan = planBulk(op, ids, id => store.get(id));
-  if (preview && !(await approve(op, plan))) return;
+  const viaSweeps = preview ? sweepsFor(op, ids, plan) : new Map();
+  if (preview && !(await approve(op, plan, viaSweeps))) return;
   if (!preview && op === 'delete' && !(await confirmDelete(ids))) return;
   const results = new Array(ids.length);
   const send = [];
@@ -74,7 +90,8 @@ export async function run(op, ids, { preview = false } = {}) {
   if (preview) {
     for (const { id, reason } of plan.noop) results[index.get(id)] = { id, ok: true, noop: true, message: `no change: ${reason}` };
     for (const { id, reason } of plan.skip) results[index.get(id)] = { id, ok: false, skipped: true, message: `skipped: ${reason}` };
-    send.push(...plan.change);
+    const bySweep = new Set([...viaSweeps.values()].flat());
+    send.push(...plan.change.filter(id => !bySweep.has(id)));
   } else send.push(...ids);
   const before = op === 'delete' ? send.map(id => store.get(id)) : null;
   for (const b of bar.querySelectorAll('button')) b.disabled = true;
@@ -94,7 +111,16 @@ export async function run(op, ids, { preview = false } = {}) {
       showReport(operation, ids, results, true);
     }
   }
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, send.length) }, worker));
+  async function sweepWorker([sweep, cells]) {
+    try {
+      await api.setSweepState(sweep, SWEEP_STATE[op]);
+      for (const id of cells) results[index.get(id)] = { id, ok: true, message: `${operation.past} (through sweep ${sweep})` };
+    } catch (e) {
+      for (const id of cells) results[index.get(id)] = { id, ok: false, error: `sweep ${sweep}: ${e.message}`, status: e.status };
+    }
+    showReport(operation, ids, results, true);
+  }
+  await Promise.all([...[...viaSweeps].map(sweepWorker), ...Array.from({ length: Math.min(CONCURRENCY, send.length) }, worker)]);
   for (const b of bar.querySelectorAll('button')) b.disabled = false;
   const undoOutcome = before ? restoreOutcome(before.filter(dto => results[index.get(dto?.id)]?.ok)) : '';
   showReport(operation, ids, results, false, op, undoOutcome);

@@ -65,3 +65,21 @@ export function planBulk(op, ids, dtoOf) {
   }
   return { op, verb, change, noop, skip, summary: `${verb} ${ids.length}: ${parts.join(', ')}` };
 }
+
+/**
+ * The sweeps selected whole: every cell of the sweep (not deleted) among `all` is in ids. Start / Stop on them sets
+ * the sweep's desired state (its cells follow, and none deviates) instead of each cell's. Returns Map sweep id → the
+ * selected cell ids.
+ */
+export function wholeSweeps(ids, all) {
+  const picked = new Set(ids);
+  const bySweep = new Map();
+  for (const dto of all) {
+    if (!dto?.sweep || dto.deleted) continue;
+    let s = bySweep.get(dto.sweep);
+    if (!s) bySweep.set(dto.sweep, (s = { cells: 0, picked: [] }));
+    s.cells++;
+    if (picked.has(dto.id)) s.picked.push(dto.id);
+  }
+  return new Map([...bySweep].filter(([, s]) => s.picked.length === s.cells).map(([id, s]) => [id, s.picked]));
+}
