@@ -126,7 +126,7 @@ function render(slot, id) {
     el('span', { class: 'sweep-axes', testid: 'sweep-axes', title: `${sweep.mode} over\n${axesToText(sweep.axes)}` },
       `${sweep.mode}: ${axes.map(a => `${a} (${sweep.axes[a].length})`).join(' × ')} = ${p.cells}`),
     el('progress', { max: 100, value: p.percent_finished, testid: 'sweep-progress', title: `${p.finished} of ${p.cells} finished` }),
-    el('span', { class: 'sweep-percent', testid: 'sweep-percent' }, `${p.percent_finished}%`),
+    el('span', { class: 'sweep-percent', testid: 'sweep-percent' }, `${Math.round(p.percent_finished)}%`),
     el('span', { class: 'sweep-counts', testid: 'sweep-counts' },
       counts.map(([state, n]) => el('span', { class: 'sweep-count', testid: 'sweep-count', dataset: { state } }, `${state.replace('_', ' ')} ${n}`))),
     p.needs_restart > 0 ? el('span', { class: 'chip chip-restart', testid: 'sweep-restart-chip', title: 'The template changed while these cells ran' }, `restart to apply: ${p.needs_restart}`) : null,
@@ -144,9 +144,13 @@ function render(slot, id) {
 }
 
 /** The flag columns that are some shown sweep's axes are marked (header class, tinted cells) while grouped by sweep. */
+let marked = false; // some header is marked: unmarking is needed even when nothing is grouped by sweep any more
+
 function markAxes() {
+  if (view.by !== 'sweep' && !marked) return; // every table flush calls this: nothing to do unless grouped by sweep
   const keys = new Map();
   if (view.by === 'sweep') for (const s of sweeps.values()) for (const key of Object.keys(s.axes)) keys.set(key, [...(keys.get(key) || []), s.id]);
+  marked = keys.size > 0;
   const css = [...keys.keys()].map(k => `.grid [data-key="${CSS.escape(k)}"]`).join(',\n');
   const text = css ? `${css} { background-image: linear-gradient(var(--axis-tint), var(--axis-tint)); }` : '';
   if (axisStyle.textContent !== text) axisStyle.textContent = text;
@@ -173,8 +177,8 @@ async function refresh() {
   markAxes();
 }
 
-/** Refreshes the sweeps soon: at most every half second while cells change, only while grouped by sweep. */
-function refreshSoon(delay = 500) {
+/** Refreshes the sweeps soon: at most once a second while cells change, only while grouped by sweep. */
+function refreshSoon(delay = 1000) {
   if (view.by !== 'sweep') return;
   if (delay === 0) {
     clearTimeout(timer);
