@@ -287,6 +287,7 @@ export function openNewSweep(fromId) {
         return;
       }
       const n = cellCount(r.axes, mode.value);
+      // the default cap is a hint until the server answers: its preview applies its own cap (SKYDECK_MAX_SWEEP_CELLS)
       const over = capWarning(n);
       warning.hidden = !over;
       warning.textContent = over;
@@ -304,6 +305,8 @@ export function openNewSweep(fromId) {
       try {
         const answer = await call('POST', '/api/sweeps/preview', r.json);
         if (mine !== asked) return;
+        warning.hidden = true; // within this server's cap, whatever the default
+        create.disabled = false;
         const plan = describeChanges(answer.changes);
         count.textContent = `${answer.changes.cells.length} cells: ${plan.summary}`;
         cells.replaceChildren(...answer.changes.cells.slice(0, 60).map(c => el('li', { testid: 'sweep-preview-cell', dataset: { id: c.id, action: c.action } },
@@ -313,7 +316,14 @@ export function openNewSweep(fromId) {
         if (mine !== asked) return;
         count.textContent = problemText(e);
         clear(cells);
-        if (e instanceof ApiError && e.status === 400) create.disabled = true;
+        if (e instanceof ApiError && e.status === 400) {
+          create.disabled = true;
+          const cap = [].concat(e.fieldErrors.axes ?? []).find(m => /\bcap\b/.test(m));
+          if (cap) {
+            warning.hidden = false;
+            warning.textContent = `${n} cells: ${cap}`;
+          }
+        }
       }
     }, 250);
   };
