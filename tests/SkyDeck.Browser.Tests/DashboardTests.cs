@@ -253,27 +253,43 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task Bulk_start_reports_the_outcome_of_every_row()
+    public async Task Bulk_start_previews_what_changes_and_what_is_a_no_op_then_reports_every_row()
     {
         var p = Ids.New("bulk");
         for (var i = 1; i <= 3; i++) await Server.CreateAsync($"{p}-{i}", new Dictionary<string, object> { ["seed"] = i, ["trainer.lr"] = 0.001 * i });
+        await Server.CreateAsync($"{p}-run", desired: "RUNNING");
         await Server.CreateAsync($"{p}-4");
         await Server.DeleteAsync($"{p}-4");
         await using var d = await DashboardPage.OpenAsync(fixture, $"#q={p}&deleted=1");
-        await Expect(d.Rows).ToHaveCountAsync(4);
+        await Expect(d.Rows).ToHaveCountAsync(5);
         await Expect(d.Row($"{p}-4").GetByTestId("deleted-chip")).ToBeVisibleAsync();
+        await Expect(d.Row($"{p}-run").GetByTestId("cell-desired")).ToHaveTextAsync("RUNNING");
 
+        // the preview: what will launch, what is already running (no change), what cannot start
         await d.Page.GetByTestId("select-all").CheckAsync();
-        await Expect(d.Page.GetByTestId("bulk-count")).ToHaveTextAsync("4 selected");
+        await Expect(d.Page.GetByTestId("bulk-count")).ToHaveTextAsync("5 selected");
         await d.Page.GetByTestId("bulk-start").ClickAsync();
+        var confirm = d.Page.GetByTestId("confirm-dialog");
+        await Expect(confirm.GetByTestId("confirm-title")).ToHaveTextAsync("Start 3 of 5?");
+        await Expect(confirm.GetByTestId("confirm-message")).ToHaveTextAsync(
+            new Regex(@"^Start 5: 3 will launch, 1 already (running|started) — no change, 1 deleted: restore it first — skipped$"));
+        await confirm.GetByTestId("confirm-cancel").ClickAsync();
+        Assert.Equal("STOPPED", (await Server.GetAsync($"{p}-1")).GetProperty("desired_state").GetString());
 
+        // applied: only the three that change are sent; the report says "no change" and "skipped" truthfully
+        await d.Page.GetByTestId("bulk-start").ClickAsync();
+        await confirm.GetByTestId("confirm-ok").ClickAsync();
         var report = d.Page.GetByTestId("bulk-report");
-        await Expect(report.GetByTestId("bulk-summary")).ToHaveTextAsync("Start: 3 succeeded, 1 failed");
+        await Expect(report.GetByTestId("bulk-summary")).ToHaveTextAsync("Start: 3 succeeded, 0 failed · 1 no change · 1 skipped");
         for (var i = 1; i <= 3; i++) await Expect(report.Locator($"[data-testid='bulk-result'][data-id='{p}-{i}']")).ToHaveAttributeAsync("data-outcome", "ok");
-        var failed = report.Locator($"[data-testid='bulk-result'][data-id='{p}-4']");
-        await Expect(failed).ToHaveAttributeAsync("data-outcome", "failed");
-        await Expect(failed).ToContainTextAsync("deleted");
-        await Expect(report.GetByTestId("bulk-retry")).ToHaveTextAsync("Retry 1 failed");
+        var noop = report.Locator($"[data-testid='bulk-result'][data-id='{p}-run']");
+        await Expect(noop).ToHaveAttributeAsync("data-outcome", "noop");
+        await Expect(noop).ToContainTextAsync(new Regex("no change: already (running|started)"));
+        var skipped = report.Locator($"[data-testid='bulk-result'][data-id='{p}-4']");
+        await Expect(skipped).ToHaveAttributeAsync("data-outcome", "skipped");
+        await Expect(skipped).ToContainTextAsync("skipped: deleted: restore it first");
+        await Expect(report.GetByTestId("bulk-retry")).ToHaveCountAsync(0);
+        Assert.True((await Server.GetAsync($"{p}-4")).GetProperty("deleted").GetBoolean());
 
         for (var i = 1; i <= 3; i++) await Expect(d.Row($"{p}-{i}").GetByTestId("cell-current")).ToHaveTextAsync(new Regex("^RUNNING"), Slow);
 
@@ -284,11 +300,13 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         await d.Page.ScreenshotAsync(new() { Path = path });
         output.WriteLine($"Screenshot of the populated table: {path}");
 
-        await d.FilterAsync($"{p} state=running");
-        await Expect(d.Rows).ToHaveCountAsync(3);
+        await d.FilterAsync($"{p} desired=running");
+        await Expect(d.Rows).ToHaveCountAsync(4);
         await d.Page.GetByTestId("select-all").CheckAsync();
         await d.Page.GetByTestId("bulk-stop").ClickAsync();
-        await Expect(report.GetByTestId("bulk-summary")).ToHaveTextAsync("Stop: 3 succeeded, 0 failed");
+        await Expect(confirm.GetByTestId("confirm-message")).ToHaveTextAsync("Stop 4: 4 will stop");
+        await confirm.GetByTestId("confirm-ok").ClickAsync();
+        await Expect(report.GetByTestId("bulk-summary")).ToHaveTextAsync("Stop: 4 succeeded, 0 failed");
     }
 
     [Fact]

@@ -78,3 +78,9 @@ test('parseFilter splits terms and unquotes values', () => {
     { kind: 'cmp', key: 'name', op: '=', value: 'q r' },
   ]);
 });
+
+test('sweep=ID keeps one sweep\'s cells', () => {
+  const cells = [{ id: 'lrs.seed1', name: 'a', sweep: 'lrs', flags: {} }, { id: 'other', name: 'b', flags: {} }];
+  assert.deepEqual(cells.filter(compileFilter('sweep=lrs')).map(c => c.id), ['lrs.seed1']);
+  assert.deepEqual(cells.filter(compileFilter('sweep!=lrs')).map(c => c.id), ['other']);
+});

@@ -54,14 +54,14 @@ export async function restore(ids) {
   toast(outcome ? `${what} — ${outcome}` : what, { type: 'success' });
 }
 
-/** Asks before deleting: deleting tears clusters down. */
-export function confirmDelete(ids) {
+/** Asks before deleting: deleting tears clusters down. note: what a bulk preview adds (e.g. rows already deleted). */
+export function confirmDelete(ids, note = '') {
   const one = ids.length === 1;
   return confirmAction({
     title: one ? `Delete ${ids[0]}?` : `Delete ${ids.length} experiments?`,
     message: one
       ? 'Its cluster will be torn down and any running job stops. Undo restores the record, not the job.'
-      : 'Their clusters will be torn down and any running jobs stop. Undo restores the records, not the jobs.',
+      : 'Their clusters will be torn down and any running jobs stop. Undo restores the records, not the jobs.' + (note ? ` ${note}.` : ''),
     confirmLabel: one ? 'Delete' : `Delete ${ids.length}`,
   });
 }

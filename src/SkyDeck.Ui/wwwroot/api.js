@@ -146,6 +146,8 @@ export const api = {
   flagSchemas: () => request('GET', '/api/flag-schemas'),
   webhooks: signal => request('GET', '/api/webhooks', { signal }),
   refresh: () => request('POST', '/api/refresh'),
+  /** A sweep's desired state, for every cell (bulk Start / Stop of a sweep selected whole). */
+  setSweepState: (id, desired) => request('POST', `/api/sweeps/${enc(id)}/state`, { body: { desired_state: desired } }),
 };
 
 function withRawFlags(fields, flagsText) {

@@ -13,11 +13,12 @@
 //                 details-jobs.js (jobs + SVG timeline, logs), details-activity.js (audit trail)
 //   specform.js   spec fields + server field errors      form.js     New / Duplicate dialog
 //   flagseditor.js  flags JSON editor with validation and typeahead (schemas.js, suggest.js)
-//   bulk.js       bulk Start/Stop/Delete with per-row report      actions.js   start/stop/delete+undo/restart
+//   bulk.js       bulk Start/Stop/Delete: preview (bulkplan.js), then apply, per-row report   actions.js   start/stop/delete+undo/restart
 //   health.js     header pills and the stale-data banner          view.js      filter/sort/toggles in the URL hash
 //   jobs.js       the all-jobs panel (GET /api/jobs: filters, cursor paging)
 //   notifications.js  webhook deliveries: a header pill and a panel of the recent ones (GET /api/webhooks)
-//   sweeps.js     sweep group rows (progress, counts, cells), refill/restart/extend with preview, New sweep dialog
+//   sweeps.js     by=sweep group rows (axes, progress, counts, Start/Stop/Refill/Extend/Restart each previewed), New sweep
+//                 dialog (template from an experiment, axes editor, live preview, cap warning); sweepplan.js its pure parts
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';

@@ -1,4 +1,6 @@
-// Bulk actions on the selected rows, with a per-row outcome report (and Undo / Retry failed).
+// Bulk actions on the selected rows: preview, then apply. The plan (bulkplan.js, from the rows' state) says what
+// would change and what is a no-op; only the changes are sent, and the per-row report says "no change" for the rest
+// (and offers Undo / Retry failed).
 
 import { el, setText } from './dom.js';
 import { api } from './api.js';
@@ -6,6 +8,9 @@ import { store } from './store.js';
 import { clearSelection, selectedIds } from './table.js';
 import { toast } from './toast.js';
 import { confirmDelete, restoreOutcome } from './actions.js';
+import { confirmAction } from './confirm.js';
+import { planBulk, wholeSweeps } from './bulkplan.js';
+import { openNewSweep } from './sweeps.js';
 
 const CONCURRENCY = 6;
 
@@ -29,67 +34,140 @@ export function initBulk() {
     if (!button) return;
     const op = button.dataset.bulk;
     if (op === 'clear') clearSelection();
-    else run(op, selectedIds());
+    else if (op === 'sweep') openNewSweep(selectedIds()[0]);
+    else run(op, selectedIds(), { preview: true });
   });
 }
 
 export function selectionChanged(ids) {
   bar.hidden = ids.length === 0;
   setText(countNode, `${ids.length} selected`);
+  const sweep = bar.querySelector('[data-testid="bulk-sweep"]');
+  if (sweep) sweep.hidden = ids.length !== 1;
 }
 
-/** Runs op on every id (a few at a time) and reports each outcome. */
-export async function run(op, ids) {
+const SWEEP_STATE = { start: 'RUNNING', stop: 'STOPPED' };
+
+/** Sweeps selected whole whose cells this op changes: Start / Stop go to the sweep (Map sweep id → its changing cells). */
+function sweepsFor(op, ids, plan) {
+  if (!SWEEP_STATE[op]) return new Map();
+  const changing = new Set(plan.change);
+  const result = new Map();
+  for (const [sweep, cells] of wholeSweeps(ids, store.values())) {
+    const touched = cells.filter(id => changing.has(id));
+    if (touched.length) result.set(sweep, touched);
+  }
+  return result;
+}
+
+/** Shows the plan and asks; false when the user declines. A plan that changes nothing is only reported. */
+async function approve(op, plan, viaSweeps) {
+  if (plan.change.length === 0) return true;
+  if (op === 'delete') return confirmDelete(plan.change, plan.noop.length || plan.skip.length ? plan.summary : '');
+  const sweeps = [...viaSweeps].map(([sweep, cells]) => `${cells.length} through sweep ${sweep}`);
+  return confirmAction({
+    title: `${plan.verb} ${plan.change.length} of ${plan.change.length + plan.noop.length + plan.skip.length}?`,
+    message: plan.summary + (sweeps.length ? ` (${sweeps.join(', ')}: the sweep's desired state, so no cell deviates)` : ''),
+    confirmLabel: `${plan.verb} ${plan.change.length}`,
+    danger: false,
+  });
+}
+
+/**
+ * Runs op on every id (a few at a time) and reports each outcome. With preview, the plan is shown first and only the
+ * rows it changes are sent; the others are reported as "no change" (or skipped, with why) without a request.
+ */
+export async function run(op, ids, { preview = false } = {}) {
   const operation = OPERATIONS[op];
   if (!operation || !ids.length) return;
-  if (op === 'delete' && !(await confirmDelete(ids))) return;
-  const before = op === 'delete' ? ids.map(id => store.get(id)) : null;
-  for (const b of bar.querySelectorAll('button')) b.disabled = true;
+  const plan = planBulk(op, ids, id => store.get(id));
+  const viaSweeps = preview ? sweepsFor(op, ids, plan) : new Map();
+  if (preview && !(await approve(op, plan, viaSweeps))) return;
+  if (!preview && op === 'delete' && !(await confirmDelete(ids))) return;
   const results = new Array(ids.length);
+  const send = [];
+  const index = new Map(ids.map((id, i) => [id, i]));
+  if (preview) {
+    for (const { id, reason } of plan.noop) results[index.get(id)] = { id, ok: true, noop: true, message: `no change: ${reason}` };
+    for (const { id, reason } of plan.skip) results[index.get(id)] = { id, ok: false, skipped: true, message: `skipped: ${reason}` };
+    const bySweep = new Set([...viaSweeps.values()].flat());
+    send.push(...plan.change.filter(id => !bySweep.has(id)));
+  } else send.push(...ids);
+  const before = op === 'delete' ? send.map(id => store.get(id)) : null;
+  for (const b of bar.querySelectorAll('button')) b.disabled = true;
   showReport(operation, ids, results, true);
   let next = 0;
   async function worker() {
-    while (next < ids.length) {
-      const i = next++;
+    while (next < send.length) {
+      const id = send[next++];
+      const i = index.get(id);
       try {
-        const dto = await operation.run(ids[i]);
+        const dto = await operation.run(id);
         store.applyOne(dto);
-        results[i] = { id: ids[i], ok: true };
+        results[i] = { id, ok: true };
       } catch (e) {
-        results[i] = { id: ids[i], ok: false, error: e.message, status: e.status };
+        results[i] = { id, ok: false, error: e.message, status: e.status };
       }
       showReport(operation, ids, results, true);
     }
   }
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+  async function sweepWorker([sweep, cells]) {
+    try {
+      await api.setSweepState(sweep, SWEEP_STATE[op]);
+      for (const id of cells) results[index.get(id)] = { id, ok: true, message: `${operation.past} (through sweep ${sweep})` };
+    } catch (e) {
+      for (const id of cells) results[index.get(id)] = { id, ok: false, error: `sweep ${sweep}: ${e.message}`, status: e.status };
+    }
+    showReport(operation, ids, results, true);
+  }
+  await Promise.all([...[...viaSweeps].map(sweepWorker), ...Array.from({ length: Math.min(CONCURRENCY, send.length) }, worker)]);
   for (const b of bar.querySelectorAll('button')) b.disabled = false;
-  const undoOutcome = before ? restoreOutcome(before.filter((dto, i) => results[i]?.ok)) : '';
+  const undoOutcome = before ? restoreOutcome(before.filter(dto => results[index.get(dto?.id)]?.ok)) : '';
   showReport(operation, ids, results, false, op, undoOutcome);
   if (op === 'delete') clearSelection();
-  const failed = results.filter(r => !r.ok).length;
-  toast(`${operation.verb}: ${ids.length - failed} succeeded${failed ? `, ${failed} failed` : ''}`, { type: failed ? 'warning' : 'success' });
+  const c = tally(results);
+  toast(`${operation.verb}: ${c.ok} succeeded${c.failed ? `, ${c.failed} failed` : ''}${c.noop ? `, ${c.noop} no change` : ''}`, { type: c.failed ? 'warning' : 'success' });
 }
+
+function tally(results) {
+  const done = results.filter(Boolean);
+  return {
+    done: done.length,
+    ok: done.filter(r => r.ok && !r.noop).length,
+    failed: done.filter(r => !r.ok && !r.skipped).length,
+    noop: done.filter(r => r.noop).length,
+    skipped: done.filter(r => r.skipped).length,
+  };
+}
+
+function outcomeOf(r) {
+  if (!r) return 'pending';
+  if (r.noop) return 'noop';
+  if (r.skipped) return 'skipped';
+  return r.ok ? 'ok' : 'failed';
+}
+
+const MARKS = { pending: '…', ok: '✓', noop: '=', skipped: '–', failed: '✗' };
 
 function showReport(operation, ids, results, running, op, undoOutcome = '') {
   report.hidden = false;
-  const done = results.filter(Boolean);
-  const ok = done.filter(r => r.ok).length;
-  const failed = done.length - ok;
+  const c = tally(results);
+  const extra = `${c.noop ? ` · ${c.noop} no change` : ''}${c.skipped ? ` · ${c.skipped} skipped` : ''}`;
   const summary = running
-    ? `${operation.verb}: ${done.length} of ${ids.length} done…`
-    : `${operation.verb}: ${ok} succeeded, ${failed} failed`;
+    ? `${operation.verb}: ${c.done} of ${ids.length} done…`
+    : `${operation.verb}: ${c.ok} succeeded, ${c.failed} failed${extra}`;
   const items = ids.map((id, i) => {
     const r = results[i];
-    const state = !r ? 'pending' : r.ok ? 'ok' : 'failed';
+    const state = outcomeOf(r);
     return el('li', { class: `bulk-result ${state}`, testid: 'bulk-result', dataset: { id, outcome: state } },
-      el('span', { class: 'mark', 'aria-hidden': 'true' }, !r ? '…' : r.ok ? '✓' : '✗'),
+      el('span', { class: 'mark', 'aria-hidden': 'true' }, MARKS[state]),
       el('span', { class: 'mono' }, id),
-      el('span', { class: 'bulk-message' }, !r ? 'working…' : r.ok ? operation.past : r.error));
+      el('span', { class: 'bulk-message' }, !r ? 'working…' : r.message ?? (r.ok ? operation.past : r.error)));
   });
   const buttons = [];
   if (!running) {
-    const succeeded = results.filter(r => r.ok).map(r => r.id);
-    const failedIds = results.filter(r => !r.ok).map(r => r.id);
+    const succeeded = results.filter(r => r.ok && !r.noop).map(r => r.id);
+    const failedIds = results.filter(r => !r.ok && !r.skipped).map(r => r.id);
     if (op === 'delete' && succeeded.length) {
       buttons.push(el('button', { type: 'button', testid: 'bulk-undo', onclick: () => run('restore', succeeded) }, `Undo (restore ${succeeded.length})`));
       if (undoOutcome) buttons.push(el('span', { class: 'muted', testid: 'bulk-undo-note' }, `Undo: ${undoOutcome}`));

@@ -5,7 +5,7 @@
 //   key>n key<n key>=n key<=n   numeric comparisons
 //   key=a*          * is a wildcard
 //   has:key / -has:key          a flag is present / absent
-// Fields: id, name, run, state (current), desired, nodes, gpus, job (SkyPilot status), tag, group, cloud, user-visible
+// Fields: id, name, run, state (current), desired, nodes, gpus, job (SkyPilot status), tag, group, sweep, cloud, user-visible
 // "restart" (restart=true: needs a restart to apply changes), deleted.
 
 import { flagText, jobStatus } from './format.js';
@@ -44,6 +44,7 @@ const FIELDS = {
   gpus: e => e.gpus,
   job: e => jobStatus(e.current_job) || '',
   group: e => e.group || '',
+  sweep: e => e.sweep || '',
   cloud: e => e.cloud || '',
   region: e => e.region || '',
   accelerator: e => e.accelerator || '',

@@ -20,9 +20,10 @@ export function groupView(group) {
     const count = el('span', { class: 'group-count', testid: 'group-count' });
     const states = el('span', { class: 'group-states', testid: 'group-states' });
     const cost = el('span', { class: 'group-cost', testid: 'group-cost' });
+    const extra = el('span', { class: 'group-extra', testid: 'group-extra' }); // filled by the group decorator
     const tr = el('div', { class: 'row group-row', role: 'row', testid: 'group-row', dataset: { value: group.value } },
-      el('div', { class: 'td group-cell', role: 'gridcell' }, el('div', { class: 'group-head' }, checkbox, toggle, label, count, states, cost)));
-    gv = { key, tr, checkbox, toggle, label, count, states, cost, group: null, signature: '' };
+      el('div', { class: 'td group-cell', role: 'gridcell' }, el('div', { class: 'group-head' }, checkbox, toggle, label, count, states, cost, extra)));
+    gv = { key, tr, checkbox, toggle, label, count, states, cost, extra, group: null, signature: '' };
     T.groupViews.set(key, gv);
   }
   gv.group = group;
@@ -42,7 +43,16 @@ export function groupView(group) {
   }
   patchGroupCost(gv);
   patchGroupSelection(gv);
+  groupDecorator(view.by, group, gv.extra);
   return gv;
+}
+
+// A sweep's progress and actions in its group row (sweeps.js) come through this hook.
+let groupDecorator = () => {};
+
+/** fn(by, group, container) is called whenever a group row is drawn or patched; it owns `container`. */
+export function decorateGroupRows(fn) {
+  groupDecorator = fn;
 }
 
 /** The group's GPU-hours and dollars, all its experiments together (ticking on while any of them runs). */

@@ -36,6 +36,7 @@ import { bindEvents } from './table-keyboard.js';
 export { HIDEABLE } from './table-widths.js';
 export { selectedIds, clearSelection } from './table-selection.js';
 export { toggleDetails } from './table-keyboard.js';
+export { decorateGroupRows } from './table-groups.js';
 
 export const stats = {
   /** Duration of the first flush that had data (the first screen of rows). */
