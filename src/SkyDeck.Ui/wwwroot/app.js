@@ -18,6 +18,7 @@
 //   jobs.js       the all-jobs panel (GET /api/jobs: filters, cursor paging)
 //   notifications.js  webhook deliveries: a header pill and a panel of the recent ones (GET /api/webhooks)
 //   sweeps.js     sweep group rows (progress, counts, cells), refill/restart/extend with preview, New sweep dialog
+//   meta.js       the server's rules from GET /api/meta: id and flag-key patterns, limits, job liveness, state order
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
@@ -35,6 +36,7 @@ import { loadSchemas } from './schemas.js';
 import { initCompare } from './compare.js';
 import { initJobsPanel } from './jobs.js';
 import { initSweeps } from './sweeps.js';
+import { loadMeta } from './meta.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -76,6 +78,8 @@ user.addEventListener('change', () => {
 byTestId('new-experiment').addEventListener('click', () => openExperimentDialog());
 byTestId('copy-link').addEventListener('click', () => copyText(shareableUrl(), 'Link to this view'));
 
+// the server's rules (validation patterns, job liveness, state order) before anything is drawn or checked
+await loadMeta();
 initTable({ selectionChanged });
 initCompare();
 initBulk();
