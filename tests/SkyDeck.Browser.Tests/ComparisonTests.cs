@@ -154,6 +154,54 @@ public sealed class ComparisonTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task The_column_chooser_moves_flag_columns_by_keyboard_and_the_view_keeps_the_order()
+    {
+        var id = Ids.New("order");
+        await Server.CreateAsync(id, new Dictionary<string, object> { ["model.layers"] = 2, ["model.width"] = 64, ["seed"] = 1 });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}");
+        await ExpectFlagOrder(d, id, "model.layers", "model.width", "seed");
+        await d.Page.GetByTestId("columns-button").ClickAsync();
+        var chooser = d.Page.GetByTestId("column-chooser");
+        await Expect(chooser.Locator("[data-testid='column-left'][data-key='model.layers']")).ToBeDisabledAsync();
+
+        // keyboard only: focus "move seed left", press Enter (seed is then first: the focus goes to its checkbox)
+        var seedLeft = chooser.Locator("[data-testid='column-left'][data-key='seed']");
+        await seedLeft.FocusAsync();
+        await d.Page.Keyboard.PressAsync("Enter");
+        await ExpectFlagOrder(d, id, "seed", "model.layers", "model.width"); // past the whole model group
+        await Expect(chooser).ToBeVisibleAsync();
+        await Expect(chooser.GetByTestId("chooser-flag")).ToHaveCountAsync(3);
+        await Expect(chooser.GetByTestId("chooser-flag").First).ToHaveAttributeAsync("data-key", "seed");
+        Assert.Contains("cols=seed%2Cmodel.layers%2Cmodel.width", d.Page.Url);
+
+        // within a group: width before layers
+        await chooser.Locator("[data-testid='column-right'][data-key='model.layers']").ClickAsync();
+        await ExpectFlagOrder(d, id, "seed", "model.width", "model.layers");
+
+        // the same order from the link, in a fresh page; Reset order goes back to the natural one
+        var url = d.Page.Url;
+        await using var again = await DashboardPage.OpenAsync(fixture, url[url.IndexOf('#')..]);
+        await ExpectFlagOrder(again, id, "seed", "model.width", "model.layers");
+        await again.Page.GetByTestId("columns-button").ClickAsync();
+        await again.Page.GetByTestId("columns-reset-order").ClickAsync();
+        await ExpectFlagOrder(again, id, "model.layers", "model.width", "seed");
+    }
+
+    /// <summary>The row's flag cells, left to right, and their headers in the same grid columns.</summary>
+    private static async Task ExpectFlagOrder(DashboardPage d, string id, params string[] keys)
+    {
+        var cells = d.Row(id).GetByTestId("cell-flag");
+        await Expect(cells).ToHaveCountAsync(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            await Expect(cells.Nth(i)).ToHaveAttributeAsync("data-key", keys[i]);
+            var header = d.Page.Locator($"[data-testid='col-flag'][data-key='{keys[i]}']");
+            Assert.Equal(await cells.Nth(i).EvaluateAsync<string>("c => [...c.parentNode.children].indexOf(c) + 1 + ''"),
+                await header.EvaluateAsync<string>("h => h.style.gridColumn"));
+        }
+    }
+
+    [Fact]
     public async Task Starred_experiments_are_remembered_and_filtered()
     {
         var p = Ids.New("star");

@@ -1,7 +1,7 @@
 // Flag columns: key order, varying vs constant keys, and the dotted-key header tree (src/SkyDeck.Ui/wwwroot/columns.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareKeys, headerLayout, leafOrder, splitVarying } from '../../src/SkyDeck.Ui/wwwroot/columns.js';
+import { compareKeys, headerLayout, leafOrder, moveColumn, orderColumns, splitVarying } from '../../src/SkyDeck.Ui/wwwroot/columns.js';
 
 test('dotted keys sort segment by segment, so groups stay adjacent', () => {
   assert.deepEqual(['a.c', 'a.b.c', 'a_b', 'a.b'].sort(compareKeys), ['a.b', 'a.b.c', 'a.c', 'a_b']);
@@ -42,4 +42,27 @@ test('a key that is also a prefix of another keeps its own column, labelled in p
 
 test('no keys: one empty header row', () => {
   assert.deepEqual(headerLayout([]), { depth: 1, rows: [[]] });
+});
+
+test('a chosen column order keeps dotted groups together, at their first member', () => {
+  const keys = ['model.layers', 'model.width', 'seed', 'trainer.lr'];
+  assert.deepEqual(orderColumns(keys, []), keys);
+  assert.deepEqual(orderColumns(keys, ['seed', 'trainer.lr']), ['seed', 'trainer.lr', 'model.layers', 'model.width']);
+  assert.deepEqual(orderColumns(keys, ['model.width', 'seed']), ['model.width', 'model.layers', 'seed', 'trainer.lr']);
+  assert.deepEqual(orderColumns(['a.b.c', 'a.b', 'x'], ['x']), ['x', 'a.b', 'a.b.c'], 'a key that is also a group comes first in it');
+  assert.deepEqual(orderColumns(['a', 'new'], ['gone', 'a']), ['a', 'new'], 'keys no longer shown are ignored, new ones follow');
+});
+
+test('moving a column swaps it with its neighbour; a group moves as one; at an edge nothing changes', () => {
+  const shown = ['model.layers', 'model.width', 'seed', 'trainer.lr'];
+  assert.deepEqual(moveColumn(shown, 'seed', -1), ['seed', 'model.layers', 'model.width', 'trainer.lr'], 'past the whole model group');
+  assert.deepEqual(moveColumn(shown, 'model.width', -1), ['model.width', 'model.layers', 'seed', 'trainer.lr'], 'within its group');
+  assert.deepEqual(moveColumn(shown, 'model.width', 1), ['seed', 'model.layers', 'model.width', 'trainer.lr'], 'last in its group: the group moves');
+  assert.deepEqual(moveColumn(shown, 'model.layers', -1), shown, 'the first column stays');
+  assert.deepEqual(moveColumn(shown, 'trainer.lr', 1), shown, 'the last column stays');
+  assert.deepEqual(moveColumn(shown, 'missing', 1), shown);
+  // what the header draws is the same order
+  const moved = moveColumn(shown, 'seed', -1);
+  assert.deepEqual(headerLayout(moved).rows.flat().filter(c => c.kind === 'leaf').length, 4);
+  assert.deepEqual(orderColumns(shown, moved), moved);
 });

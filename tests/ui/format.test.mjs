@@ -1,6 +1,7 @@
 // Pure formatting helpers (src/SkyDeck.Ui/wwwroot/format.js): job status and liveness, durations, ages, flag text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import './meta-sample.mjs';
 import {
   compareValues, flagDisplay, flagKind, flagText, formatAge, formatDuration, jobDuration, jobIsLive, jobOutcome, jobStatus, plural,
 } from '../../src/SkyDeck.Ui/wwwroot/format.js';
@@ -45,7 +46,7 @@ test('ages: just now, past and future', () => {
 test('a finished job lasts end − start; a running one counts to now; one never started has no duration', () => {
   const now = Date.parse('2026-12-02T10:00:00Z');
   assert.deepEqual(jobDuration({ status: 'SUCCEEDED', started_at: '2026-12-02T09:00:00Z', ended_at: '2026-12-02T09:30:00Z' }, now), { seconds: 1800, live: false });
-  assert.deepEqual(jobDuration({ status: 'RUNNING', started_at: '2026-12-02T09:59:00Z' }, now), { seconds: 60, live: true });
+  assert.deepEqual(jobDuration({ phase: 'SUBMITTED', status: 'RUNNING', started_at: '2026-12-02T09:59:00Z' }, now), { seconds: 60, live: true });
   assert.equal(jobDuration({ status: 'FAILED', started_at: '2026-12-02T09:59:00Z' }, now), null);
   assert.equal(jobDuration({ status: 'PENDING' }, now), null);
 });

@@ -14,9 +14,12 @@ public static partial class ExperimentId
     public const string Reserved = "directory";
 
     /// <summary>SkyPilot warns that a cluster name with one of these endings "looks like a file path" (any case).</summary>
-    private static readonly string[] FileLikeSuffixes = [".yaml", ".yml", ".json"];
+    public static readonly IReadOnlyList<string> FileLikeSuffixes = [".yaml", ".yml", ".json"];
 
-    [GeneratedRegex(@"^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?\z", RegexOptions.CultureInvariant)]
+    /// <summary>The pattern an id matches, unanchored: the same text in .NET and ECMAScript (the dashboard gets it from /api/meta).</summary>
+    public const string PatternBody = "[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?";
+
+    [GeneratedRegex("^" + PatternBody + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Null when valid, else a sentence saying what is wrong.</summary>

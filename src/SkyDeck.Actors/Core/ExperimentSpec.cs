@@ -38,6 +38,8 @@ public sealed partial record ExperimentSpec(
     public const int MaxFlags = 500;
     public const int MaxFlagKeyLength = 200;
     public const int MaxTextLength = 4096;
+    public const int MaxNameLength = 200;
+    public const int MaxBaseCommandLength = 1000;
 
     public ImmutableArray<string> Tags { get; init; } = Tags.IsDefault ? [] : Tags;
 
@@ -75,21 +77,27 @@ public sealed partial record ExperimentSpec(
 
     public override int GetHashCode() => HashCode.Combine(Name, BaseCommand, RunName, Flags.Count, Nodes, Gpus);
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*\z", RegexOptions.CultureInvariant)]
+    /// <summary>A flag key's pattern, unanchored: the same text in .NET and ECMAScript (the dashboard gets it from /api/meta).</summary>
+    public const string FlagKeyPatternBody = @"[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*";
+
+    /// <summary>An accelerator's, cloud's or region's pattern, unanchored (as <see cref="FlagKeyPatternBody"/>).</summary>
+    public const string ResourceNamePatternBody = @"[A-Za-z0-9][A-Za-z0-9_\-]*";
+
+    [GeneratedRegex("^" + FlagKeyPatternBody + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex FlagKeyPattern();
 
     /// <summary>A dotted identifier (letters, digits, '_' and '-', separated by '.'), at most <see cref="MaxFlagKeyLength"/> long.</summary>
     public static bool IsValidFlagKey(string? key) => key is { Length: > 0 and <= MaxFlagKeyLength } && FlagKeyPattern().IsMatch(key);
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + ResourceNamePatternBody + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceNamePattern();
 
     /// <summary>Every problem with this spec, each naming its field (snake_case, as the API spells it).</summary>
     public ImmutableArray<FieldError> Validate()
     {
         var errors = ImmutableArray.CreateBuilder<FieldError>();
-        RequireText(errors, "name", Name, 200);
-        RequireText(errors, "base_command", BaseCommand, 1000);
+        RequireText(errors, "name", Name, MaxNameLength);
+        RequireText(errors, "base_command", BaseCommand, MaxBaseCommandLength);
         RequireText(errors, "run_name", RunName, 200);
         if (Nodes is < 1 or > MaxNodes) errors.Add(new("nodes", $"must be between 1 and {MaxNodes}"));
         if (Gpus is < 0 or > MaxGpus) errors.Add(new("gpus", $"must be between 0 and {MaxGpus} (per node)"));

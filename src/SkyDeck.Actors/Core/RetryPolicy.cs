@@ -15,6 +15,8 @@ public sealed record RetryPolicy(
 {
     public const int MaxRestartsLimit = 1000;
     public const int MaxExitCodes = 32;
+    public const int MinExitCode = 1;
+    public const int MaxExitCode = 255;
 
     public static readonly RetryPolicy Default = new();
 
@@ -37,7 +39,7 @@ public sealed record RetryPolicy(
             errors.Add(new("retry.max_restarts_on_errors", $"must be between 0 and {MaxRestartsLimit}"));
         if (RecoverOnExitCodes.Length > MaxExitCodes)
             errors.Add(new("retry.recover_on_exit_codes", $"at most {MaxExitCodes} exit codes"));
-        else if (RecoverOnExitCodes.Any(c => c is < 1 or > 255))
-            errors.Add(new("retry.recover_on_exit_codes", "exit codes must be between 1 and 255"));
+        else if (RecoverOnExitCodes.Any(c => c is < MinExitCode or > MaxExitCode))
+            errors.Add(new("retry.recover_on_exit_codes", $"exit codes must be between {MinExitCode} and {MaxExitCode}"));
     }
 }

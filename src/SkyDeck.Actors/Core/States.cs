@@ -30,6 +30,17 @@ public enum CurrentState
 
 public static class StateNames
 {
+    /// <summary>
+    /// The order a list sorts current states in: live ones first (running, then on their way), then unknown, then
+    /// the ended ones. The dashboard's state sort and state groups follow it (it gets it from /api/meta).
+    /// </summary>
+    public static readonly IReadOnlyList<CurrentState> DisplayOrder =
+    [
+        CurrentState.Running, CurrentState.Pending, CurrentState.Launching, CurrentState.Retrying, CurrentState.Stopping,
+        CurrentState.Terminating, CurrentState.Unknown, CurrentState.Failed, CurrentState.Succeeded, CurrentState.Stopped,
+        CurrentState.Init, CurrentState.Terminated,
+    ];
+
     public static string ToApi(this DesiredState state) => state.ToString().ToUpperInvariant();
 
     public static string ToApi(this CurrentState state) => state.ToString().ToUpperInvariant();

@@ -56,6 +56,7 @@ public static class ApiSetup
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapSystemEndpoints();
+        app.MapMetaEndpoints();
         app.MapAuditEndpoints();
         app.MapCostEndpoints();
         app.MapStreamEndpoints();

@@ -144,6 +144,7 @@ export const api = {
     throw e;
   }),
   flagSchemas: () => request('GET', '/api/flag-schemas'),
+  meta: () => request('GET', '/api/meta'),
   webhooks: signal => request('GET', '/api/webhooks', { signal }),
   refresh: () => request('POST', '/api/refresh'),
   /** A sweep's desired state, for every cell (bulk Start / Stop of a sweep selected whole). */

@@ -19,6 +19,7 @@
 //   notifications.js  webhook deliveries: a header pill and a panel of the recent ones (GET /api/webhooks)
 //   sweeps.js     by=sweep group rows (axes, progress, counts, Start/Stop/Refill/Extend/Restart each previewed), New sweep
 //                 dialog (template from an experiment, axes editor, live preview, cap warning); sweepplan.js its pure parts
+//   meta.js       the server's rules from GET /api/meta: id and flag-key patterns, limits, job liveness, state order
 //   format.js, dom.js, toast.js, clipboard.js                     small helpers
 
 import { getUser, setUser } from './api.js';
@@ -36,6 +37,7 @@ import { loadSchemas } from './schemas.js';
 import { initCompare } from './compare.js';
 import { initJobsPanel } from './jobs.js';
 import { initSweeps } from './sweeps.js';
+import { loadMeta } from './meta.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -77,6 +79,8 @@ user.addEventListener('change', () => {
 byTestId('new-experiment').addEventListener('click', () => openExperimentDialog());
 byTestId('copy-link').addEventListener('click', () => copyText(shareableUrl(), 'Link to this view'));
 
+// the server's rules (validation patterns, job liveness, state order) before anything is drawn or checked
+await loadMeta();
 initTable({ selectionChanged });
 initCompare();
 initBulk();

@@ -88,3 +88,67 @@ export function leafOrder(keys) {
   // The tree walk visits keys in segment order, the same order compareKeys sorts them.
   return [...keys].sort(compareKeys);
 }
+
+/**
+ * Flag keys in the order the user chose (`order`: keys, first to last; keys it does not name follow in their own
+ * order), kept as a tree: a dotted group stays together, at the place of its first member, so the header tree and
+ * the cells agree. Within a group, a key with its own column ("(b)") comes first, as in headerLayout.
+ */
+export function orderColumns(keys, order) {
+  if (!order || order.length === 0) return keys;
+  const rank = new Map(order.map((k, i) => [k, i]));
+  const ranked = keys.map((k, i) => [k, rank.has(k) ? rank.get(k) : order.length + i]).sort((a, b) => a[1] - b[1]).map(([k]) => k);
+  return flatten(tree(ranked));
+}
+
+/**
+ * The order after moving `key` one place left (delta -1) or right (+1) among `shown` (keys in tree order, as
+ * displayed): it swaps places with its neighbour in its group (a neighbouring group moves as one); at the edge of its
+ * group, the whole group moves instead. Unchanged at the edge of the table.
+ */
+export function moveColumn(shown, key, delta) {
+  const root = tree(shown);
+  const segments = key.split('.');
+  const path = [root];
+  for (const segment of segments) {
+    const next = path.at(-1).children.get(segment);
+    if (!next) return shown;
+    path.push(next);
+  }
+  for (let depth = segments.length; depth >= 1; depth--) {
+    const parent = path[depth - 1];
+    const entries = [...parent.children.entries()];
+    const i = entries.findIndex(([segment]) => segment === segments[depth - 1]);
+    const j = i + delta;
+    if (j < 0 || j >= entries.length) continue; // first (or last) in its group: move the group
+    [entries[i], entries[j]] = [entries[j], entries[i]];
+    parent.children = new Map(entries);
+    return flatten(root);
+  }
+  return shown;
+}
+
+function tree(keys) {
+  const root = { children: new Map(), leaf: null };
+  for (const key of keys) {
+    let node = root;
+    for (const segment of key.split('.')) {
+      if (!node.children.has(segment)) node.children.set(segment, { children: new Map(), leaf: null });
+      node = node.children.get(segment);
+    }
+    node.leaf = key;
+  }
+  return root;
+}
+
+function flatten(root) {
+  const out = [];
+  const walk = node => {
+    for (const child of node.children.values()) {
+      if (child.leaf !== null) out.push(child.leaf);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+}

@@ -1,8 +1,9 @@
 // The toolbar's comparison controls: group by (a flag, the group, the sweep or the state), the column chooser (show or
-// hide base and flag columns), the Starred toggle and the baseline chip. All of it is view state, so it lives in the
-// URL like the filter and sort.
+// hide base and flag columns, move flag columns left or right), the Starred toggle and the baseline chip. All of it is
+// view state, so it lives in the URL like the filter and sort.
 
 import { el, clear } from './dom.js';
+import { orderColumns, moveColumn } from './columns.js';
 import { view, updateView, onViewChange } from './view.js';
 import { HIDEABLE, flagKeys, onFlagKeysChange, onTableChange, shownRows } from './table.js';
 import { renderPlot, replaceTerms } from './parallel.js';
@@ -48,13 +49,26 @@ export function initCompare() {
       });
       return el('label', { class: `chooser-item${mono ? ' mono' : ''}` }, box, ` ${label}`);
     };
-    const flags = flagKeys();
+    // flag columns in the order shown, each with buttons to move it left or right (keyboard: Tab to them, Enter)
+    const flags = orderColumns(flagKeys(), view.cols);
+    const move = (key, delta) => {
+      const cols = moveColumn(orderColumns(flagKeys(), view.cols), key, delta);
+      updateView({ cols });
+      const again = chooser.querySelector(`[data-testid="column-${delta < 0 ? 'left' : 'right'}"][data-key="${CSS.escape(key)}"]`);
+      (again && !again.disabled ? again : chooser.querySelector(`[data-testid="column-toggle"][data-key="${CSS.escape(`f:${key}`)}"]`))?.focus();
+    };
+    const flagItem = (k, i) => el('div', { class: 'chooser-row', testid: 'chooser-flag', dataset: { key: k } },
+      item(`f:${k}`, k, true),
+      el('span', { class: 'chooser-moves' },
+        el('button', { type: 'button', class: 'small', testid: 'column-left', dataset: { key: k }, disabled: i === 0, 'aria-label': `Move ${k} left`, title: 'Move left', onclick: () => move(k, -1) }, '←'),
+        el('button', { type: 'button', class: 'small', testid: 'column-right', dataset: { key: k }, disabled: i === flags.length - 1, 'aria-label': `Move ${k} right`, title: 'Move right', onclick: () => move(k, 1) }, '→')));
     chooser.append(
       el('div', { class: 'chooser-title' }, 'Columns'),
       ...HIDEABLE.map(k => item(k, BASE_LABELS[k])),
       el('div', { class: 'chooser-title' }, flags.length ? 'Flags' : 'No flags'),
-      ...flags.map(k => item(`f:${k}`, k, true)),
-      el('button', { type: 'button', class: 'link', testid: 'columns-show-all', onclick: () => updateView({ hide: new Set() }) }, 'Show all'));
+      ...flags.map(flagItem),
+      el('button', { type: 'button', class: 'link', testid: 'columns-show-all', onclick: () => updateView({ hide: new Set() }) }, 'Show all'),
+      view.cols.length ? el('button', { type: 'button', class: 'link', testid: 'columns-reset-order', onclick: () => updateView({ cols: [] }) }, 'Reset order') : null);
   };
   columns.addEventListener('click', () => {
     const open = chooser.hidden;
@@ -63,7 +77,8 @@ export function initCompare() {
     if (open) renderChooser();
   });
   document.addEventListener('click', e => {
-    if (!chooser.hidden && !chooser.contains(e.target) && e.target !== columns) {
+    // (composedPath: a button the chooser re-rendered away is no longer inside it, but the click was)
+    if (!chooser.hidden && !e.composedPath().includes(chooser) && e.target !== columns) {
       chooser.hidden = true;
       columns.setAttribute('aria-expanded', 'false');
     }

@@ -5,8 +5,8 @@ import { el, setText } from './dom.js';
 import { parseJson, flagsToJson, flagValueJson } from './api.js';
 import { loadSchemas, cachedSchemas, matchSchemas } from './schemas.js';
 import { createSuggestList } from './suggest.js';
+import { flagKeyRules } from './meta.js';
 
-const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 /**
  * Checks flags JSON text. Returns {ok: true, flags, count} or {ok: false, error, nested} where nested is true when
@@ -32,9 +32,11 @@ export function validateFlagsText(text) {
     }
     if (Array.isArray(v)) return { ok: false, error: `"${key}": lists are not supported; use a string` };
     if (v === null) return { ok: false, error: `"${key}": null is not a value; remove the flag or give it a value` };
-    if (!KEY_PATTERN.test(key)) {
+    const keyRules = flagKeyRules();
+    if (!keyRules.pattern.test(key)) {
       return { ok: false, error: `"${key}" is not a valid flag key: letters, digits, '_' and '-', separated by '.'` };
     }
+    if (key.length > keyRules.maxLength) return { ok: false, error: `"${key.slice(0, 40)}…" is longer than ${keyRules.maxLength} characters` };
   }
   // JSON.parse silently keeps the last of two equal keys; say so instead
   const seen = new Set();

@@ -3,7 +3,7 @@
 import { el, clear } from './dom.js';
 import { api } from './api.js';
 import { store } from './store.js';
-import { createSpecForm, ID_MAX } from './specform.js';
+import { createSpecForm, idMax } from './specform.js';
 import { toast } from './toast.js';
 
 let dialog;
@@ -78,7 +78,7 @@ export function uniqueId(id) {
   const base = id.replace(/-copy\d*$/, '');
   for (let n = 1; n < 1000; n++) {
     const suffix = n === 1 ? '-copy' : `-copy${n}`;
-    const candidate = base.slice(0, ID_MAX - suffix.length).replace(/[-_.]+$/, '') + suffix;
+    const candidate = base.slice(0, idMax() - suffix.length).replace(/[-_.]+$/, '') + suffix;
     if (!store.has(candidate)) return candidate;
   }
   return base;

@@ -2,6 +2,7 @@
 
 import { el } from './dom.js';
 import { numberSource } from './api.js';
+import { isLiveIn, hasEndedStatus } from './meta.js';
 
 /** States that are on their way somewhere: shown with a pulse so "in progress" is visible at a glance. */
 export const TRANSITIONAL = new Set(['LAUNCHING', 'PENDING', 'RETRYING', 'STOPPING', 'TERMINATING', 'SETTING_UP', 'REQUESTED', 'SUBMITTED']);
@@ -50,17 +51,16 @@ export function jobStatus(job) {
   return job.phase;
 }
 
-const TERMINAL_JOB = new Set(['SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED', 'LAUNCH_FAILED', 'LOST']);
-
+/** Might the job be using a cluster (the server's rule, from /api/meta) and has not ended. */
 export function jobIsLive(job) {
-  return !!job && !TERMINAL_JOB.has(jobStatus(job)) && !job.ended_at;
+  return !!job && isLiveIn(job.phase, job.status) && !job.ended_at;
 }
 
 export function jobOutcome(job) {
   const s = jobStatus(job);
   if (s === 'SUCCEEDED') return 'ok';
   if (s === 'CANCELLED') return 'cancelled';
-  if (TERMINAL_JOB.has(s)) return 'failed';
+  if (hasEndedStatus(job)) return 'failed';
   if (s === 'RUNNING') return 'running';
   return 'pending';
 }

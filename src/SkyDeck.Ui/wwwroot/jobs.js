@@ -7,8 +7,8 @@ import { api } from './api.js';
 import { view, updateView, onViewChange } from './view.js';
 import { badgeClass, jobStatus, formatShortTime, formatTime, costText, costBreakdown } from './format.js';
 import { errorToast } from './toast.js';
+import { jobStatuses } from './meta.js';
 
-const STATUSES = ['', 'PENDING', 'SETTING_UP', 'RUNNING', 'SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED', 'REQUESTED', 'LAUNCH_FAILED', 'LOST'];
 const REFRESH_MS = 5000;
 
 let panel;
@@ -25,7 +25,7 @@ let loading = null;
 
 export function initJobsPanel() {
   panel = byTestId('jobs-panel');
-  status = el('select', { testid: 'jobs-filter-status', 'aria-label': 'Status' }, STATUSES.map(s => el('option', { value: s }, s || 'any status')));
+  status = el('select', { testid: 'jobs-filter-status', 'aria-label': 'Status' }, ['', ...jobStatuses()].map(s => el('option', { value: s }, s || 'any status')));
   experiment = el('input', { type: 'search', testid: 'jobs-filter-experiment', placeholder: 'experiment id', 'aria-label': 'Experiment', spellcheck: false });
   cluster = el('input', { type: 'search', testid: 'jobs-filter-cluster', placeholder: 'cluster', 'aria-label': 'Cluster', spellcheck: false });
   body = el('tbody', { testid: 'jobs-panel-body' });
@@ -63,7 +63,7 @@ function sync() {
   clearInterval(timer);
   if (!view.jobs) return;
   const f = view.jobFilter;
-  if (status.value !== f.status) status.value = STATUSES.includes(f.status) ? f.status : '';
+  if (status.value !== f.status) status.value = jobStatuses().includes(f.status) ? f.status : '';
   if (document.activeElement !== experiment) experiment.value = f.experiment;
   if (document.activeElement !== cluster) cluster.value = f.cluster;
   load(false);

@@ -5,6 +5,7 @@
 import { el, setText } from './dom.js';
 import { api } from './api.js';
 import { copyText } from './clipboard.js';
+import { isLiveIn } from './meta.js';
 
 const COLOURS = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
 const SGR = /\x1b\[([0-9;]*)m/g;
@@ -69,7 +70,7 @@ export function createLogView(experimentId, job, { tail = 200, heading = null } 
     setText(meta, `${dto.lines.length} line${dto.lines.length === 1 ? '' : 's'}, ${from}${dto.truncated ? ', earlier lines cut' : ''}${exit}${dto.message ? ` — ${dto.message}` : ''}`);
   }
 
-  const live = job.phase === 'SUBMITTED' && !['SUCCEEDED', 'FAILED', 'FAILED_SETUP', 'FAILED_DRIVER', 'CANCELLED'].includes(job.status);
+  const live = job.phase === 'SUBMITTED' && isLiveIn(job.phase, job.status);
   if (live && typeof EventSource === 'function') {
     source = new EventSource(`/api/experiments/${encodeURIComponent(experimentId)}/jobs/${encodeURIComponent(job.job_id)}/logs?tail=${tail}&follow=true`);
     source.addEventListener('lines', e => {

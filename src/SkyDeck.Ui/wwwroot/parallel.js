@@ -6,9 +6,9 @@
 
 import { el, svg, clear } from './dom.js';
 import { flagText, compareValues } from './format.js';
+import { stateRank } from './table-order.js';
 
 export const MAX_LINES = 1500; // beyond this the plot draws the first rows in table order and says so
-const STATE_ORDER = ['RUNNING', 'PENDING', 'LAUNCHING', 'RETRYING', 'STOPPING', 'TERMINATING', 'UNKNOWN', 'FAILED', 'SUCCEEDED', 'STOPPED', 'INIT', 'TERMINATED'];
 
 // ---------- pure ----------
 
@@ -24,7 +24,7 @@ export function buildAxes(rows, keys) {
     const categories = [...new Set(rows.filter(r => r.flags && key in r.flags).map(r => flagText(r.flags, key)))].sort(compareValues);
     return { key, label: key, kind: 'cat', categories };
   });
-  const states = [...new Set(rows.map(r => r.current_state))].sort((a, b) => STATE_ORDER.indexOf(a) - STATE_ORDER.indexOf(b));
+  const states = [...new Set(rows.map(r => r.current_state))].sort((a, b) => stateRank(a) - stateRank(b));
   axes.push({ key: 'state', label: 'state', kind: 'cat', categories: states, outcome: true });
   return axes;
 }

@@ -4,15 +4,21 @@
 import { el, setText } from './dom.js';
 import { flagsToJson } from './api.js';
 import { createFlagsEditor } from './flagseditor.js';
+import { idRules, limits, resourceNamePattern } from './meta.js';
 
-export const ID_PATTERN = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-export const ID_MAX = 48;
-const RESOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** The longest experiment id (the server's, from /api/meta). */
+export function idMax() {
+  return idRules().maxLength;
+}
 
 export function idProblem(id) {
+  const rules = idRules();
   if (!id) return 'is required';
-  if (id.length > ID_MAX) return `must be at most ${ID_MAX} characters (got ${id.length})`;
-  if (!ID_PATTERN.test(id)) return "must start with a letter, end with a letter or digit, and contain only letters, digits, '-', '_' and '.'";
+  if (id.length > rules.maxLength) return `must be at most ${rules.maxLength} characters (got ${id.length})`;
+  if (!rules.pattern.test(id)) return "must start with a letter, end with a letter or digit, and contain only letters, digits, '-', '_' and '.'";
+  if (id === rules.reserved) return `'${rules.reserved}' is reserved by SkyDeck; choose another id`;
+  const suffix = rules.forbiddenSuffixes.find(x => id.toLowerCase().endsWith(x.toLowerCase()));
+  if (suffix) return `must not end in '${suffix}': SkyPilot takes a cluster name ending in .yaml, .yml or .json for a file path`;
   return null;
 }
 
@@ -64,9 +70,9 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     rows.push(row(f.name, f.label, inputs[f.name]));
   }
 
-  inputs.nodes = el('input', { type: 'number', testid: 'field-nodes', min: 1, max: 512, step: 1 });
+  inputs.nodes = el('input', { type: 'number', testid: 'field-nodes', min: 1, max: limits().max_nodes, step: 1 });
   inputs.nodes.value = String(initial?.nodes ?? 1);
-  inputs.gpus = el('input', { type: 'number', testid: 'field-gpus', min: 0, max: 64, step: 1 });
+  inputs.gpus = el('input', { type: 'number', testid: 'field-gpus', min: 0, max: limits().max_gpus, step: 1 });
   inputs.gpus.value = String(initial?.gpus ?? 0);
   rows.push(el('div', { class: 'field-pair' }, row('nodes', 'Nodes', inputs.nodes), row('gpus', 'GPUs per node', inputs.gpus)));
 
@@ -97,7 +103,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
   inputs.use_spot.checked = !!initial?.use_spot;
   advanced.append(el('label', { class: 'field check' }, inputs.use_spot, ' Use spot instances', errorFor('use_spot')));
   // Autostop: empty = the server's default (SKYDECK_AUTOSTOP), 0 = never stop for idleness.
-  inputs.autostop_minutes = el('input', { type: 'number', testid: 'field-autostop_minutes', min: 0, max: 10080, step: 1, placeholder: 'server default' });
+  inputs.autostop_minutes = el('input', { type: 'number', testid: 'field-autostop_minutes', min: 0, max: limits().max_autostop_minutes, step: 1, placeholder: 'server default' });
   inputs.autostop_minutes.value = initial?.autostop_minutes ?? '';
   advanced.append(row('autostop_minutes', 'Autostop after idle minutes (0 = off)', inputs.autostop_minutes));
   inputs.autostop_down = el('input', { type: 'checkbox', testid: 'field-autostop_down' });
@@ -105,7 +111,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
   advanced.append(el('label', { class: 'field check' }, inputs.autostop_down, ' Tear down (not stop) when idle', errorFor('autostop_down')));
   // Retry policy, in SkyPilot's words: empty = the server's default (SKYDECK_MAX_RESTARTS), retry on preemption.
   const retry = initial?.retry || null;
-  inputs['retry.max_restarts_on_errors'] = el('input', { type: 'number', testid: 'field-retry-max', min: 0, max: 1000, step: 1, placeholder: 'server default' });
+  inputs['retry.max_restarts_on_errors'] = el('input', { type: 'number', testid: 'field-retry-max', min: 0, max: limits().max_restarts_on_errors, step: 1, placeholder: 'server default' });
   inputs['retry.max_restarts_on_errors'].value = retry?.max_restarts_on_errors ?? '';
   advanced.append(row('retry.max_restarts_on_errors', 'Max restarts on errors (user errors, setup and driver failures)', inputs['retry.max_restarts_on_errors']));
   inputs['retry.recover_on_exit_codes'] = el('input', { type: 'text', testid: 'field-retry-codes', placeholder: 'e.g. 137, 143', spellcheck: false });
@@ -191,7 +197,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
         } else fields[f.name] = initial[f.name]; // blank name/run name: keep the current one
       }
     }
-    for (const [name, min, max] of [['nodes', 1, 512], ['gpus', 0, 64]]) {
+    for (const [name, min, max] of [['nodes', 1, limits().max_nodes], ['gpus', 0, limits().max_gpus]]) {
       const n = int(name);
       if (n.error || n.value < min || n.value > max) {
         showField(name, [`must be a whole number from ${min} to ${max}`]);
@@ -205,7 +211,7 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
         if (mode === 'create' ? tags.length : !sameList(tags, initial.tags || [])) fields.tags = tags;
         continue;
       }
-      if (f.resource && value && !RESOURCE_PATTERN.test(value)) {
+      if (f.resource && value && !resourceNamePattern().test(value)) {
         showField(f.name, ["must be a plain name of letters, digits, '-' and '_'"]);
         ok = false;
         continue;
@@ -215,8 +221,8 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     }
     if (mode === 'create' ? inputs.use_spot.checked : inputs.use_spot.checked !== !!initial.use_spot) fields.use_spot = inputs.use_spot.checked;
     const autostop = inputs.autostop_minutes.value.trim();
-    if (autostop !== '' && !/^\d+$/.test(autostop) || Number(autostop) > 10080) {
-      showField('autostop_minutes', ['must be a whole number of minutes from 0 (off) to 10080']);
+    if (autostop !== '' && !/^\d+$/.test(autostop) || Number(autostop) > limits().max_autostop_minutes) {
+      showField('autostop_minutes', [`must be a whole number of minutes from 0 (off) to ${limits().max_autostop_minutes}`]);
       ok = false;
     } else if (autostop !== '') {
       if (mode === 'create' || Number(autostop) !== initial.autostop_minutes) fields.autostop_minutes = Number(autostop);
@@ -241,11 +247,11 @@ export function createSpecForm({ mode, initial = null, onChange, idTaken = () =>
     const codesText = inputs['retry.recover_on_exit_codes'].value.trim();
     const preemption = inputs['retry.on_preemption'].value;
     const codes = codesText ? codesText.split(/[\s,]+/).filter(Boolean) : [];
-    if (maxText !== '' && (!/^\d+$/.test(maxText) || Number(maxText) > 1000)) {
-      showField('retry.max_restarts_on_errors', ['must be a whole number from 0 to 1000']);
+    if (maxText !== '' && (!/^\d+$/.test(maxText) || Number(maxText) > limits().max_restarts_on_errors)) {
+      showField('retry.max_restarts_on_errors', [`must be a whole number from 0 to ${limits().max_restarts_on_errors}`]);
       ok = false;
-    } else if (codes.some(c => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 255)) {
-      showField('retry.recover_on_exit_codes', ['must be exit codes from 1 to 255, separated by commas']);
+    } else if (codes.some(c => !/^\d+$/.test(c) || Number(c) < limits().min_exit_code || Number(c) > limits().max_exit_code)) {
+      showField('retry.recover_on_exit_codes', [`must be exit codes from ${limits().min_exit_code} to ${limits().max_exit_code}, separated by commas`]);
       ok = false;
     } else {
       const policy = maxText === '' && !codes.length && preemption === 'always' ? null

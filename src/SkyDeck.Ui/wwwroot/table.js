@@ -18,7 +18,7 @@ import { el, setText, setAttr, setClass, clear } from './dom.js';
 import { store } from './store.js';
 import { view, updateView, onViewChange } from './view.js';
 import { compileFilter } from './filter.js';
-import { splitVarying, leafOrder } from './columns.js';
+import { splitVarying, leafOrder, orderColumns } from './columns.js';
 import { createDetails } from './details.js';
 import { windowFor, offsetOf } from './viewport.js';
 import { groupRows, displayItems } from './grouping.js';
@@ -112,7 +112,7 @@ export function initTable({ selectionChanged }) {
   });
   onViewChange(patch => {
     if ('q' in patch) filterFn = compileFilter(view.q);
-    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch) full = true;
+    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch || 'cols' in patch) full = true;
     if ('sort' in patch || 'by' in patch || 'fold' in patch) resort = true;
     if ('base' in patch) rebase();
     if ('open' in patch) syncOpen();
@@ -217,6 +217,7 @@ function flush() {
       constantFlags = split.constant;
     }
     if (view.hide.size) keys = keys.filter(k => !view.hide.has(`f:${k}`));
+    keys = orderColumns(keys, view.cols);
   } else {
     keys = T.columnKeys;
   }
