@@ -32,6 +32,29 @@ public static class NotificationRules
     }
 
     /// <summary>
+    /// A sweep's finish (<see cref="SweepCompletion"/>), told once per round: when it becomes finished, or finishes again
+    /// in a new round (after a refill). <paramref name="before"/> null: not known (a start), so nothing is told.
+    /// </summary>
+    public static ImmutableArray<Notification> ForSweep(SweepState sweep, SweepCompletion? before, SweepCompletion after)
+    {
+        if (before is null || !after.Finished || before.Finished && before.Round == after.Round) return [];
+        var name = sweep.Spec?.Name ?? sweep.Id;
+        return [new Notification(
+            $"{NotificationEvents.SweepFinished}:{sweep.Id}/{after.Round}", NotificationEvents.SweepFinished,
+            $"🏁 sweep {name} finished: {after.Describe()}", after.At, null,
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+            {
+                ["sweep_id"] = sweep.Id,
+                ["name"] = name,
+                ["cells"] = after.Counts.Values.Sum().ToString(CultureInfo.InvariantCulture),
+                ["succeeded"] = after.Count(CellOutcome.Succeeded).ToString(CultureInfo.InvariantCulture),
+                ["failed"] = after.Count(CellOutcome.Failed).ToString(CultureInfo.InvariantCulture),
+                ["stopped"] = after.Count(CellOutcome.Stopped).ToString(CultureInfo.InvariantCulture),
+                ["deleted"] = after.Count(CellOutcome.Deleted).ToString(CultureInfo.InvariantCulture),
+            }))];
+    }
+
+    /// <summary>
     /// Other features' facts, one case each (the seam for crash loops, budgets and sweeps): e.g.
     /// <c>CrashLoopDetected x => Experiment(NotificationEvents.CrashLoop, …)</c>. Unknown facts notify nothing.
     /// </summary>

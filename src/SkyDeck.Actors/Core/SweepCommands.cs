@@ -17,7 +17,11 @@ public static class SweepCommands
 {
     public sealed record CreateSweep(string SweepId, SweepSpec Spec, DateTimeOffset At, string Who, bool Preview = false) : ISweepCommand;
 
-    /// <summary>Null fields stay as they are; <paramref name="Template"/> is merged over the current template.</summary>
+    /// <summary>
+    /// Null fields stay as they are; <paramref name="Template"/> is merged over the current template. A template field
+    /// changes in every cell that does not deviate on it; a cell whose own value differs from what the old template
+    /// gave it (as <paramref name="Observed"/> shows it) keeps its value.
+    /// </summary>
     public sealed record ChangeSweep(
         string SweepId,
         DateTimeOffset At,
@@ -27,7 +31,8 @@ public static class SweepCommands
         ImmutableArray<SweepAxis>? Axes = null,
         SweepMode? Mode = null,
         DesiredState? Desired = null,
-        bool Preview = false) : ISweepCommand;
+        bool Preview = false,
+        ImmutableArray<CellObservation> Observed = default) : ISweepCommand;
 
     /// <summary>Re-run the cells that failed, were deleted or were never created, as <paramref name="Observed"/> (the read model) shows them.</summary>
     public sealed record RefillSweep(string SweepId, ImmutableArray<CellObservation> Observed, DateTimeOffset At, string Who, bool Preview = false) : ISweepCommand;
@@ -44,7 +49,7 @@ public static class SweepCommands
 }
 
 /// <summary>A cell as the experiment read model shows it.</summary>
-public sealed record CellObservation(string Id, CurrentState Current, DesiredState Desired, bool Deleted, int Run, bool NeedsRestart)
+public sealed record CellObservation(string Id, CurrentState Current, DesiredState Desired, bool Deleted, int Run, bool NeedsRestart, ExperimentSpec? Spec = null)
 {
-    public static CellObservation From(ExperimentSummary s) => new(s.Id, s.Current, s.Desired, s.Deleted, s.Run, s.NeedsRestart);
+    public static CellObservation From(ExperimentSummary s) => new(s.Id, s.Current, s.Desired, s.Deleted, s.Run, s.NeedsRestart, s.Spec);
 }

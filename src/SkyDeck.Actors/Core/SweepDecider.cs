@@ -124,6 +124,7 @@ public static class SweepDecider
         var changes = ImmutableArray.CreateBuilder<CellChange>();
         var added = ImmutableArray.CreateBuilder<SweepCell>();
         var wanted = cells.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+        var observed = Observations(c.Observed);
         CellOrder Order(string cell, CellOrderKind kind, ExperimentSpec? cellSpec = null, DesiredState? desired = null) =>
             new(seq++, cell, kind, c.At, c.Who, cellSpec, desired);
 
@@ -149,12 +150,18 @@ public static class SweepDecider
                 continue;
             }
 
-            var specChanged = SweepExpansion.CellSpec(s.Id, old.Template, cell) != cellSpec;
-            if (specChanged) orders.Add(Order(cell.Id, CellOrderKind.Update, cellSpec));
+            var (target, kept) = Edited(s, cell.Id, SweepExpansion.CellSpec(s.Id, old.Template, cell), cellSpec, observed);
+            var specChanged = target is not null;
+            if (target is not null) orders.Add(Order(cell.Id, CellOrderKind.Update, target));
             if (spec.Desired != old.Desired) orders.Add(Order(cell.Id, CellOrderKind.SetDesired, desired: spec.Desired));
+            var note = string.Join("; ", new[]
+            {
+                kept.IsEmpty ? null : $"kept: deviates on {string.Join(", ", kept)}",
+                specChanged ? "spec changed: a running cell shows \"restart to apply\"" : null,
+            }.OfType<string>());
             changes.Add(new CellChange(cell.Id, cell.Values,
                 specChanged ? CellAction.Update : spec.Desired != old.Desired ? CellAction.SetDesired : CellAction.Unchanged,
-                specChanged ? "spec changed: a running cell shows \"restart to apply\"" : null));
+                note.Length == 0 ? null : note));
         }
 
         var archived = ImmutableArray.CreateBuilder<string>();
@@ -176,6 +183,31 @@ public static class SweepDecider
         return new SweepDecision(
             [new SweepChanged(s.Id, spec, added.ToImmutable(), archived.ToImmutable(), orders.ToImmutable(), c.At, c.Who, reason)],
             new SweepResult(ResultCode.Accepted) { Changes = changes.ToImmutable() });
+    }
+
+    /// <summary>
+    /// A template edit for one cell: every field the edit changes (<paramref name="before"/> to <paramref name="after"/>,
+    /// what the old and the new template give the cell) is applied to the cell's own spec unless the cell deviates on
+    /// it (its value is not what the old template gave it); those are <c>Kept</c>. The cell's own spec is the one its
+    /// last open order gives it, else the one observed; unknown (never observed): the new template's, as is.
+    /// <c>Spec</c> is null when nothing changes for the cell.
+    /// </summary>
+    private static (ExperimentSpec? Spec, ImmutableArray<string> Kept) Edited(
+        SweepState s, string cellId, ExperimentSpec before, ExperimentSpec after, Dictionary<string, CellObservation> observed)
+    {
+        if (before == after) return (null, []);
+        var own = s.Pending.Values.LastOrDefault(o => o.CellId == cellId && o.Spec is not null)?.Spec
+            ?? (observed.TryGetValue(cellId, out var seen) ? seen.Spec : null);
+        if (own is null) return (after, []);
+        var target = own;
+        var kept = ImmutableArray.CreateBuilder<string>();
+        foreach (var field in SpecFieldDiff.Differences(before, after))
+        {
+            if (SpecFieldDiff.Same(own, before, field)) target = SpecFieldDiff.Take(target, after, field);
+            else if (!SpecFieldDiff.Same(own, after, field)) kept.Add(field);
+        }
+
+        return (target == own ? null : target, kept.ToImmutable());
     }
 
     /// <summary>Failed cells run again, deleted ones are restored, missing ones created; successful and running cells are left alone.</summary>

@@ -2,8 +2,14 @@ using System.Collections.Immutable;
 
 namespace SkyDeck.Actors.Core;
 
-/// <summary>A cell joined with its experiment as the read model shows it (null: not created yet, or not listed).</summary>
-public sealed record SweepCellView(SweepCellState Cell, ExperimentSummary? Experiment, bool Deviates);
+/// <summary>
+/// A cell joined with its experiment as the read model shows it (null: not created yet, or not listed).
+/// <see cref="DeviatesOn"/>: the fields (<c>gpus</c>, <c>flags.KEY</c>, <c>desired_state</c>) where the cell differs from the sweep.
+/// </summary>
+public sealed record SweepCellView(SweepCellState Cell, ExperimentSummary? Experiment, bool Deviates)
+{
+    public ImmutableArray<string> DeviatesOn { get; init; } = [];
+}
 
 /// <summary>
 /// Pure: how far a sweep has got, from its state and its cells' summaries. Counts are of active cells, by current
@@ -32,9 +38,11 @@ public sealed record SweepProgress(
         var views = sweep.Cells.Values.OrderBy(c => c.Ordinal).Select(cell =>
         {
             var experiment = byId.GetValueOrDefault(cell.Id);
-            var deviates = cell.Active && experiment is { Deleted: false } && sweep.Spec is not null
-                && (experiment.Spec != sweep.CellSpec(cell) || experiment.Desired != sweep.Spec.Desired);
-            return new SweepCellView(cell, experiment, deviates);
+            if (!cell.Active || experiment is not { Deleted: false } || sweep.Spec is null) return new SweepCellView(cell, experiment, false);
+            var cellSpec = sweep.CellSpec(cell);
+            if (experiment.Spec == cellSpec && experiment.Desired == sweep.Spec.Desired) return new SweepCellView(cell, experiment, false);
+            var on = SpecFieldDiff.Differences(cellSpec, experiment.Spec);
+            return new SweepCellView(cell, experiment, true) { DeviatesOn = experiment.Desired == sweep.Spec.Desired ? on : on.Add("desired_state") };
         }).ToImmutableArray();
 
         var active = views.Where(v => v.Cell.Active).ToList();

@@ -27,10 +27,12 @@ public sealed record DirectoryWriteFailed(string Reason, DateTimeOffset At);
 
 /// <summary>
 /// The journal of which experiment ids exist — one job, one owner. The manager forwards it the create of an unknown id;
-/// once the id is on disk it hands the create back to the manager, which starts the experiment. A write that fails
-/// (a full disk, a locked database) is answered "unavailable" with the reason and nothing is created; a persistent
-/// actor then stops, and its parent, <see cref="ExperimentManagerActor"/>, starts it again with backoff, so creating
-/// heals by itself once writes succeed again. Creates arriving during a write wait in the persistence stash.
+/// once the id is on disk it hands the create back to the manager, which starts the experiment. Ids are written in
+/// batches: whatever creates arrived while the previous batch was being written go to the journal in one write, so a
+/// burst of creates (a sweep's cells) costs a few writes, not one write per experiment. A write that fails (a full
+/// disk, a locked database) is answered "unavailable" with the reason for every create of the batch and every create
+/// waiting behind it, and nothing is created; a persistent actor then stops, and its parent,
+/// <see cref="ExperimentManagerActor"/>, starts it again with backoff, so creating heals by itself once writes succeed.
 /// </summary>
 public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 {
@@ -39,7 +41,8 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private (ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo)? _writing;
+    private List<(ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo)> _queued = [];
+    private List<(ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo)> _writing = [];
 
     public ExperimentDirectoryActor()
     {
@@ -58,14 +61,8 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
                 return;
             }
 
-            _writing = (create, Sender);
-            Persist(new ExperimentRegistered(create.ExperimentId, create.At), registered =>
-            {
-                _ids.Add(registered.ExperimentId);
-                if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new DirectorySnapshot([.. _ids]));
-                Context.Parent.Tell(new ExperimentIdRegistered(create, _writing!.Value.ReplyTo));
-                _writing = null;
-            });
+            _queued.Add((create, Sender));
+            Write();
         });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Directory snapshot failed; the journal still has every id"));
@@ -89,15 +86,52 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
-    /// <summary>The create whose id could not be written is answered now: nothing was created, try again.</summary>
+    /// <summary>
+    /// One write at a time, of every id queued since the last one began (without the persistence stash, so creates
+    /// keep queueing while it is on its way); the creates are handed on once the whole batch is on disk.
+    /// </summary>
+    private void Write()
+    {
+        if (_writing.Count > 0 || _queued.Count == 0) return;
+        (_writing, _queued) = (_queued, []);
+        var at = _writing[^1].Command.At;
+        var events = _writing.Select(w => w.Command.ExperimentId).Where(id => !_ids.Contains(id)).Distinct(StringComparer.Ordinal)
+            .Select(id => new ExperimentRegistered(id, at)).ToList();
+        var left = events.Count;
+        if (left == 0)
+        {
+            Written();
+            return;
+        }
+
+        PersistAllAsync(events, registered =>
+        {
+            _ids.Add(registered.ExperimentId);
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new DirectorySnapshot([.. _ids]));
+            if (--left == 0) Written();
+        });
+    }
+
+    private void Written()
+    {
+        var written = _writing;
+        _writing = [];
+        foreach (var (command, replyTo) in written) Context.Parent.Tell(new ExperimentIdRegistered(command, replyTo));
+        Write();
+    }
+
+    /// <summary>The creates whose ids could not be written (and those waiting behind them) are answered now: nothing was created, try again.</summary>
     private void Refuse(Exception cause)
     {
-        if (_writing is not { } writing) return;
-        _writing = null;
+        if (_writing.Count == 0 && _queued.Count == 0) return;
+        var refused = _writing.Concat(_queued).ToList();
+        _writing = [];
+        _queued = [];
         var reason = Reason(cause);
-        writing.ReplyTo.Tell(CommandResult.Unavailable(
-            $"experiments cannot be created right now: the experiment directory could not be written ({reason}); nothing was created, try again"));
-        Context.Parent.Tell(new DirectoryWriteFailed(reason, writing.Command.At));
+        foreach (var (_, replyTo) in refused)
+            replyTo.Tell(CommandResult.Unavailable(
+                $"experiments cannot be created right now: the experiment directory could not be written ({reason}); nothing was created, try again"));
+        Context.Parent.Tell(new DirectoryWriteFailed(reason, refused[0].Command.At));
     }
 
     private static string Reason(Exception cause)

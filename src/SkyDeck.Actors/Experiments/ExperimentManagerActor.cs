@@ -59,6 +59,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private bool _loading;
 
     private IActorRef _directory = ActorRefs.Nobody;
+    private bool _directoryFailed;
     private int _directoryRestarts;
     private DirectoryHealth _directoryHealth = DirectoryHealth.Ok;
 
@@ -111,6 +112,8 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<DirectoryWriteFailed>(m =>
         {
             _log.Error("The experiment directory could not be written: {0}", m.Reason);
+            // It stops now (a persistent actor does after a failed write): a create sent to it meanwhile would be lost.
+            _directoryFailed = true;
             _directoryHealth = new DirectoryHealth(false, m.Reason, _directoryHealth.FailingSince ?? m.At);
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_directory), _ => DirectoryStopped());
@@ -239,7 +242,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
 
-        if (_directory.IsNobody())
+        if (_directory.IsNobody() || _directoryFailed)
         {
             Sender.Tell(CommandResult.Unavailable(
                 $"experiments cannot be created right now: the experiment directory is restarting after a failed write ({_directoryHealth.LastError ?? "unknown reason"}); nothing was created, try again"));
@@ -261,6 +264,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private void StartDirectoryActor()
     {
         _directory = Context.ActorOf(ExperimentDirectoryActor.Props(), "directory");
+        _directoryFailed = false;
         Context.Watch(_directory);
     }
 

@@ -26,6 +26,7 @@ public sealed class SweepManagerActor : ReceivePersistentActor
     private readonly Dictionary<string, SweepState> _table = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreported = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _listWaiting = [];
+    private readonly HashSet<IActorRef> _subscribers = [];
 
     public SweepManagerActor(IActorRef experiments, SweepActorSettings settings, TimeProvider clock)
     {
@@ -56,7 +57,16 @@ public sealed class SweepManagerActor : ReceivePersistentActor
         {
             _table[m.Sweep.Id] = m.Sweep;
             Reported(m.Sweep.Id);
+            foreach (var subscriber in _subscribers) subscriber.Tell(m);
         });
+        Command<SubscribeToSweeps>(m =>
+        {
+            if (!_subscribers.Add(m.Subscriber)) return;
+            Context.Watch(m.Subscriber);
+            if (_unreported.Count == 0) m.Subscriber.Tell(List());
+            else _listWaiting.Add(m.Subscriber);
+        });
+        Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Command<SweepNothingToReport>(m => Reported(m.SweepId));
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Akka.Actor;
 using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Experiments;
@@ -16,6 +17,12 @@ public sealed record SweepList(ImmutableArray<SweepState> Sweeps);
 
 /// <summary>From a sweep actor to its manager whenever the sweep changed.</summary>
 public sealed record SweepSummaryChanged(SweepState Sweep);
+
+/// <summary>
+/// To the sweep manager: send <paramref name="Subscriber"/> every sweep once they are all known (as
+/// <see cref="SweepList"/>), then every <see cref="SweepSummaryChanged"/> until it stops.
+/// </summary>
+public sealed record SubscribeToSweeps(IActorRef Subscriber);
 
 /// <summary>From a sweep actor that recovered and found no sweep.</summary>
 public sealed record SweepNothingToReport(string SweepId);

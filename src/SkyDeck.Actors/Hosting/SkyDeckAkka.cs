@@ -79,7 +79,8 @@ public static class SkyDeckAkka
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
             var outbox = system.ActorOf(NotificationOutboxActor.Props(options.Notifications, sender, clock), "notification-outbox");
             registry.Register<NotificationOutboxActor>(outbox);
-            system.ActorOf(NotifierActor.Props(registry.Get<ExperimentManagerActor>(), outbox, options.Notifications.UnreachableAfter), "notifier");
+            registry.TryGet<SweepManagerActor>(out var sweeps);
+            system.ActorOf(NotifierActor.Props(registry.Get<ExperimentManagerActor>(), outbox, options.Notifications.UnreachableAfter, sweeps), "notifier");
         });
 
     /// <summary>

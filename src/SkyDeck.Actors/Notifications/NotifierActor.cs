@@ -8,20 +8,39 @@ namespace SkyDeck.Actors.Notifications;
 /// Turns what happens into notifications without the experiments knowing: it follows the manager's summary changes
 /// (as the live feed does) and the poller's results (on the event stream), asks the pure
 /// <see cref="NotificationRules"/> what is worth telling, and hands that to the outbox. The baseline is the table
-/// when it starts, so a restart does not announce old news.
+/// when it starts, so a restart does not announce old news. Sweeps too: it follows the sweep manager's sweeps and, on
+/// every change of a sweep or one of its cells, asks <see cref="SweepCompletion"/> whether the sweep has finished; its
+/// baseline is every sweep as it stands once both lists are in.
 /// </summary>
 public sealed class NotifierActor : ReceiveActor
 {
     private readonly IActorRef _manager;
+    private readonly IActorRef? _sweepManager;
+    private readonly IActorRef _outbox;
     private readonly Dictionary<string, ExperimentSummary> _last = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SweepState> _sweeps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SweepCompletion> _completions = new(StringComparer.Ordinal);
+    private bool _experimentsListed;
+    private bool _sweepsListed;
     private SkyPilotWatch _watch = SkyPilotWatch.Healthy;
 
-    public NotifierActor(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter)
+    public NotifierActor(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter, IActorRef? sweepManager = null)
     {
         _manager = manager;
+        _outbox = outbox;
+        _sweepManager = sweepManager;
+        _sweepsListed = sweepManager is null;
         Receive<ExperimentList>(list =>
         {
             foreach (var summary in list.Experiments) _last.TryAdd(summary.Id, summary);
+            _experimentsListed = true;
+            Baseline();
+        });
+        Receive<SweepList>(list =>
+        {
+            foreach (var sweep in list.Sweeps) _sweeps.TryAdd(sweep.Id, sweep);
+            _sweepsListed = true;
+            Baseline();
         });
         Receive<SummaryChanged>(changed =>
         {
@@ -29,6 +48,12 @@ public sealed class NotifierActor : ReceiveActor
             _last.TryGetValue(after.Id, out var before);
             _last[after.Id] = after;
             foreach (var notification in NotificationRules.ForChange(before, after)) outbox.Tell(new Notify(notification));
+            if (after.Spec.Sweep is { } sweep) SweepChanged(sweep);
+        });
+        Receive<SweepSummaryChanged>(changed =>
+        {
+            _sweeps[changed.Sweep.Id] = changed.Sweep;
+            SweepChanged(changed.Sweep.Id);
         });
         Receive<SkyPilotPolled>(poll =>
         {
@@ -37,13 +62,31 @@ public sealed class NotifierActor : ReceiveActor
         });
     }
 
-    public static Props Props(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter) =>
-        Akka.Actor.Props.Create(() => new NotifierActor(manager, outbox, unreachableAfter));
+    public static Props Props(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter, IActorRef? sweepManager = null) =>
+        Akka.Actor.Props.Create(() => new NotifierActor(manager, outbox, unreachableAfter, sweepManager));
+
+    /// <summary>Once both lists are in, every sweep's completion as it stands is the baseline (told nothing).</summary>
+    private void Baseline()
+    {
+        if (!_experimentsListed || !_sweepsListed) return;
+        foreach (var sweep in _sweeps.Values)
+            _completions.TryAdd(sweep.Id, SweepCompletion.Of(sweep, _last.GetValueOrDefault));
+    }
+
+    private void SweepChanged(string id)
+    {
+        if (!_experimentsListed || !_sweepsListed || !_sweeps.TryGetValue(id, out var sweep)) return;
+        _completions.TryGetValue(id, out var before);
+        var after = SweepCompletion.Of(sweep, _last.GetValueOrDefault);
+        _completions[id] = after;
+        foreach (var notification in NotificationRules.ForSweep(sweep, before, after)) _outbox.Tell(new Notify(notification));
+    }
 
     protected override void PreStart()
     {
         _manager.Tell(new SubscribeToSummaries(Self));
         _manager.Tell(ListExperiments.Instance);
+        _sweepManager?.Tell(new SubscribeToSweeps(Self));
         Context.System.EventStream.Subscribe(Self, typeof(SkyPilotPolled));
     }
 

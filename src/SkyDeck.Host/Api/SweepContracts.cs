@@ -47,7 +47,8 @@ public sealed record SweepProgressDto(
 /// <summary>
 /// One cell: its values, whether it is in the current axes (<see cref="Archived"/> when its value was removed), and
 /// its experiment's state. <see cref="Deviates"/>: the cell was changed on its own (spec or desired state differ from
-/// the sweep's); <see cref="Problem"/>: the last order to it that failed, and why.
+/// the sweep's), on the fields <see cref="DeviatesOn"/> names (<c>gpus</c>, <c>flags.KEY</c>, <c>desired_state</c>; a
+/// template edit leaves those alone in this cell); <see cref="Problem"/>: the last order to it that failed, and why.
 /// </summary>
 public sealed record SweepCellDto(
     string Id,
@@ -61,12 +62,13 @@ public sealed record SweepCellDto(
     bool Deviates,
     int? Run,
     string? Message,
-    string? Problem)
+    string? Problem,
+    IReadOnlyList<string> DeviatesOn)
 {
     public static SweepCellDto From(SweepCellView v) => new(
         v.Cell.Id, v.Cell.Values, !v.Cell.Active, v.Cell.Created || v.Experiment is not null,
         v.Experiment?.Current.ToApi(), v.Experiment?.Desired.ToApi(), v.Experiment?.Deleted ?? false, v.Experiment?.NeedsRestart ?? false,
-        v.Deviates, v.Experiment?.Run, v.Experiment?.Message, v.Cell.Problem);
+        v.Deviates, v.Experiment?.Run, v.Experiment?.Message, v.Cell.Problem, v.DeviatesOn);
 }
 
 /// <summary>A sweep; <see cref="Cells"/> only when one sweep is asked for.</summary>

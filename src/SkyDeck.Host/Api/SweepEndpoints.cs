@@ -106,7 +106,11 @@ public static class SweepEndpoints
         return result.Code == ResultCode.Accepted && !preview ? TypedResults.Created($"/api/sweeps/{id}", answer) : TypedResults.Ok(answer);
     }
 
-    /// <summary>Changes the template (merged field by field; null clears an optional field), axes, mode, name or desired state.</summary>
+    /// <summary>
+    /// Changes the template (merged field by field; null clears an optional field), axes, mode, name or desired state.
+    /// A template field changes in every cell that does not deviate on it; cells changed on their own keep their value
+    /// and say so in the answer ("kept: deviates on flags.x").
+    /// </summary>
     public static async Task<SweepAnswer> Patch(string id, HttpContext http, Sweeps sweeps, Experiments experiments, bool preview, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } who) return Caller.BadHeader();
@@ -121,7 +125,9 @@ public static class SweepEndpoints
         var axes = ReadAxes(body, read, required: false);
         var template = ReadTemplate(body, read, creating: false);
         if (!read.IsValid) return Problems.Invalid(read.Errors);
-        return await Send(new ChangeSweep(id, experiments.Now, who, name, template, axes, mode, desired, preview), sweeps, experiments, preview, ct);
+        // The cells as they are now: a template field is applied only to the cells that do not deviate on it.
+        var observed = template is null ? default : await ObserveAsync(id, experiments, ct);
+        return await Send(new ChangeSweep(id, experiments.Now, who, name, template, axes, mode, desired, preview, observed), sweeps, experiments, preview, ct);
     }
 
     public static async Task<SweepAnswer> SetState(string id, HttpContext http, Sweeps sweeps, Experiments experiments, bool preview, CancellationToken ct)

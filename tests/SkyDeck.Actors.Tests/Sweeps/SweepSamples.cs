@@ -39,6 +39,10 @@ public static class SweepSamples
     public static CellObservation Seen(string id, CurrentState current, bool deleted = false, int run = 1, bool needsRestart = false, DesiredState desired = DesiredState.Running) =>
         new(id, current, desired, deleted, run, needsRestart);
 
+    /// <summary>A cell's experiment as the read model lists it.</summary>
+    public static ExperimentSummary CellSummary(string id, ExperimentSpec spec, CurrentState current = CurrentState.Running, DesiredState desired = DesiredState.Running, int run = 1, int jobs = 1, bool deleted = false) =>
+        new(id, spec, desired, current, 1, run, deleted, null, null, true, false, null, null, jobs, T0, T0, 1);
+
     public static ImmutableSortedDictionary<string, FlagValue> Values(params (string Key, FlagValue Value)[] values) =>
         values.ToImmutableSortedDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 }

@@ -44,8 +44,9 @@ public sealed class P7SweepCreate : IFigure
         var sweepAnswered = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var sweepAcked = await WaitAsync(async () =>
         {
-            using var sweep = await server.Client.GetJsonAsync("/api/sweeps/bench");
-            var progress = sweep.RootElement.GetProperty("progress");
+            // The list (counts, no cells) rather than the sweep with its 1,000 cells: polling must not be the load it measures.
+            using var list = await server.Client.GetJsonAsync("/api/sweeps");
+            var progress = list.RootElement.GetProperty("sweeps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "bench").GetProperty("progress");
             return progress.GetProperty("open_orders").GetInt32() == 0 && progress.GetProperty("created").GetInt32() == rates * (cells / rates);
         }, started, "every cell acknowledged");
         var sweepLaunches = await WaitAsync(() => AllLaunchesRequested(server.Client, "/api/experiments?sweep=bench", rates * (cells / rates)), started, "every sweep launch requested");
