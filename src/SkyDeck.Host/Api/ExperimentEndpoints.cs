@@ -115,7 +115,7 @@ public static class ExperimentEndpoints
 
         var filter = ExperimentFilter.Parse(q);
         var list = await experiments.ListWithRevisionAsync(ct);
-        var page = pages.Of(list, order,
+        var page = pages.Of(list, order, $"{withDeleted}\n{sweep}\n{q}",
             s => (withDeleted || !s.Deleted) && (sweep is null || s.Spec.Sweep == sweep) && filter.Matches(s),
             position, size ?? DefaultPageSize);
         return TypedResults.Bytes(cache.Rows(page.Rows, (page.Next, page.Total)), JsonContentType);

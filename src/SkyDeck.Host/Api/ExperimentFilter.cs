@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SkyDeck.Actors.Core;
@@ -157,9 +158,9 @@ public sealed partial class ExperimentFilter
         var flags = e.Spec.Flags;
         var lower = key.ToLowerInvariant();
         if (lower.StartsWith("flag.", StringComparison.Ordinal) || lower.StartsWith("f.", StringComparison.Ordinal))
-            return [.. FlagKeysFor(flags, key[(key.IndexOf('.') + 1)..]).Select(k => Value.Of(flags[k]))];
-        var keys = FlagKeysFor(flags, key);
-        if (keys.Count > 0) return [.. keys.Select(k => Value.Of(flags[k]))];
+            return FlagValuesFor(flags, key[(key.IndexOf('.') + 1)..]);
+        var values = FlagValuesFor(flags, key);
+        if (values.Count > 0) return values;
         return lower switch
         {
             "id" => [Value.Of(e.Id)],
@@ -181,20 +182,21 @@ public sealed partial class ExperimentFilter
         };
     }
 
-    /// <summary>Flag keys a filter key refers to: itself when present, else every key ending in <c>.key</c>.</summary>
-    private static List<string> FlagKeysFor(IReadOnlyDictionary<string, FlagValue> flags, string key)
+    /// <summary>The values of the flag keys a filter key refers to: itself when present, else every key ending in <c>.key</c>.</summary>
+    private static List<Value> FlagValuesFor(ImmutableSortedDictionary<string, FlagValue> flags, string key)
     {
-        if (flags.ContainsKey(key)) return [key];
-        var suffix = "." + key;
-        return [.. flags.Keys.Where(k => k.EndsWith(suffix, StringComparison.Ordinal))];
+        if (flags.TryGetValue(key, out var exact)) return [Value.Of(exact)];
+        var values = new List<Value>();
+        foreach (var (k, v) in flags)
+            if (k.Length > key.Length && k[^(key.Length + 1)] == '.' && k.EndsWith(key, StringComparison.Ordinal)) values.Add(Value.Of(v));
+        return values;
     }
 
-    private static bool HasFlag(IReadOnlyDictionary<string, FlagValue> flags, string key)
+    private static bool HasFlag(ImmutableSortedDictionary<string, FlagValue> flags, string key)
     {
         if (flags.ContainsKey(key)) return true;
-        var suffix = "." + key;
-        foreach (var k in flags.Keys)
-            if (k.EndsWith(suffix, StringComparison.Ordinal)) return true;
+        foreach (var (k, _) in flags)
+            if (k.Length > key.Length && k[^(key.Length + 1)] == '.' && k.EndsWith(key, StringComparison.Ordinal)) return true;
         return false;
     }
 

@@ -12,9 +12,9 @@ namespace SkyDeck.Host.Api;
 /// the whole list (one Ask to the manager; no experiment is woken).
 /// <para>
 /// The table is sorted once per list the read model hands out and per sort (the same keying as
-/// <see cref="JobIndex"/>: an unchanged table costs no sort), keeping the few sorts in use. A page then walks that
-/// order once: every row is tested against the filter (for <c>total</c>), and the page takes the first
-/// <c>limit</c> matches after the cursor, found by binary search.
+/// <see cref="JobIndex"/>: an unchanged table costs no sort), keeping the few sorts in use; a filter's matches in
+/// that order are found once per list too (every row tested, which also gives <c>total</c>), keeping the filters in
+/// use. A page is then a binary search for the cursor and a copy of <c>limit</c> rows.
 /// </para>
 /// <para>
 /// The cursor is the position of a page's last row in the order — its sort key and id, unique — so pages are
@@ -27,16 +27,26 @@ public sealed class ExperimentPages
     /// <summary>How many sorts stay cached (each holds an array of the table's size).</summary>
     public const int CachedSorts = 8;
 
+    /// <summary>How many filters' matches stay cached (each at most an int per experiment).</summary>
+    public const int CachedFilters = 32;
+
     private readonly ConcurrentDictionary<ExperimentSort, Sorted> _sorted = new();
+    private readonly ConcurrentDictionary<(ExperimentSort Sort, string Scope), Matches> _matches = new();
 
     private sealed record Sorted(ImmutableArray<ExperimentSummary> Source, ExperimentSummary[] Rows, ExperimentSort.Key[] Keys);
+
+    /// <summary>The positions in a <see cref="Sorted"/> order of the rows a filter keeps, ascending.</summary>
+    private sealed record Matches(Sorted Order, int[] Positions);
 
     /// <summary>A page: its rows, the cursor of the next (null on the last), and how many rows match in all.</summary>
     public sealed record Page(IReadOnlyList<ExperimentSummary> Rows, string? Next, int Total);
 
-    public Page Of(ExperimentList list, ExperimentSort sort, Func<ExperimentSummary, bool> matches, ExperimentSort.Key? after, int limit)
+    /// <param name="scope">Names <paramref name="matches"/> (the same scope must mean the same predicate): the rows it
+    /// keeps are found once per list the read model hands out, so walking the pages of a filter tests each row once.</param>
+    public Page Of(ExperimentList list, ExperimentSort sort, string scope, Func<ExperimentSummary, bool> matches, ExperimentSort.Key? after, int limit)
     {
         var sorted = SortedBy(list, sort);
+        var kept = MatchesOf(sorted, sort, scope, matches).Positions;
         var start = 0;
         if (after is { } position)
         {
@@ -52,24 +62,25 @@ public sealed class ExperimentPages
             start = lo;
         }
 
-        var rows = new List<ExperimentSummary>(Math.Min(limit, 256));
-        var total = 0;
-        var last = -1;
-        var more = false;
-        for (var i = 0; i < sorted.Rows.Length; i++)
-        {
-            if (!matches(sorted.Rows[i])) continue;
-            total++;
-            if (i < start) continue;
-            if (rows.Count < limit)
-            {
-                rows.Add(sorted.Rows[i]);
-                last = i;
-            }
-            else more = true;
-        }
+        var first = Array.BinarySearch(kept, start);
+        if (first < 0) first = ~first;
+        var count = Math.Min(limit, kept.Length - first);
+        var rows = new ExperimentSummary[count];
+        for (var i = 0; i < count; i++) rows[i] = sorted.Rows[kept[first + i]];
+        var more = first + count < kept.Length;
+        return new Page(rows, more ? Cursor(sort, sorted.Keys[kept[first + count - 1]]) : null, kept.Length);
+    }
 
-        return new Page(rows, more ? Cursor(sort, sorted.Keys[last]) : null, total);
+    private Matches MatchesOf(Sorted sorted, ExperimentSort sort, string scope, Func<ExperimentSummary, bool> matches)
+    {
+        if (_matches.TryGetValue((sort, scope), out var cached) && cached.Order == sorted) return cached;
+        var positions = new List<int>();
+        for (var i = 0; i < sorted.Rows.Length; i++)
+            if (matches(sorted.Rows[i])) positions.Add(i);
+        var built = new Matches(sorted, [.. positions]);
+        if (_matches.Count >= CachedFilters && !_matches.ContainsKey((sort, scope))) _matches.Clear();
+        _matches[(sort, scope)] = built;
+        return built;
     }
 
     private Sorted SortedBy(ExperimentList list, ExperimentSort sort)
