@@ -35,6 +35,7 @@ public static class SkyDeckServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(SkyDeckConfiguration.ReadLiveFeed(builder.Configuration));
         builder.Services.AddSkyDeckApi();
+        builder.Services.AddSkyDeckCompression();
         builder.Services.AddSkyDeckHealthChecks();
         builder.Services.AddSkyDeckTelemetry(builder.Configuration);
         var tokens = AccessTokens.Resolve(builder.Configuration["SKYDECK_TOKEN"] ?? builder.Configuration["SkyDeck:Token"], settings, paths);
@@ -43,6 +44,7 @@ public static class SkyDeckServer
             settings, builder.Configuration["SKYDECK_ALLOWED_HOSTS"] ?? builder.Configuration["SkyDeck:AllowedHosts"]));
 
         var app = builder.Build();
+        app.UseSkyDeckCompression();
         app.UseSkyDeckApi();
         app.UseSkyDeckRequestGuards();
         app.UseSkyDeckHealthChecks();

@@ -29,6 +29,7 @@ public static class ApiSetup
         services.AddSingleton<Experiments>();
         services.AddSingleton<Sweeps>();
         services.AddSingleton<ExperimentListCache>();
+        services.AddSingleton<ExperimentPages>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton(sp => new SkyDeck.Actors.Audit.AuditLog(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
         return services;

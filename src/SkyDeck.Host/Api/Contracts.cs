@@ -137,6 +137,14 @@ public sealed record JobLogDto(string JobId, string Source, IReadOnlyList<string
 
 public sealed record ExperimentListDto(IReadOnlyList<ExperimentDto> Experiments);
 
+/// <summary>
+/// <c>GET /api/experiments</c>'s answer. <see cref="Next"/> and <see cref="Total"/> are there only when the request
+/// pages (<c>q</c>, <c>sort</c>, <c>limit</c> or <c>after</c>): <see cref="Next"/> is the <c>after</c> of the next
+/// page (null on the last), <see cref="Total"/> how many experiments match in all. Without those parameters the
+/// answer is <c>{"experiments": […]}</c> alone, every experiment, as it always was.
+/// </summary>
+public sealed record ExperimentPageDto(IReadOnlyList<ExperimentDto> Experiments, string? Next = null, int? Total = null);
+
 public sealed record ExperimentStatusDto(ExperimentDto Experiment, JobDto? CurrentJob, IReadOnlyList<JobDto> RecentJobs);
 
 public sealed record JobListDto(IReadOnlyList<JobDto> Jobs);

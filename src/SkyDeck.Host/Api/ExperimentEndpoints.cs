@@ -31,8 +31,13 @@ public static class ExperimentEndpoints
     public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/experiments").WithTags("Experiments");
-        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentListDto>(contentType: JsonContentType).Produces(StatusCodes.Status304NotModified)
-            .Query("include_deleted", JsonSchemaType.Boolean, "also list soft-deleted experiments (default false)");
+        api.MapGet("/", List).WithName("ListExperiments").Produces<ExperimentPageDto>(contentType: JsonContentType).Produces(StatusCodes.Status304NotModified)
+            .Query("include_deleted", JsonSchemaType.Boolean, "also list soft-deleted experiments (default false)")
+            .Query("sweep", JsonSchemaType.String, "only this sweep's cells")
+            .Query("q", JsonSchemaType.String, "filter, in the dashboard's filter language (text, key=value, key!=value, key>n, key<=n, name=resnet*, has:key, -has:key, state=running, …); pages the answer")
+            .Query("sort", JsonSchemaType.String, "id, name, state, desired, created, updated or f:FLAG_KEY, optionally :asc or :desc (default created); pages the answer")
+            .Query("limit", JsonSchemaType.Integer, $"experiments per page, 1 to {MaxPageSize} (default {DefaultPageSize}); pages the answer", "int32")
+            .Query("after", JsonSchemaType.String, "the next cursor of the previous page (same q and sort); pages the answer");
         api.MapPost("/", Create).WithName("CreateExperiment").AcceptsJson<CreateExperimentRequest>();
         api.MapGet("/{id}", Get).WithName("GetExperiment");
         api.MapPatch("/{id}", Patch).WithName("UpdateExperiment").AcceptsJson<UpdateExperimentRequest>();
@@ -52,31 +57,68 @@ public static class ExperimentEndpoints
         return api;
     }
 
+    public const int DefaultPageSize = 100;
+
+    public const int MaxPageSize = 1000;
+
     /// <summary>
     /// The table from cached bytes (<see cref="ExperimentListCache"/>), with a strong ETag: a client that sends it back
     /// in <c>If-None-Match</c> gets 304 until something changes. <c>no-cache</c>: caches must ask every time.
+    /// With <c>q</c>, <c>sort</c>, <c>limit</c> or <c>after</c> the answer is one page (<see cref="ExperimentPages"/>):
+    /// <c>{experiments, next, total}</c>; without them it stays the whole list, exactly as before paging existed.
     /// </summary>
-    public static async Task<Results<FileContentHttpResult, Ok<ExperimentListDto>, ValidationProblem>> List(
-        HttpContext http, Experiments experiments, ExperimentListCache cache, [FromQuery(Name = "include_deleted")] string? includeDeleted,
-        [FromQuery] string? sweep, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ValidationProblem>> List(
+        HttpContext http, Experiments experiments, ExperimentListCache cache, ExperimentPages pages, [FromQuery(Name = "include_deleted")] string? includeDeleted,
+        [FromQuery] string? sweep, [FromQuery] string? q, [FromQuery] string? sort, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken ct)
     {
         var (withDeleted, bad) = QueryParameters.Bool(includeDeleted, "include_deleted");
         if (bad is not null) return bad;
         if (sweep is not null && SweepId.Validate(sweep) is { } badSweep) return Problems.Invalid("sweep", $"'{Display(sweep)}' is not a sweep id: it {badSweep}");
+        http.Response.Headers.CacheControl = "no-cache";
+        if (q is not null || sort is not null || limit is not null || after is not null)
+            return await Page(experiments, cache, pages, withDeleted == true, sweep, q, sort, limit, after, ct);
+
         var list = await experiments.ListWithRevisionAsync(ct);
         if (sweep is not null)
         {
-            // One sweep's cells: a small slice of the table, serialized per request.
-            http.Response.Headers.CacheControl = "no-cache";
-            return TypedResults.Ok(new ExperimentListDto([.. list.Experiments
-                .Where(s => s.Spec.Sweep == sweep && (withDeleted == true || !s.Deleted))
-                .Select(experiments.Costs.Dto)]));
+            // One sweep's cells: a small slice of the table, from the cached rows.
+            return TypedResults.Bytes(cache.Rows([.. list.Experiments.Where(s => s.Spec.Sweep == sweep && (withDeleted == true || !s.Deleted))]), JsonContentType);
         }
 
         var body = await cache.GetAsync(list, withDeleted == true, ct);
-        http.Response.Headers.CacheControl = "no-cache";
         // Answers If-None-Match (and the other preconditions) with 304, and sets ETag and Content-Length.
         return TypedResults.Bytes(body.Bytes, JsonContentType, entityTag: body.ETag);
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> Page(
+        Experiments experiments, ExperimentListCache cache, ExperimentPages pages, bool withDeleted, string? sweep,
+        string? q, string? sort, string? limit, string? after, CancellationToken ct)
+    {
+        var (size, badLimit) = QueryParameters.Int(limit, "limit", 1, MaxPageSize);
+        if (badLimit is not null) return badLimit;
+        if (q is not null && ExperimentFilter.Problem(q) is { } badQuery) return Problems.Invalid("q", badQuery);
+        var order = ExperimentSort.Default;
+        if (sort is not null)
+        {
+            var (parsed, badSort) = ExperimentSort.Parse(sort);
+            if (parsed is null) return Problems.Invalid("sort", badSort!);
+            order = parsed;
+        }
+
+        ExperimentSort.Key? position = null;
+        if (after is not null)
+        {
+            var (key, badCursor) = ExperimentPages.ParseCursor(after, order);
+            if (key is null) return Problems.Invalid("after", badCursor!);
+            position = key;
+        }
+
+        var filter = ExperimentFilter.Parse(q);
+        var list = await experiments.ListWithRevisionAsync(ct);
+        var page = pages.Of(list, order, $"{withDeleted}\n{sweep}\n{q}",
+            s => (withDeleted || !s.Deleted) && (sweep is null || s.Spec.Sweep == sweep) && filter.Matches(s),
+            position, size ?? DefaultPageSize);
+        return TypedResults.Bytes(cache.Rows(page.Rows, (page.Next, page.Total)), JsonContentType);
     }
 
     /// <summary>201 with the experiment; the identical create again is 200 (safe to retry); another spec for the id is 409.</summary>

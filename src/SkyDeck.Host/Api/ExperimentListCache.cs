@@ -74,6 +74,37 @@ public sealed class ExperimentListCache
     public byte[] Row(ExperimentSummary summary) => _rows.GetValue(summary, _serializeRow);
 
     /// <summary>
+    /// A body of some rows from the same cached row bytes: <c>{"experiments":[…]}</c>, or with <paramref name="page"/>
+    /// an <see cref="ExperimentPageDto"/> (<c>next</c> and <c>total</c> after the rows), byte for byte what serializing
+    /// the DTO gives.
+    /// </summary>
+    public byte[] Rows(IReadOnlyList<ExperimentSummary> rows, (string? Next, int Total)? page = null)
+    {
+        byte[] prefix = _prefix, suffix = _suffix;
+        if (page is { } p)
+        {
+            var envelope = JsonSerializer.SerializeToUtf8Bytes(new ExperimentPageDto([], p.Next, p.Total), _json);
+            var split = envelope.AsSpan().IndexOf("[]"u8) + 1;
+            (prefix, suffix) = (envelope[..split], envelope[split..]);
+        }
+
+        var serialized = new byte[rows.Count][];
+        var length = (long)prefix.Length + suffix.Length + Math.Max(0, rows.Count - 1);
+        for (var i = 0; i < rows.Count; i++) length += (serialized[i] = _rows.GetValue(rows[i], _serializeRow)).Length;
+        var bytes = new byte[length];
+        var writer = new SpanWriter(bytes);
+        writer.Write(prefix);
+        for (var i = 0; i < serialized.Length; i++)
+        {
+            if (i > 0) writer.Write(","u8);
+            writer.Write(serialized[i]);
+        }
+
+        writer.Write(suffix);
+        return bytes;
+    }
+
+    /// <summary>
     /// The same list object means the same rows (summaries and the array are immutable). The revision alone is not
     /// trusted: a restarted manager counts from zero again, so a revision can come back with other rows.
     /// </summary>

@@ -82,6 +82,7 @@ public sealed class P3ListExperiments : IFigure
         result.Note(FormattableString.Invariant(
             $"where a request's time goes (in-process, medians of 20, the endpoint's code path): Ask the manager for the list {ask:0.00} ms; the body from the list cache, table unchanged {hit:0.00} ms; after a change (new list, rows cached: concatenate {plan.Experiments:N0} rows) {rebuild:0.00} ms; cold (map and serialize every row, as every request did before the cache) {cold:0.0} ms; Kestrel + HTTP for the same bytes ≈ the static file's {floorP50:0.0} ms"));
         result.Note($"static file: {Stats.Describe(theirs)}");
+        await P3Pages.MeasureAsync(context, result, server, body, p50);
     }
 
     /// <summary>The endpoint's steps (Ask, then <see cref="ExperimentListCache"/>: hit, rebuild from cached rows, cold), timed separately.</summary>

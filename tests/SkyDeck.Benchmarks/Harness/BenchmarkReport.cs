@@ -17,7 +17,8 @@ public sealed class BenchmarkReport(BenchmarkOptions options, IReadOnlyList<Figu
 
     public string CommandLine =>
         "dotnet run -c Release --project tests/SkyDeck.Benchmarks --" + (Options.Quick ? " --quick" : "")
-        + (Options.Only.Count > 0 ? " --only " + string.Join(',', Options.Figures) : "");
+        + (Options.Only.Count > 0 ? " --only " + string.Join(',', Options.Figures) : "")
+        + (Options.Experiments is { } n ? " --experiments " + n.ToString(CultureInfo.InvariantCulture) : "");
 
     public string ToMarkdown()
     {

@@ -121,6 +121,10 @@ public sealed class OpenApiDocumentTests(ApiFixture fx) : IClassFixture<ApiFixtu
 
     [Theory]
     [InlineData("ListExperiments", "include_deleted", "boolean")]
+    [InlineData("ListExperiments", "q", "string")]
+    [InlineData("ListExperiments", "sort", "string")]
+    [InlineData("ListExperiments", "limit", "integer")]
+    [InlineData("ListExperiments", "after", "string")]
     [InlineData("ListJobs", "limit", "integer")]
     [InlineData("GetExperimentStatus", "limit", "integer")]
     [InlineData("Events", "after", "integer")]

@@ -27,6 +27,7 @@ public sealed class SkyDeckApp(string databasePath, ISkyGateway? gateway, IReadO
         builder.UseSetting("SKYDECK_DB_PATH", DatabasePath);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, RemoteAddress>());
         if (gateway is not null)
             builder.ConfigureTestServices(services => services.AddSingleton(gateway));
     }

@@ -9,26 +9,26 @@ using SkyDeck.FakeSky;
 namespace SkyDeck.Benchmarks.Figures;
 
 /// <summary>
-/// P8: <c>GET /api/stream</c> fan-out. <see cref="Scale.P8Subscribers"/> subscribers open the stream at once on a fleet
-/// of <see cref="Scale.P8Fleet"/>: the time until the last of them holds the whole snapshot, and then how long a change
+/// P9: <c>GET /api/stream</c> fan-out. <see cref="Scale.P9Subscribers"/> subscribers open the stream at once on a fleet
+/// of <see cref="Scale.P9Fleet"/>: the time until the last of them holds the whole snapshot, and then how long a change
 /// (a PATCH) takes to reach every one of them — each against one lone subscriber on the same server in the same run.
 /// Meanwhile <c>/api/health</c> is timed, against the same endpoint with no stream open.
 /// </summary>
-public sealed class P8StreamFanout : IFigure
+public sealed class P9StreamFanout : IFigure
 {
-    public string Id => "P8";
+    public string Id => "P9";
 
     public string Title => "the live stream fanned out to many subscribers";
 
     public async Task RunAsync(FigureContext context, FigureResult result)
     {
         var scale = context.Scale;
-        var plan = new FleetPlan(scale.P8Fleet, scale.QuiescentEvents);
-        var (database, seed) = await context.SeedAsync("p8", plan);
+        var plan = new FleetPlan(scale.P9Fleet, scale.QuiescentEvents);
+        var (database, seed) = await context.SeedAsync("p9", plan);
         result.Note(seed.ToString());
-        var fake = new FakeSkyHome(context.Workspace.NewDirectory("p8/fake"));
-        await using var server = await SkyDeckUnderTest.StartAsync(context.Workspace.NewDirectory("p8/home"), database, fake,
-            extraArgs: [$"--SKYDECK_MAX_STREAM_CLIENTS={scale.P8Subscribers + 16}"]);
+        var fake = new FakeSkyHome(context.Workspace.NewDirectory("p9/fake"));
+        await using var server = await SkyDeckUnderTest.StartAsync(context.Workspace.NewDirectory("p9/home"), database, fake,
+            extraArgs: [$"--SKYDECK_MAX_STREAM_CLIENTS={scale.P9Subscribers + 16}"]);
         await server.WaitUntilReadyAsync(plan.Experiments, TimeSpan.FromMinutes(10));
         var target = (await server.Client.FirstExperimentIdAsync()) ?? throw new InvalidOperationException("no experiment to change");
         using var streams = Http.Client(server.Url);
@@ -36,16 +36,16 @@ public sealed class P8StreamFanout : IFigure
         var idleHealth = await HealthLatenciesAsync(server.Client, 20, CancellationToken.None);
 
         context.Log("one subscriber alone");
-        var (loneSnapshot, loneChange) = await RoundAsync(streams, server.Client, target, 1, scale.P8Changes, "lone");
+        var (loneSnapshot, loneChange) = await RoundAsync(streams, server.Client, target, 1, scale.P9Changes, "lone");
 
-        context.Log($"{scale.P8Subscribers} subscribers at once");
+        context.Log($"{scale.P9Subscribers} subscribers at once");
         using var probing = new CancellationTokenSource();
         var health = HealthLatenciesAsync(server.Client, int.MaxValue, probing.Token);
-        var (allSnapshot, allChange) = await RoundAsync(streams, server.Client, target, scale.P8Subscribers, scale.P8Changes, "many");
+        var (allSnapshot, allChange) = await RoundAsync(streams, server.Client, target, scale.P9Subscribers, scale.P9Changes, "many");
         await probing.CancelAsync();
         var busyHealth = await health;
 
-        var n = scale.P8Subscribers;
+        var n = scale.P9Subscribers;
         result.Add($"{n} subscribers: the last holds the snapshot of {plan.Experiments:N0}", allSnapshot, "ms", loneSnapshot, "one subscriber alone",
             $"≤ {n}× baseline (no worse than serving them one by one)", ResultRow.AtMost(allSnapshot, n * loneSnapshot));
         result.Add($"{n} subscribers: a change reaches all, p99", Stats.Percentile(allChange, 99), "ms", Stats.Percentile(loneChange, 99), "one subscriber alone",
@@ -70,7 +70,7 @@ public sealed class P8StreamFanout : IFigure
         var latencies = new List<double>(changes);
         for (var i = 0; i < changes; i++)
         {
-            var token = $"p8-{tag}-{i}-{Guid.NewGuid():N}";
+            var token = $"p9-{tag}-{i}-{Guid.NewGuid():N}";
             foreach (var client in clients) client.Await(token);
             var sent = Stopwatch.GetTimestamp();
             using (var response = await api.PatchAsync($"/api/experiments/{target}", Http.Json($$"""{"description":"{{token}}"}""")))

@@ -10,23 +10,23 @@ using SkyDeck.FakeSky;
 namespace SkyDeck.Benchmarks.Figures;
 
 /// <summary>
-/// P9: reading a running job's output, <c>GET /api/experiments/{id}/jobs/{job}/logs?tail=100</c> (a <c>sky logs
+/// P10: reading a running job's output, <c>GET /api/experiments/{id}/jobs/{job}/logs?tail=100</c> (a <c>sky logs
 /// --no-follow --tail 100</c> through the gateway), against running that very command on the fake directly, spawned
 /// as the gateway spawns it, in interleaved blocks in the same run: what SkyDeck adds on top of SkyPilot.
 /// </summary>
-public sealed class P9LogTail : IFigure
+public sealed class P10LogTail : IFigure
 {
     private const int Block = 5;
     private const int Tail = 100;
 
-    public string Id => "P9";
+    public string Id => "P10";
 
     public string Title => "a running job's log tail";
 
     public async Task RunAsync(FigureContext context, FigureResult result)
     {
-        var fake = new FakeSkyHome(context.Workspace.NewDirectory("p9/fake"));
-        await using var server = await SkyDeckUnderTest.StartAsync(context.Workspace.NewDirectory("p9/home"), context.Workspace.PathOf(Path.Combine("p9", "skydeck.db")), fake);
+        var fake = new FakeSkyHome(context.Workspace.NewDirectory("p10/fake"));
+        await using var server = await SkyDeckUnderTest.StartAsync(context.Workspace.NewDirectory("p10/home"), context.Workspace.PathOf(Path.Combine("p10", "skydeck.db")), fake);
         await server.WaitUntilReadyAsync(0, TimeSpan.FromMinutes(2));
         using (var created = await server.Client.PostAsync("/api/experiments", Http.Json("""{"id":"tail","base_command":"python train.py","desired_state":"RUNNING"}""")))
             await created.EnsureSuccessAsync();
@@ -57,7 +57,7 @@ public sealed class P9LogTail : IFigure
 
         var ours = new List<double>();
         var bare = new List<double>();
-        while (ours.Count < context.Scale.P9Requests)
+        while (ours.Count < context.Scale.P10Requests)
         {
             for (var i = 0; i < Block; i++) ours.Add(await GetAsync(server.Client, path));
             for (var i = 0; i < Block; i++) bare.Add(await BareAsync(fake, argv));
