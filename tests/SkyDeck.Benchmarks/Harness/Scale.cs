@@ -26,7 +26,6 @@ public sealed record Scale(
     int P9Subscribers,
     int P9Changes,
     int P10Requests,
-
     bool P4WithoutReadModel = true)
 {
     /// <summary>
