@@ -107,6 +107,7 @@ public static partial class SkyDeckCommandLine
         root.Subcommands.Add(ShowCommand(paths, console));
         root.Subcommands.Add(RemoveCommand(paths, console));
         root.Subcommands.Add(EventsCommand(paths, console));
+        root.Subcommands.Add(SweepCommand(paths, console));
         return root;
     }
 
