@@ -86,6 +86,14 @@ public static class ExperimentEndpoints
         }
 
         var body = await cache.GetAsync(list, withDeleted == true, ct);
+        if (CompressionSetup.WantsBrotli(http))
+        {
+            // Compressed once per change for every remote client (the compression middleware leaves an encoded answer alone).
+            http.Response.Headers.ContentEncoding = "br";
+            http.Response.Headers.Vary = "Accept-Encoding";
+            return TypedResults.Bytes(body.Brotli, JsonContentType, entityTag: body.WeakETag);
+        }
+
         // Answers If-None-Match (and the other preconditions) with 304, and sets ETag and Content-Length.
         return TypedResults.Bytes(body.Bytes, JsonContentType, entityTag: body.ETag);
     }

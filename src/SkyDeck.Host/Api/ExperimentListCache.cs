@@ -152,5 +152,25 @@ public sealed class ExperimentListCache
     }
 
     /// <summary>A serialized experiment list: its JSON bytes and the strong ETag that names them.</summary>
-    public sealed record Body(ImmutableArray<ExperimentSummary> Source, long Revision, byte[] Bytes, EntityTagHeaderValue ETag);
+    public sealed record Body(ImmutableArray<ExperimentSummary> Source, long Revision, byte[] Bytes, EntityTagHeaderValue ETag)
+    {
+        private readonly Lazy<byte[]> _brotli = new(() => Compress(Bytes));
+
+        /// <summary>
+        /// The same JSON through Brotli (the level <see cref="CompressionSetup"/> uses), made when a client on another
+        /// machine first asks for it and kept with the body: the list costs one compression per change, not one per request.
+        /// </summary>
+        public byte[] Brotli => _brotli.Value;
+
+        /// <summary>The compressed body's tag: weak, as for any other compressed answer.</summary>
+        public EntityTagHeaderValue WeakETag { get; } = new(ETag.Tag, isWeak: true);
+
+        private static byte[] Compress(byte[] bytes)
+        {
+            using var target = new MemoryStream(bytes.Length / 16);
+            using (var brotli = new System.IO.Compression.BrotliStream(target, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                brotli.Write(bytes);
+            return target.ToArray();
+        }
+    }
 }

@@ -71,26 +71,30 @@ public static class P3Pages
         var sorts = new List<double>();
         var pages = new List<double>();
         var filteredPages = new List<double>();
+        var filteredAgain = new List<double>();
         var bodies = new List<double>();
         for (var i = 0; i < 10; i++)
         {
             var probe = new ExperimentPages();
             var started = Stopwatch.GetTimestamp();
-            probe.Of(list, sort!, s => !s.Deleted, null, 100);
+            probe.Of(list, sort!, "live", s => !s.Deleted, null, 100);
             sorts.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             started = Stopwatch.GetTimestamp();
-            var page = probe.Of(list, sort!, s => !s.Deleted, null, 100);
+            var page = probe.Of(list, sort!, "live", s => !s.Deleted, null, 100);
             pages.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             started = Stopwatch.GetTimestamp();
-            probe.Of(list, sort!, s => !s.Deleted && filter.Matches(s), null, 100);
+            probe.Of(list, sort!, "filtered", s => !s.Deleted && filter.Matches(s), null, 100);
             filteredPages.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            started = Stopwatch.GetTimestamp();
+            probe.Of(list, sort!, "filtered", s => !s.Deleted && filter.Matches(s), null, 100);
+            filteredAgain.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             started = Stopwatch.GetTimestamp();
             cache.Rows(page.Rows, (page.Next, page.Total));
             bodies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return FormattableString.Invariant(
-            $"where a page's time goes (in-process, medians of 10, {list.Experiments.Length:N0} rows): sort by the flag (first page after a change) {Stats.Median(sorts):0.0} ms; a page from the cached order, every row counted for total {Stats.Median(pages):0.00} ms; the same with the filter tested on every row {Stats.Median(filteredPages):0.0} ms; the page's body from cached rows {Stats.Median(bodies):0.00} ms");
+            $"where a page's time goes (in-process, medians of 10, {list.Experiments.Length:N0} rows): sort by the flag and keep the live rows (first page after a change) {Stats.Median(sorts):0.0} ms; the next page from the cached order {Stats.Median(pages):0.00} ms; a filter's first page (the filter tested on every row) {Stats.Median(filteredPages):0.0} ms; its next page (matches cached) {Stats.Median(filteredAgain):0.00} ms; the page's body from cached rows {Stats.Median(bodies):0.00} ms");
     }
 
     /// <summary>The full list through Brotli and gzip at the server's levels (fastest), timed once each after a warm-up.</summary>
