@@ -68,6 +68,8 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
         output.WriteLine($"scrolling: table script {Ms(dashScroll, "script")} in total over 150 frames, worst {Ms(dashScroll, "scriptMax")}");
         var dashView = await MeasureViewChanges(page, $"q={p}%20lr%3D0.5", $"q={p}&sort=-f%3Aseed", "[data-testid=select-all]");
         Assert.Equal(Rows / 10, dashView.GetProperty("filter").GetProperty("shown").GetInt32());
+        output.WriteLine($"filter flush phases (ms): {dashView.GetProperty("filter").GetProperty("phases").GetString()}");
+        output.WriteLine($"sort flush phases (ms): {dashView.GetProperty("sort").GetProperty("phases").GetString()}");
 
         // the baseline: the same rows as a plain <table> (all of them in the DOM), same browser, same run
         var plain = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1500, Height = 950 } });
@@ -124,7 +126,8 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
                 __skydeck.flushNow();
                 const script = performance.now() - t0;
                 await {{NextFrame}};
-                return { script, frame: performance.now() - t0, shown: parseInt(document.querySelector('[data-testid=row-count]').textContent, 10) };
+                const phases = JSON.stringify(__skydeck.stats.flushes.at(-1)?.phases ?? {});
+                return { script, frame: performance.now() - t0, shown: parseInt(document.querySelector('[data-testid=row-count]').textContent, 10), phases };
               };
               const filter = await step('{{filterHash}}');
               const sort = await step('{{sortHash}}');

@@ -92,3 +92,16 @@ test('widths: rows only widen columns; hidden base columns get a zero track; a F
   assert.deepEqual(columnWidths(emptyWidths([]), new Set(), 0).slice(11), [120]);
   assert.ok(HIDEABLE.includes('nodes') && !HIDEABLE.includes('id'));
 });
+
+test('a full pass merges per-row widths cached by row version: the same widths as measuring every row', () => {
+  useTextMeasure(text => text.length * 7);
+  const keys = ['trainer.lr', 'seed'];
+  const list = [exp('a', { flags: { seed: 123456789 } }), exp('a-longer-id', { name: 'a much longer name', flags: { 'trainer.lr': 0.000001 } }), exp('c', { needs_restart: true })];
+  const folded = emptyWidths(keys);
+  for (const dto of list) measureRow(folded, dto, keys);
+  assert.deepEqual(measureAll(list, keys), folded);
+  assert.deepEqual(measureAll(list, keys), folded, 'from the cache');
+  const changed = { ...list[0], flags: { seed: 'x'.repeat(40) } }; // a new version of a row is measured again
+  assert.ok(measureAll([changed, ...list.slice(1)], keys).flags[1] > folded.flags[1]);
+  assert.deepEqual(measureAll(list, ['seed']).flags.length, 1, 'another set of columns is measured again');
+});

@@ -92,10 +92,34 @@ export function measureRow(widths, dto, keys) {
   return widths;
 }
 
-/** The widths of a whole list of rows. */
+// What each row needs, by row version: a store update replaces the dto, so the dto object is the version. A full
+// pass (a filter, a sort, a column change) then merges these instead of measuring 10,000 rows again.
+let rowCache = new WeakMap(); // dto → {keys, widths}
+let rowCacheKeys = null;
+
+/** The widths of a whole list of rows (each row measured once per version and set of columns). */
 export function measureAll(list, keys) {
   const widths = emptyWidths(keys);
-  for (const dto of list) measureRow(widths, dto, keys);
+  const signature = keys.join('\n');
+  if (signature !== rowCacheKeys) {
+    rowCache = new WeakMap();
+    rowCacheKeys = signature;
+  }
+  const flags = widths.flags;
+  const n = flags.length;
+  for (const dto of list) {
+    let own = rowCache.get(dto);
+    if (!own) {
+      own = measureRow({ id: 0, name: 0, current: 0, job: 0, flags: new Array(n).fill(0) }, dto, keys);
+      rowCache.set(dto, own);
+    }
+    if (own.id > widths.id) widths.id = own.id;
+    if (own.name > widths.name) widths.name = own.name;
+    if (own.current > widths.current) widths.current = own.current;
+    if (own.job > widths.job) widths.job = own.job;
+    const f = own.flags;
+    for (let i = 0; i < n; i++) if (f[i] > flags[i]) flags[i] = f[i];
+  }
   return widths;
 }
 
