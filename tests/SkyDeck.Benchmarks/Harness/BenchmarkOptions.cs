@@ -3,7 +3,7 @@ namespace SkyDeck.Benchmarks.Harness;
 /// <summary>The command line: <c>[--quick] [--only P1,P3] [--out DIR]</c>.</summary>
 public sealed record BenchmarkOptions(bool Quick, IReadOnlySet<string> Only, string OutputDirectory)
 {
-    public static readonly IReadOnlyList<string> AllFigures = ["P1", "P2", "P3", "P4", "P5", "P6", "P7"];
+    public static readonly IReadOnlyList<string> AllFigures = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"];
 
     public IEnumerable<string> Figures => AllFigures.Where(f => Only.Count == 0 || Only.Contains(f));
 
