@@ -13,9 +13,12 @@ namespace SkyDeck.Actors.Experiments;
 /// Timing knobs of the experiment actor shell. <paramref name="PassivateWhenAbsent"/>: as a cluster-sharded entity,
 /// stop for good after answering about an experiment that does not exist (so remember-entities keeps no junk).
 /// <paramref name="Metrics"/>: where journal write latency is recorded (none in tests that do not ask for it).
+/// <paramref name="PassivateAfter"/>: an experiment at rest that has had no message for this long asks to be stopped
+/// (zero: never); the next message for it starts it again.
 /// </summary>
 public sealed record ExperimentActorSettings(
-    ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50, bool PassivateWhenAbsent = false, SkyDeckMetrics? Metrics = null)
+    ReconcileSettings Reconcile, TimeSpan ReconcileInterval, int SnapshotEvery = 50, bool PassivateWhenAbsent = false, SkyDeckMetrics? Metrics = null,
+    TimeSpan PassivateAfter = default)
 {
     public static readonly ExperimentActorSettings Default = new(ReconcileSettings.Default, TimeSpan.FromSeconds(60));
 }
@@ -40,6 +43,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     private SkyCommand? _inFlight;
     private ExperimentSummary? _pushed;
     private bool _reconcileQueued;
+    private bool _stopWhenDone;
 
     public ExperimentActor(string id, ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, IActorRef manager)
     {
@@ -56,6 +60,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ =>
         {
             if (!_state.Exists) _manager.Tell(new NothingToReport(id));
+            if (settings.PassivateAfter > TimeSpan.Zero) Context.SetReceiveTimeout(settings.PassivateAfter);
             AfterChange();
         });
 
@@ -80,6 +85,8 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         Command<LogsRead>(KeepLogs);
         Command<WaitForSlot>(Wait);
         Command<SlotGranted>(Dispatched);
+        Command<ReceiveTimeout>(_ => Idle());
+        Command<StopIfIdle>(_ => Stopping());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", _id));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -229,6 +236,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
     private void AfterChange()
     {
         PushSummary();
+        if (StopPending()) return;
         if (_reconcileQueued) return;
         _reconcileQueued = true;
         Self.Tell(ReconcileTick.Instance);
@@ -299,6 +307,47 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
         DeferAsync(decision, _ => AfterChange());
     }
 
+    /// <summary>At rest, nothing in flight, no reconcile queued: stopping loses nothing that the journal does not hold.</summary>
+    private bool IsIdle => _inFlight is null && !_reconcileQueued && Reconciler.IsAtRest(_state, _settings.Reconcile);
+
+    /// <summary>
+    /// No message for <see cref="ExperimentActorSettings.PassivateAfter"/> (reconcile ticks do not count). At rest, ask
+    /// the parent to stop this actor, the standard handshake: the shard (cluster mode) or the manager buffers whatever
+    /// arrives for it meanwhile and sends <see cref="StopIfIdle"/>, which reaches this actor after anything already queued.
+    /// </summary>
+    private void Idle()
+    {
+        if (!IsIdle) return;
+        if (_settings.PassivateWhenAbsent) Context.Parent.Tell(new Passivate(StopIfIdle.Instance));
+        else _manager.Tell(new ExperimentIdle(_id));
+    }
+
+    /// <summary>
+    /// The manager stops this actor's supervisor only on a yes, and otherwise delivers what it held back. A shard
+    /// cannot take a passivation back, so a sharded entity stops in any case, once no <c>sky</c> call is running (a
+    /// running one would be cancelled); if it is no longer at rest, it first sends itself a reconcile through the shard,
+    /// which buffers it and starts the entity again at once.
+    /// </summary>
+    private void Stopping()
+    {
+        if (!_settings.PassivateWhenAbsent)
+        {
+            _manager.Tell(new IdleAnswer(_id, IsIdle));
+            return;
+        }
+
+        _stopWhenDone = true;
+        StopPending();
+    }
+
+    private bool StopPending()
+    {
+        if (!_stopWhenDone || _inFlight is not null) return false;
+        if (!IsIdle) Context.Parent.Tell(new ReconcileNow(_id));
+        Context.Stop(Self);
+        return true;
+    }
+
     // Stopping a remembered entity any other way counts as a crash and the shard would restart it.
     private void PassivateIfAbsent()
     {
@@ -326,7 +375,8 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
 
     private sealed record SlotGranted(SkyCommand.Launch Launch, ISkySlot Slot);
 
-    private sealed class ReconcileTick
+    // A reconcile tick of an experiment at rest plans nothing: it must not keep the actor from passivating.
+    private sealed class ReconcileTick : INotInfluenceReceiveTimeout
     {
         public static readonly ReconcileTick Instance = new();
     }

@@ -37,6 +37,9 @@ public sealed record DirectoryHealth(bool Writable, string? LastError = null, Da
 /// With an <see cref="ISummaryStore"/>, the read model is kept on disk too: after a restart the table is complete after
 /// one read, and an experiment at rest (<see cref="Reconciler.IsAtRest"/>) whose stored row is current gets no actor
 /// until a message arrives for it. Without one, every experiment is recovered at start.
+/// An experiment actor idle at rest asks to be stopped (<see cref="ExperimentIdle"/>): from then until it has stopped
+/// (or answered that it got busy) whatever arrives for it is held here, then delivered in order to the actor started
+/// again, so memory follows activity and no message is lost.
 /// </summary>
 public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -49,8 +52,12 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private IActorRef? _poller;
     private readonly HashSet<string> _unreported = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _listWaiting = [];
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new(StringComparer.Ordinal);
 
     private static readonly TimeSpan ReportDeadline = TimeSpan.FromSeconds(20);
+
+    // An actor that asked to stop but never answers (it crashed meanwhile and its supervisor is backing off) keeps it.
+    private static readonly TimeSpan PassivationDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DirectoryBackoffMin = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DirectoryBackoffMax = TimeSpan.FromSeconds(30);
 
@@ -152,10 +159,13 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<ReconcileAll>(_ =>
         {
             foreach (var child in Context.GetChildren())
-                if (!child.Equals(_directory) && !child.Equals(_summaryStore)) child.Tell(new ReconcileNow(child.Path.Name));
+                if (!child.Equals(_directory) && !child.Equals(_summaryStore)) Deliver(child.Path.Name, new ReconcileNow(child.Path.Name), Self);
         });
+        Receive<ExperimentIdle>(m => Passivate(m.ExperimentId));
+        Receive<IdleAnswer>(Answered);
         Receive<SubscribeToSummaries>(m => _subscribers.Subscribe(m.Subscriber));
         Receive<UnsubscribeFromSummaries>(m => _subscribers.Unsubscribe(m.Subscriber));
+        Receive<Terminated>(t => IsPassivating(t.ActorRef), t => Passivated(t.ActorRef.Path.Name));
         Receive<Terminated>(t => _subscribers.Terminated(t.ActorRef));
         Receive<IWithExperimentId>(Route);
     }
@@ -232,7 +242,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     {
         if (_ids.Contains(command.ExperimentId))
         {
-            Child(command.ExperimentId).Forward(command);
+            Deliver(command.ExperimentId, command, Sender);
             return;
         }
 
@@ -258,7 +268,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
         _directoryRestarts = 0;
         if (!_directoryHealth.Writable) _log.Info("The experiment directory is writable again");
         _directoryHealth = DirectoryHealth.Ok;
-        Child(registered.Command.ExperimentId).Tell(registered.Command, registered.ReplyTo);
+        Deliver(registered.Command.ExperimentId, registered.Command, registered.ReplyTo);
     }
 
     private void StartDirectoryActor()
@@ -288,7 +298,55 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
 
-        Child(id).Forward(_extractor.EntityMessage(message));
+        Deliver(id, _extractor.EntityMessage(message)!, Sender);
+    }
+
+    /// <summary>To the experiment's actor (started if need be), or held while that actor is being stopped.</summary>
+    private void Deliver(string id, object message, IActorRef sender)
+    {
+        if (_passivating.TryGetValue(id, out var held)) held.Add((message, sender));
+        else Child(id).Tell(message, sender);
+    }
+
+    /// <summary>
+    /// Step one of the handshake: from now on messages for the experiment are held, and <see cref="StopIfIdle"/> goes
+    /// behind whatever is already in its mailbox, so the actor answers only after handling all of it.
+    /// </summary>
+    private void Passivate(string id)
+    {
+        var child = Context.Child(id);
+        if (child.IsNobody() || _passivating.ContainsKey(id)) return;
+        _passivating[id] = [];
+        child.Tell(StopIfIdle.Instance);
+        Timers.StartSingleTimer(("passivating", id), new IdleAnswer(id, Idle: false), PassivationDeadline);
+    }
+
+    /// <summary>Still idle: stop its supervisor (which stops it) and wait for Terminated. Busy after all: deliver what was held.</summary>
+    private void Answered(IdleAnswer answer)
+    {
+        var child = Context.Child(answer.ExperimentId);
+        if (!_passivating.TryGetValue(answer.ExperimentId, out var held) || child.IsNobody()) return;
+        Timers.Cancel(("passivating", answer.ExperimentId));
+        if (answer.Idle)
+        {
+            Context.Watch(child);
+            Context.Stop(child);
+            return;
+        }
+
+        _passivating.Remove(answer.ExperimentId);
+        foreach (var (message, sender) in held) child.Tell(message, sender);
+    }
+
+    private bool IsPassivating(IActorRef actor) =>
+        actor.Path.Parent.Equals(Self.Path) && _passivating.ContainsKey(actor.Path.Name);
+
+    /// <summary>Stopped: anything that arrived meanwhile starts it again (it recovers from the journal) and is delivered in order.</summary>
+    private void Passivated(string id)
+    {
+        if (!_passivating.Remove(id, out var held) || held.Count == 0) return;
+        var child = Child(id);
+        foreach (var (message, sender) in held) child.Tell(message, sender);
     }
 
     /// <summary>
@@ -320,6 +378,14 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
 
     private void Summarised(SummaryChanged changed)
     {
+        // An experiment started again (after passivation, or dormant at start) pushes the summary the table holds:
+        // nothing changed, so no new revision, store write or notification.
+        if (_table.Holds(changed.Summary))
+        {
+            Reported(changed.Summary.Id);
+            return;
+        }
+
         _table.Apply(changed.Summary);
         if (_store is not null) _summaryStore.Tell(new StoreSummary(changed.Summary));
         Reported(changed.Summary.Id);
@@ -328,6 +394,6 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
 
     private void FanOut(PollCompleted poll)
     {
-        foreach (var (id, observation) in PollFanOut.Deliveries(poll, _ids.Contains, _table.Rows)) Child(id).Tell(new ClusterObserved(id, observation));
+        foreach (var (id, observation) in PollFanOut.Deliveries(poll, _ids.Contains, _table.Rows)) Deliver(id, new ClusterObserved(id, observation), Self);
     }
 }

@@ -40,3 +40,18 @@ public sealed record ReconcileAll
 public sealed record SubscribeToSummaries(Akka.Actor.IActorRef Subscriber);
 
 public sealed record UnsubscribeFromSummaries(Akka.Actor.IActorRef Subscriber);
+
+/// <summary>From an experiment at rest that had no message for its passivation time: the manager may stop it.</summary>
+public sealed record ExperimentIdle(string ExperimentId);
+
+/// <summary>
+/// To an experiment that asked to be stopped, after any message already sent to it: in single-process mode it answers
+/// <see cref="IdleAnswer"/>; as a sharded entity it is the stop message of its <c>Passivate</c>.
+/// </summary>
+public sealed class StopIfIdle : Akka.Actor.INotInfluenceReceiveTimeout
+{
+    public static readonly StopIfIdle Instance = new();
+}
+
+/// <summary>Whether the experiment is still idle at rest (the manager stops it) or got busy meanwhile (it stays).</summary>
+public sealed record IdleAnswer(string ExperimentId, bool Idle);

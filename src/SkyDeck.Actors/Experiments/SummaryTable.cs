@@ -25,6 +25,9 @@ public sealed class SummaryTable
 
     public bool Contains(string id) => _rows.ContainsKey(id);
 
+    /// <summary>Whether the table holds exactly this summary already.</summary>
+    public bool Holds(ExperimentSummary summary) => _rows.TryGetValue(summary.Id, out var held) && held == summary;
+
     /// <summary>A live change; false when it is older than what the table holds.</summary>
     public bool Apply(ExperimentSummary summary) => Put(summary, _rows.TryGetValue(summary.Id, out var held) && summary.Version < held.Version);
 

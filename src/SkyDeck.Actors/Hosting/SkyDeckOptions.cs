@@ -43,5 +43,11 @@ public sealed record SkyDeckOptions
 
     public SweepActorSettings SweepActorSettings => new(new SweepSettings(MaxSweepCells));
 
-    public ExperimentActorSettings ActorSettings => new(Reconcile, ReconcileInterval, SnapshotEvery);
+    /// <summary>
+    /// An experiment at rest with no message for this long gives its actor's memory back (<c>SKYDECK_PASSIVATE_AFTER</c>);
+    /// zero: never.
+    /// </summary>
+    public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    public ExperimentActorSettings ActorSettings => new(Reconcile, ReconcileInterval, SnapshotEvery, PassivateAfter: PassivateAfter);
 }

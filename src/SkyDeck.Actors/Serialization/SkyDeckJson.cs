@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using SkyDeck.Actors.Core;
 
 namespace SkyDeck.Actors.Serialization;
@@ -19,6 +20,7 @@ public static class SkyDeckJson
             RespectNullableAnnotations = false,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(SkyDeckJsonContext.Default, new DefaultJsonTypeInfoResolver());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -94,6 +94,23 @@ public sealed class SerializationSpecs(SerializationSpecs.Wiring wiring) : IClas
             Assert.Equal(value, back);
     }
 
+    /// <summary>Journals written before the generated metadata must read the same: both ways give the very same JSON.</summary>
+    [Theory]
+    [MemberData(nameof(Everything))]
+    public void GivenAJournaledValue_WhenSerializedWithTheGeneratedMetadata_ThenTheSameJsonAsByReflection(ISkyDeckJournaled value)
+    {
+        var reflection = new System.Text.Json.JsonSerializerOptions(SkyDeckJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        Assert.NotNull(((System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver)SkyDeckJsonContext.Default).GetTypeInfo(value.GetType(), SkyDeckJson.Options));
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), reflection),
+            System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), SkyDeckJson.Options));
+        if (value is ExperimentState { Exists: true } state)
+        {
+            var summary = ExperimentSummary.From(state, null, ReconcileSettings.Default);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(summary, reflection), System.Text.Json.JsonSerializer.Serialize(summary, SkyDeckJson.Options));
+        }
+    }
+
     [Fact]
     public void GivenTheOutboxsEventsAndSnapshot_WhenRoundTripped_ThenTheSameJsonWithShortVersionedManifests()
     {

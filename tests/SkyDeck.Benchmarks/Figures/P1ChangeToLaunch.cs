@@ -79,6 +79,12 @@ public sealed class P1ChangeToLaunch : IFigure
         result.Add("change → fake's `at` (cross-check), p99", Stats.Percentile(toStamp, 99), "ms", bareP99, "bare spawn → `at`, p99",
             "≤ 50 ms + bare p99", ResultRow.AtMost(Stats.Percentile(toStamp, 99), 50 + bareP99));
 
+        // What a user waits for beyond the executable's own start: the external stamp minus the same executable's bare
+        // spawn, quantile by quantile (both measured in this run, the spawns before the server started).
+        var aboveP50 = Stats.Median(toStamp) - bareP50;
+        var aboveP99 = Stats.Percentile(toStamp, 99) - bareP99;
+        result.Add("change → `sky` running (fake's `at`) minus bare spawn, p50", aboveP50, "ms", bareP50, "bare spawn → `at`, p50", "—", Verdict.Info);
+        result.Add("change → `sky` running (fake's `at`) minus bare spawn, p99", aboveP99, "ms", bareP99, "bare spawn → `at`, p99", "≤ 25 ms", ResultRow.AtMost(aboveP99, 25));
         result.Note($"change → gateway hands `sky launch` to the CLI: {Stats.Describe(toSpawn)}");
         result.Note($"change → fake-sky's own `at` stamp: {Stats.Describe(toStamp)}");
         result.Note($"bare spawn (CliWrap, like SkyPilotCli) → fake-sky's `at`: {Stats.Describe(bareToStamp)}; round trip to exit: {Stats.Describe(spawns.Select(s => s.RoundTripMs).ToList())}");

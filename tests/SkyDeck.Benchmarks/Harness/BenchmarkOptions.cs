@@ -8,7 +8,7 @@ public sealed record BenchmarkOptions(bool Quick, IReadOnlySet<string> Only, str
 {
     public const int MaxExperiments = 100_000;
 
-    public static readonly IReadOnlyList<string> AllFigures = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9", "P10"];
+    public static readonly IReadOnlyList<string> AllFigures = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10"];
 
     public IEnumerable<string> Figures => AllFigures.Where(f => Only.Count == 0 || Only.Contains(f));
 

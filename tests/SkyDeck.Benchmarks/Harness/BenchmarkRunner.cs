@@ -7,7 +7,7 @@ namespace SkyDeck.Benchmarks.Harness;
 public static class BenchmarkRunner
 {
     public static IReadOnlyList<IFigure> All { get; } =
-        [new P1ChangeToLaunch(), new P2ProcessesPerTick(), new P3ListExperiments(), new P4ColdStart(), new P5ConcurrentChanges(), new P6BulkStart(), new P7SweepCreate(), new P9StreamFanout(), new P10LogTail()];
+        [new P1ChangeToLaunch(), new P2ProcessesPerTick(), new P3ListExperiments(), new P4ColdStart(), new P5ConcurrentChanges(), new P6BulkStart(), new P7SweepCreate(), new P8IdleMemory(), new P9StreamFanout(), new P10LogTail()];
 
     public static async Task<BenchmarkReport> RunAsync(BenchmarkOptions options, TextWriter log)
     {

@@ -22,6 +22,7 @@ public sealed record Scale(
     int P6Starts,
     int P6LaunchDelayMs,
     int QuiescentEvents,
+    int P8Fleet,
     int P9Fleet,
     int P9Subscribers,
     int P9Changes,
@@ -52,6 +53,7 @@ public sealed record Scale(
         P5Fleet: 10_000, P5Changes: 1_000,
         P6Fleet: 1_000, P6Starts: 1_000, P6LaunchDelayMs: 1_000,
         QuiescentEvents: 10,
+        P8Fleet: 10_000,
         P9Fleet: 10_000, P9Subscribers: 500, P9Changes: 50,
         P10Requests: 100);
 
@@ -64,6 +66,7 @@ public sealed record Scale(
         P5Fleet: 1_000, P5Changes: 200,
         P6Fleet: 40, P6Starts: 40, P6LaunchDelayMs: 1_000,
         QuiescentEvents: 10,
+        P8Fleet: 300,
         P9Fleet: 300, P9Subscribers: 20, P9Changes: 10,
         P10Requests: 20);
 }

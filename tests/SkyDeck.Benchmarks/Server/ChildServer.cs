@@ -10,6 +10,8 @@ namespace SkyDeck.Benchmarks.Server;
 /// process (same <see cref="SkyDeckServer.Build"/>, same Server GC as the <c>skydeck</c> executable, no probe), so a
 /// cold start pays for runtime start-up and JIT and its peak RSS is its own. <c>FAKE_SKY_HOME</c> comes from the
 /// environment. Prints <c>listening MS</c> once Kestrel and the actor system are up; stops when stdin closes.
+/// Optional <c>--passivate-after SECONDS</c> sets <c>SKYDECK_PASSIVATE_AFTER</c>. A line <c>gc</c> on stdin runs a full
+/// blocking, compacting collection and answers <c>heap BYTES</c> (the managed heap that is still alive).
 /// </summary>
 public static class ChildServer
 {
@@ -19,14 +21,24 @@ public static class ChildServer
     {
         string Arg(string name) => args[args.ToList().IndexOf(name) + 1];
         var port = int.Parse(Arg("--port"), CultureInfo.InvariantCulture);
+        List<string> settings = [$"--SKYDECK_DB_PATH={Arg("--db")}", $"--SKYDECK_SKY_PATH={FakeSkyHome.ExecutablePath}"];
+        if (args.Contains("--passivate-after")) settings.Add($"--SKYDECK_PASSIVATE_AFTER={Arg("--passivate-after")}");
         var app = SkyDeckServer.Build(
-            [$"--SKYDECK_DB_PATH={Arg("--db")}", $"--SKYDECK_SKY_PATH={FakeSkyHome.ExecutablePath}"],
+            [.. settings],
             new ServerSettings(Host: "127.0.0.1", Port: port, LogToConsole: false, LogToFile: false),
             new SkyDeckPaths(Arg("--home")));
         await app.StartAsync();
         var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
         Console.WriteLine(FormattableString.Invariant($"listening {sinceStart.TotalMilliseconds:0}"));
-        await Console.In.ReadToEndAsync();
+        while (await Console.In.ReadLineAsync() is { } line)
+        {
+            if (line != "gc") continue;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            Console.WriteLine(FormattableString.Invariant($"heap {GC.GetTotalMemory(false)}"));
+        }
+
         await app.StopAsync();
         await app.DisposeAsync();
         return 0;
