@@ -41,8 +41,8 @@ public static class SkyDeckCluster
     // * The minority side of a partition runs the same resolver with the same stable-after, so it downs itself (and
     //   stops its shards and singletons) at the same moment the majority downs it; the removal margin, equal to
     //   stable-after, then gives it that long again to finish stopping before the majority starts anything it had.
-    // * An experiment's journal is its single writer's: a second incarnation would also fail on the journal's
-    //   (persistence_id, sequence_number) key rather than write beside the first.
+    // * A backstop, not the guarantee: a second incarnation's first write would fail on the journal's
+    //   (persistence_id, sequence_number) key, and a launch starts only after its intent is written.
     // stable-after 7 s is Akka's recommended minimum for clusters of up to 5 nodes (10 s for 10, 20 s default for
     // ~100): size it up with the cluster. Regions retry finding the new coordinator every retry-interval (2 s default),
     // so 1 s takes up to a second off every move.
