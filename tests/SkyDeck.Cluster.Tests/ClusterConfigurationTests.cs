@@ -70,6 +70,22 @@ public sealed class ClusterConfigurationTests
     public void GivenANonBooleanClusterFlag_WhenRead_ThenTheErrorNamesIt() =>
         Assert.Contains("SKYDECK_CLUSTER must be true or false", Assert.Throws<ConfigurationException>(() => Read(("SKYDECK_CLUSTER", "maybe"))).Message);
 
+    /// <summary>
+    /// Two owners of an experiment are prevented by the downed side stopping its shards within the removal margin; a
+    /// margin shorter than the resolver's stable-after would let the majority start them before the minority has decided.
+    /// </summary>
+    [Fact]
+    public void GivenTheClusterTuning_WhenRead_ThenShardsMoveNoSoonerThanTheDownedSideStopsThem()
+    {
+        var tuning = Akka.Configuration.ConfigurationFactory.ParseString(Actors.Cluster.SkyDeckCluster.ShardingTuning);
+
+        var stableAfter = tuning.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after");
+        var margin = tuning.GetTimeSpan("akka.cluster.down-removal-margin");
+
+        Assert.True(margin >= stableAfter, $"down-removal-margin {margin} < stable-after {stableAfter}");
+        Assert.True(stableAfter >= TimeSpan.FromSeconds(7), $"stable-after {stableAfter} is below Akka's minimum for small clusters (7 s)");
+    }
+
     private static Actors.Hosting.SkyDeckOptions Read(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()

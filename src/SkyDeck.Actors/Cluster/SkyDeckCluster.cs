@@ -33,13 +33,26 @@ public static class SkyDeckCluster
     // back-off and drops what it buffered. The first loads on a node that just started (cold JIT, first PostgreSQL
     // queries) take seconds, on a busy machine tens of seconds, far beyond the 2 s / 5 s defaults; so allow a minute,
     // and start the journals with the node instead of on first use.
-    // stable-after: Akka's guidance for clusters of up to ~10 nodes (its 20 s default suits ~100). The removal margin
-    // that singletons and the shard coordinator wait before moving follows it, so failover is ~20 s shorter.
-    private const string ShardingTuning = """
-        akka.cluster.split-brain-resolver.stable-after = 10s
+    //
+    // Failover (node killed → its experiments answer elsewhere) is detection + stable-after + removal margin + moving
+    // the coordinator and the shards. Why two owners stay impossible with the shorter times below:
+    // * Nothing moves before the keep-majority resolver has downed the node: shards and singletons leave a node only
+    //   when it is Removed, and a crashed or partitioned node is removed only by a Down decision.
+    // * The minority side of a partition runs the same resolver with the same stable-after, so it downs itself (and
+    //   stops its shards and singletons) at the same moment the majority downs it; the removal margin, equal to
+    //   stable-after, then gives it that long again to finish stopping before the majority starts anything it had.
+    // * A backstop, not the guarantee: a second incarnation's first write would fail on the journal's
+    //   (persistence_id, sequence_number) key, and a launch starts only after its intent is written.
+    // stable-after 7 s is Akka's recommended minimum for clusters of up to 5 nodes (10 s for 10, 20 s default for
+    // ~100): size it up with the cluster. Regions retry finding the new coordinator every retry-interval (2 s default),
+    // so 1 s takes up to a second off every move.
+    internal const string ShardingTuning = """
+        akka.cluster.split-brain-resolver.stable-after = 7s
+        akka.cluster.down-removal-margin = 7s
         akka.cluster.sharding {
           waiting-for-state-timeout = 30s
           updating-state-timeout = 60s
+          retry-interval = 1s
         }
         akka.persistence.journal.auto-start-journals = ["akka.persistence.journal.sql", "akka.persistence.journal.sharding"]
         akka.persistence.snapshot-store.auto-start-snapshot-stores = ["akka.persistence.snapshot-store.sql", "akka.persistence.snapshot-store.sharding"]
@@ -86,7 +99,7 @@ public static class SkyDeckCluster
             {
                 SeedNodes = [.. cluster.SeedNodes],
                 // Keep the side with more nodes; a crashed node is downed once it has been unreachable for
-                // stable-after (20 s), then its shards and singletons move.
+                // stable-after (7 s, see ShardingTuning), then its shards and singletons move after the removal margin.
                 SplitBrainResolver = new KeepMajorityOption(),
                 // A GC pause or a busy machine easily delays heartbeats by more than the 3 s default; flapping
                 // reachability stalls membership changes. A real crash is still noticed within seconds.
