@@ -10,10 +10,15 @@ namespace SkyDeck.Actors.Notifications;
 /// <see cref="NotificationRules"/> what is worth telling, and hands that to the outbox. The baseline is the table
 /// when it starts, so a restart does not announce old news. Sweeps too: it follows the sweep manager's sweeps and, on
 /// every change of a sweep or one of its cells, asks <see cref="SweepCompletion"/> whether the sweep has finished; its
-/// baseline is every sweep as it stands once both lists are in.
+/// baseline is every sweep as it stands once both lists are in. The sweep manager keeps its subscribers in memory, and
+/// after a journal failure it is started afresh without them; so the subscription is renewed every
+/// <see cref="ResubscribeInterval"/> (a no-op while it holds), and a list that arrives after the baseline is read as
+/// changes, so a sweep that finished in the gap is still announced.
 /// </summary>
-public sealed class NotifierActor : ReceiveActor
+public sealed class NotifierActor : ReceiveActor, IWithTimers
 {
+    public static readonly TimeSpan ResubscribeInterval = TimeSpan.FromSeconds(30);
+
     private readonly IActorRef _manager;
     private readonly IActorRef? _sweepManager;
     private readonly IActorRef _outbox;
@@ -38,10 +43,22 @@ public sealed class NotifierActor : ReceiveActor
         });
         Receive<SweepList>(list =>
         {
+            if (_sweepsListed && _experimentsListed)
+            {
+                foreach (var sweep in list.Sweeps)
+                {
+                    _sweeps[sweep.Id] = sweep;
+                    SweepChanged(sweep.Id);
+                }
+
+                return;
+            }
+
             foreach (var sweep in list.Sweeps) _sweeps.TryAdd(sweep.Id, sweep);
             _sweepsListed = true;
             Baseline();
         });
+        Receive<Resubscribe>(_ => _sweepManager?.Tell(new SubscribeToSweeps(Self)));
         Receive<SummaryChanged>(changed =>
         {
             var after = changed.Summary;
@@ -87,7 +104,15 @@ public sealed class NotifierActor : ReceiveActor
         _manager.Tell(new SubscribeToSummaries(Self));
         _manager.Tell(ListExperiments.Instance);
         _sweepManager?.Tell(new SubscribeToSweeps(Self));
+        if (_sweepManager is not null) Timers.StartPeriodicTimer(Resubscribe.Instance, Resubscribe.Instance, ResubscribeInterval);
         Context.System.EventStream.Subscribe(Self, typeof(SkyPilotPolled));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed class Resubscribe
+    {
+        public static readonly Resubscribe Instance = new();
     }
 
     protected override void PostStop()
