@@ -236,11 +236,26 @@ internal static class ClientCommands
         }
     }
 
+    /// <summary>
+    /// The experiments the filter selects. The server applies the dashboard's filter language (<c>q</c>), so the same
+    /// text selects the same rows here, in the filter box and in the API; the pages are followed to the end.
+    /// </summary>
     private static async Task<List<JsonElement>> SelectAsync(ApiClient api, string? filter, bool all, CancellationToken ct)
     {
-        var list = await api.GetJsonAsync(all ? "api/experiments?include_deleted=true" : "api/experiments", ct);
-        var matches = ExperimentFilter.Compile(filter);
-        return [.. list.GetProperty("experiments").EnumerateArray().Where(matches)];
+        var deleted = all ? "include_deleted=true" : "";
+        if (string.IsNullOrWhiteSpace(filter))
+            return [.. (await api.GetJsonAsync("api/experiments?" + deleted, ct)).GetProperty("experiments").EnumerateArray()];
+        var rows = new List<JsonElement>();
+        string? after = null;
+        do
+        {
+            var cursor = after is null ? "" : "&after=" + Uri.EscapeDataString(after);
+            var page = await api.GetJsonAsync($"api/experiments?q={Uri.EscapeDataString(filter)}&limit=1000&{deleted}{cursor}", ct);
+            rows.AddRange(page.GetProperty("experiments").EnumerateArray());
+            after = page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (after is not null);
+        return rows;
     }
 
     private static object Desired(string state, string? reason) =>

@@ -1,43 +1,10 @@
-using System.Text.Json;
 using SkyDeck.Host.Cli;
 
 namespace SkyDeck.Host.Tests.Cli.Client;
 
-/// <summary>The client's pure parts: the filter language (as filter.js), the fitted table, the log-tail merge.</summary>
+/// <summary>The client's pure parts: the fitted table, the log-tail merge (the filter language is the server's: ExperimentFilterTests).</summary>
 public sealed class ClientPartsTests
 {
-    private static readonly JsonElement Exp = JsonDocument.Parse("""
-        {"id": "grid_n2_l4", "name": "Grid 2x4", "run_name": "me.grid", "current_state": "RUNNING", "desired_state": "RUNNING",
-         "nodes": 2, "gpus": 8, "tags": ["sweep", "ppo"], "needs_restart": false, "deleted": false, "group": null,
-         "current_job": {"status": "RUNNING", "phase": "SUBMITTED"},
-         "flags": {"trainer.lr": 0.003, "policy.layers": 4, "trainer.name": "ppo-v2", "debug": true}}
-        """).RootElement;
-
-    [Theory]
-    [InlineData("", true)]
-    [InlineData("grid", true)]
-    [InlineData("GRID 2x4", true)]
-    [InlineData("nothing", false)]
-    [InlineData("state=running", true)]
-    [InlineData("state=RUNNING gpus>=8", true)]
-    [InlineData("gpus>8", false)]
-    [InlineData("lr<0.01", true)]
-    [InlineData("trainer.lr=0.003", true)]
-    [InlineData("flag.layers=4", true)]
-    [InlineData("layers!=4", false)]
-    [InlineData("missing!=1", true)]
-    [InlineData("name=ppo-*", true)]
-    [InlineData("id=grid_*_l4", true)]
-    [InlineData("tag=ppo", true)]
-    [InlineData("job=RUNNING", true)]
-    [InlineData("has:debug", true)]
-    [InlineData("-has:debug", false)]
-    [InlineData("restart=false deleted=false", true)]
-    [InlineData("group=x", false)]
-    [InlineData("\"Grid 2x4\"", true)]
-    public void GivenAFilter_ThenItSelectsAsTheDashboardDoes(string filter, bool matches) =>
-        Assert.Equal(matches, ExperimentFilter.Compile(filter)(Exp));
-
     [Fact]
     public void GivenANarrowWidth_ThenLowPriorityColumnsGoFirstAndLongCellsAreCut()
     {
