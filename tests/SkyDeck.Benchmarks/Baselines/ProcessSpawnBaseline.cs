@@ -25,16 +25,7 @@ public static class ProcessSpawnBaseline
         {
             var utc = DateTimeOffset.UtcNow;
             var ticks = Stopwatch.GetTimestamp();
-            var result = await Cli.Wrap(FakeSkyHome.ExecutablePath)
-                .WithArguments(["--version"])
-                .WithStandardInputPipe(PipeSource.Null)
-                .WithEnvironmentVariables(env =>
-                {
-                    env.Set("PYTHONUNBUFFERED", "1");
-                    foreach (var (name, value) in home.Environment) env.Set(name, value);
-                })
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8);
+            var result = await RunAsync(home, ["--version"]);
             if (result.ExitCode != 0) throw new InvalidOperationException($"fake-sky --version exited {result.ExitCode}: {result.StandardError}");
             starts.Add((utc, ticks, Stopwatch.GetElapsedTime(ticks).TotalMilliseconds));
         }
@@ -45,4 +36,17 @@ public static class ProcessSpawnBaseline
             samples.Add(new SpawnSample((stamps[i].At - starts[i].Utc).TotalMilliseconds, starts[i].RoundTripMs));
         return samples;
     }
+
+    /// <summary>Runs the fake <c>sky</c> with <paramref name="argv"/> exactly as the gateway runs <c>sky</c>: CliWrap, an argv array, closed stdin, buffered output.</summary>
+    public static Task<BufferedCommandResult> RunAsync(FakeSkyHome home, IReadOnlyList<string> argv) =>
+        Cli.Wrap(FakeSkyHome.ExecutablePath)
+            .WithArguments(argv)
+            .WithStandardInputPipe(PipeSource.Null)
+            .WithEnvironmentVariables(env =>
+            {
+                env.Set("PYTHONUNBUFFERED", "1");
+                foreach (var (name, value) in home.Environment) env.Set(name, value);
+            })
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8);
 }

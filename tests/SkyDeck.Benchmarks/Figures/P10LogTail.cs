@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
+using SkyDeck.Benchmarks.Baselines;
 using SkyDeck.Benchmarks.Harness;
 using SkyDeck.Benchmarks.Server;
 using SkyDeck.FakeSky;
@@ -86,16 +84,7 @@ public sealed class P10LogTail : IFigure
     private static async Task<double> BareAsync(FakeSkyHome fake, string[] argv)
     {
         var started = Stopwatch.GetTimestamp();
-        var run = await Cli.Wrap(FakeSkyHome.ExecutablePath)
-            .WithArguments(argv)
-            .WithStandardInputPipe(PipeSource.Null)
-            .WithEnvironmentVariables(env =>
-            {
-                env.Set("PYTHONUNBUFFERED", "1");
-                foreach (var (name, value) in fake.Environment) env.Set(name, value);
-            })
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8);
+        var run = await ProcessSpawnBaseline.RunAsync(fake, argv);
         // 101: SkyPilot's JobExitCode for a job that has not finished — the log is printed all the same.
         if (run.ExitCode is not (0 or 101) || run.StandardOutput.Length == 0) throw new InvalidOperationException($"fake-sky {string.Join(' ', argv)} exited {run.ExitCode}: {run.StandardError}");
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
