@@ -25,7 +25,7 @@ import { groupRows, displayItems } from './grouping.js';
 import { isStarred, onStarsChange } from './stars.js';
 import { T, GROUP } from './table-state.js';
 import { sortList, sortChanged, longestIncreasing } from './table-order.js';
-import { HIDEABLE, emptyWidths, measureAll, measureRow, columnWidths } from './table-widths.js';
+import { HIDEABLE, emptyWidths, measureAll, measureCached, columnWidths } from './table-widths.js';
 import { createKeyCounts } from './table-keys.js';
 import { buildHeader, updateHeaderSort } from './table-header.js';
 import { createRow, buildFlagCells, patchRow, patchFlags, patchCost, patchStar, rowClass, stateNote, jobNote } from './table-rows.js';
@@ -263,8 +263,10 @@ function flush() {
   if (rebaseAfter) rebase();
   // 5. column widths (fixed layout: a changed value can widen its column, never reflow the whole table by itself)
   // (a full pass measures every visible row; otherwise changed rows can only widen their columns)
+  const misses = measureAll.misses;
   if (columnsChanged || wasFull) widths = measureAll(visibleList(), T.columnKeys);
-  else for (const id of changed) if (store.has(id) && visibleIn(store.get(id))) measureRow(widths, store.get(id), T.columnKeys);
+  else for (const id of changed) if (store.has(id) && visibleIn(store.get(id))) measureCached(widths, store.get(id), T.columnKeys);
+  const tMeasured = performance.now();
   applyWidths();
 
   const tWidths = performance.now();
@@ -282,7 +284,7 @@ function flush() {
   if (stats.allRowsAt === null && T.rendered.length) stats.allRowsAt = performance.now();
   for (const listener of tableListeners) listener();
   stats.record(ms, changed.size, {
-    filter: tFilter - t0, columns: tColumns - tFilter, rows: tRows - tColumns, widths: tWidths - tRows, rest: t0 + ms - tWidths,
+    filter: tFilter - t0, columns: tColumns - tFilter, rows: tRows - tColumns, widths: tWidths - tRows, widthsMeasured: tMeasured - tRows, rowsMeasured: measureAll.misses - misses, rest: t0 + ms - tWidths,
   });
 }
 
