@@ -173,7 +173,7 @@ function flush() {
   // 1. filter membership and flag-key counts: everything after a view change, else only the changed rows
   let membershipChanged = wasFull;
   let orderChanged = wasFull || wasResort;
-  const shown = new Set(T.order);
+  const shown = T.orderIndex; // the rows shown before this flush (replaced, never changed in place, in step 3)
   if (wasFull) {
     matches.clear();
     keyCounts.clear();
@@ -246,8 +246,13 @@ function flush() {
     T.orderIndex = new Map(T.order.map((id, i) => [id, i]));
     T.groups = groupRows(list, view.by);
     T.items = displayItems(T.order, T.groups, view.fold);
-    T.itemIndex = new Map();
-    T.items.forEach((item, i) => item.kind === 'row' && T.itemIndex.set(item.id, i));
+    // without groups the items are the rows: the same index (no second map of 10,000 ids)
+    if (T.groups) {
+      T.itemIndex = new Map();
+      T.items.forEach((item, i) => item.kind === 'row' && T.itemIndex.set(item.id, i));
+    } else {
+      T.itemIndex = T.orderIndex;
+    }
     T.visibleCount = list.length;
     setAttr(T.table, 'aria-rowcount', String(T.visibleCount + T.headerDepth));
     renderWindow(true);
