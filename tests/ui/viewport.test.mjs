@@ -1,7 +1,7 @@
 // The virtualized table's window computation (src/SkyDeck.Ui/wwwroot/viewport.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { indexAt, offsetOf, windowFor, windowHolds } from '../../src/SkyDeck.Ui/wwwroot/viewport.js';
+import { indexAt, offsetOf, windowFor } from '../../src/SkyDeck.Ui/wwwroot/viewport.js';
 
 test('an empty list renders nothing', () => {
   assert.deepEqual(windowFor({ count: 0, rowHeight: 30, scrollTop: 0, height: 600 }), { start: 0, end: 0, top: 0, bottom: 0, total: 0 });
@@ -56,20 +56,4 @@ test('open panels push the rows below them down', () => {
 test('offsetOf and indexAt agree for every row', () => {
   const extras = [[0, 45], [7, 300], [8, 12]];
   for (let i = 0; i < 40; i++) assert.equal(indexAt(offsetOf(i, 31, extras), 31, extras), i);
-});
-
-test('a window holds while the view stays `ahead` rows inside it, and not after the list or a panel changed', () => {
-  const p = { count: 1000, rowHeight: 30, extras: [], scrollTop: 3000, height: 300 }; // rows 100…110 in view
-  const win = windowFor({ ...p, overscan: 20 }); // rows 80…130
-  assert.deepEqual([win.start, win.end], [80, 131]);
-  assert.equal(windowHolds(win, p, 4), true);
-  assert.equal(windowHolds(win, { ...p, scrollTop: 3000 + 16 * 30 }, 4), true, '16 rows down: 4 still ahead');
-  assert.equal(windowHolds(win, { ...p, scrollTop: 3000 + 17 * 30 }, 4), false, '17 rows down: fewer than 4 ahead');
-  assert.equal(windowHolds(win, { ...p, scrollTop: 3000 - 17 * 30 }, 4), false, 'the same going up');
-  assert.equal(windowHolds(win, { ...p, count: 999 }, 4), false, 'the list changed');
-  assert.equal(windowHolds(win, { ...p, extras: [[5, 200]] }, 4), false, 'a panel above it opened');
-  const withPanel = { ...p, extras: [[100, 200]] };
-  const w2 = windowFor({ ...withPanel, overscan: 20 });
-  assert.equal(windowHolds(w2, withPanel, 4), true);
-  assert.equal(windowHolds(w2, { ...withPanel, extras: [[100, 260]] }, 4), false, 'a panel inside it grew');
 });

@@ -20,7 +20,7 @@ import { view, updateView, onViewChange } from './view.js';
 import { compileFilter } from './filter.js';
 import { splitVarying, leafOrder, orderColumns } from './columns.js';
 import { createDetails } from './details.js';
-import { windowFor, windowHolds, offsetOf } from './viewport.js';
+import { windowFor, offsetOf } from './viewport.js';
 import { groupRows, displayItems } from './grouping.js';
 import { isStarred, onStarsChange } from './stars.js';
 import { T, GROUP } from './table-state.js';
@@ -57,8 +57,7 @@ const keyCounts = createKeyCounts(); // flag key → number of visible experimen
 let win = { start: 0, end: 0, top: 0, bottom: 0, total: 0 };
 let windowDirty = false; // scrolled or resized since the last render
 let rowHeight = 31; // read from --row-height in app.css at start
-const OVERSCAN = 20; // rows rendered beyond each edge of the viewport when the window moves
-const AHEAD = 4; // …and the fewest kept beyond each edge while scrolling before it moves
+const OVERSCAN = 10; // rows rendered beyond each edge of the viewport
 const SPARE_MAX = 120; // rows kept out of the DOM for reuse (the window shrank: a filter, a fold)
 const spare = []; // RowViews out of the DOM, ready to be re-filled (recycleRow)
 const PANEL_ESTIMATE = 420; // px assumed for a details panel until it is measured
@@ -315,12 +314,10 @@ function panelExtras() {
 function renderWindow(force) {
   windowDirty = false;
   // read layout first (the body's offset under the header, the scroll position), then write
-  const extras = panelExtras();
-  const at = { count: T.items.length, rowHeight, extras, scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight };
-  // Scrolling keeps the rendered rows while AHEAD rows beyond the view are still there, then renders OVERSCAN rows
-  // ahead at once: most frames only scroll, and the rows that enter come in batches rather than a few every frame.
-  if (!force && windowHolds(win, at, AHEAD)) return;
-  const w = windowFor({ ...at, overscan: OVERSCAN });
+  const w = windowFor({
+    count: T.items.length, rowHeight, extras: panelExtras(), scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight, overscan: OVERSCAN,
+  });
+  if (!force && w.start === win.start && w.end === win.end && w.top === win.top && w.bottom === win.bottom) return;
   win = w;
   const shownItems = T.items.slice(w.start, w.end);
   const next = shownItems.map(item => (item.kind === 'row' ? item.id : GROUP + item.group.value));

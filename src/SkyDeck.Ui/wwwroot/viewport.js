@@ -1,7 +1,7 @@
-// Which rows of a long list to render: a pure window computation for the virtualized table (and whether a rendered
-// window can stay while scrolling). Every row is rowHeight tall; an open row is followed by its details panel, whose
-// measured height is an "extra" after that row. Only the rows in the viewport, plus a few either side (overscan),
-// exist in the DOM; padding above and below stands in for the rest, so the scrollbar has the full height.
+// Which rows of a long list to render: a pure window computation for the virtualized table. Every row is rowHeight
+// tall; an open row is followed by its details panel, whose measured height is an "extra" after that row. Only the
+// rows in the viewport, plus a few either side (overscan), exist in the DOM; padding above and below stands in for
+// the rest, so the scrollbar has the full height.
 
 /**
  * @param {object} p
@@ -45,15 +45,4 @@ export function indexAt(y, rowHeight, extras = []) {
     skipped += h;
   }
   return Math.floor((y - skipped) / rowHeight);
-}
-
-/**
- * Whether the rendered window `win` (from windowFor) can stay while scrolling: it still holds the rows in view and
- * `ahead` rows beyond each edge, and the list's height and the panels above and below it are what it was made for.
- * `p` is windowFor's argument without the overscan.
- */
-export function windowHolds(win, p, ahead) {
-  const needed = windowFor({ ...p, overscan: ahead });
-  return needed.total === win.total && win.start <= needed.start && win.end >= needed.end
-    && win.top === offsetOf(win.start, p.rowHeight, p.extras) && win.bottom === needed.total - offsetOf(win.end, p.rowHeight, p.extras);
 }
