@@ -91,6 +91,7 @@ export function recycleRow(rv, dto) {
   rv.flash = false;
   rv.checkedAs = undefined;
   rv.flagDto = null;
+  delete rv.parts.toggle.dataset.action; // its labels name the experiment: patchRow writes them again
   setText(rv.parts.expander, '▸');
   setAttr(rv.tr, 'aria-expanded', null);
   if (rv.signature !== T.columnSignature) buildFlagCells(rv, dto);
