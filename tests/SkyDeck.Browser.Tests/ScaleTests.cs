@@ -22,6 +22,9 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
         async scroller => {
           const frames = [];
           const f0 = window.__skydeck ? __skydeck.stats.flushes.length : 0;
+          const long = [];
+          const observer = new PerformanceObserver(list => long.push(...list.getEntries()));
+          try { observer.observe({ type: 'long-animation-frame' }); } catch { }
           let last = await new Promise(r => requestAnimationFrame(r));
           for (let i = 0; i < 150; i++) {
             scroller.scrollTop += 120;
@@ -33,7 +36,13 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
           const q = p => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))];
           const total = frames.reduce((a, b) => a + b, 0);
           const flushes = window.__skydeck ? __skydeck.stats.flushes.slice(f0).map(f => f.ms) : [];
-          return { p50: q(0.5), p95: q(0.95), max: frames[frames.length - 1], fps: 1000 * frames.length / total,
+          await new Promise(r => setTimeout(r, 0));
+          observer.disconnect();
+          const sum = f => long.reduce((a, e) => a + f(e), 0);
+          const render = sum(e => e.startTime + e.duration - e.renderStart);
+          const styleLayout = sum(e => e.startTime + e.duration - e.styleAndLayoutStart);
+          return { longFrames: long.length, longScript: sum(e => e.renderStart - e.startTime) + sum(e => e.styleAndLayoutStart - e.renderStart), longStyleLayout: styleLayout, longTotal: sum(e => e.duration), longDetail: JSON.stringify(long.map(e => ({ d: Math.round(e.duration), pre: Math.round(e.renderStart - e.startTime), raf: Math.round(e.styleAndLayoutStart - e.renderStart), sl: Math.round(e.startTime + e.duration - e.styleAndLayoutStart), blk: Math.round(e.blockingDuration), s: e.scripts.map(x => `${x.invoker}:${Math.round(x.duration)}`).join(' ') }))),
+                    p50: q(0.5), p95: q(0.95), max: frames[frames.length - 1], fps: 1000 * frames.length / total,
                    script: flushes.reduce((a, b) => a + b, 0), scriptMax: Math.max(0, ...flushes) };
         }
         """;
@@ -66,6 +75,7 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
         await Expect(page.GetByTestId("row-count")).ToContainTextAsync($"{Rows + 1} shown");
         var dashScroll = await page.GetByTestId("table-wrap").EvaluateAsync<JsonElement>(ScrollFrames);
         output.WriteLine($"scrolling: table script {Ms(dashScroll, "script")} in total over 150 frames, worst {Ms(dashScroll, "scriptMax")}");
+        output.WriteLine($"scrolling: {dashScroll.GetProperty("longFrames").GetInt32()} long animation frames (> 50 ms): {Ms(dashScroll, "longTotal")} in all, of which script and rAF {Ms(dashScroll, "longScript")}, style, layout and paint {Ms(dashScroll, "longStyleLayout")}");
         var dashView = await MeasureViewChanges(page, $"q={p}%20lr%3D0.5", $"q={p}&sort=-f%3Aseed", "[data-testid=select-all]");
         Assert.Equal(Rows / 10, dashView.GetProperty("filter").GetProperty("shown").GetInt32());
         output.WriteLine($"filter flush phases (ms): {dashView.GetProperty("filter").GetProperty("phases").GetString()}");
@@ -89,6 +99,8 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
             }
             """);
         var plainScroll = await plain.Locator("#wrap").EvaluateAsync<JsonElement>(ScrollFrames);
+        output.WriteLine(dashScroll.GetProperty("longDetail").GetString());
+        output.WriteLine($"plain table scrolling: {plainScroll.GetProperty("longFrames").GetInt32()} long animation frames (> 50 ms): {Ms(plainScroll, "longTotal")} in all, of which style, layout and paint {Ms(plainScroll, "longStyleLayout")}");
         var plainView = await plain.EvaluateAsync<JsonElement>($$"""
             async () => {
               const rows = [...document.querySelectorAll('tbody tr')];

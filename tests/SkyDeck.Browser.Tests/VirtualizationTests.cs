@@ -51,6 +51,35 @@ public sealed class VirtualizationTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Rows_refilled_while_scrolling_name_their_own_experiment_everywhere()
+    {
+        var (d, p) = await OpenWithThousandsAsync();
+        await using var _ = d;
+        await d.Page.GetByTestId("row-select").First.CheckAsync(); // the template row, selected, then scrolled away
+        await Expect(d.Page.GetByTestId("bulk-count")).ToHaveTextAsync("1 selected");
+        // scroll down a few rows at a time, as a wheel does: the rows leaving at the top are re-filled with those entering
+        await d.Page.GetByTestId("table-wrap").EvaluateAsync("""
+            async w => { for (let i = 0; i < 40; i++) { w.scrollTop += 93; await new Promise(r => requestAnimationFrame(r)); } }
+            """);
+        await Expect(d.Row($"{p}-tpl")).ToHaveCountAsync(0);
+        var mismatches = await d.Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('[data-testid=row]')].flatMap(tr => {
+              const id = tr.dataset.id;
+              const bad = [];
+              if (tr.querySelector('.id-text').textContent !== id) bad.push(`${id}: id text`);
+              if (tr.querySelector('[data-testid=row-select]').getAttribute('aria-label') !== `Select ${id}`) bad.push(`${id}: box label`);
+              if (tr.querySelector('[data-testid=row-select]').checked) bad.push(`${id}: checked`);
+              if (!tr.querySelector('[data-testid=row-star]').getAttribute('aria-label').endsWith(` ${id}`)) bad.push(`${id}: star label`);
+              const toggle = tr.querySelector('button[data-action]');
+              if (!toggle.getAttribute('aria-label').includes(` ${id}`) || !toggle.title.includes(` ${id}`)) bad.push(`${id}: ${toggle.dataset.action} label`);
+              return bad;
+            })
+            """);
+        Assert.Empty(mismatches);
+        await Expect(d.Page.GetByTestId("bulk-count")).ToHaveTextAsync("1 selected");
+    }
+
+    [Fact]
     public async Task Filter_and_select_all_act_on_every_matching_row_not_only_the_rendered_ones()
     {
         var (d, p) = await OpenWithThousandsAsync();

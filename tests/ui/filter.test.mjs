@@ -84,3 +84,21 @@ test('sweep=ID keeps one sweep\'s cells', () => {
   assert.deepEqual(cells.filter(compileFilter('sweep=lrs')).map(c => c.id), ['lrs.seed1']);
   assert.deepEqual(cells.filter(compileFilter('sweep!=lrs')).map(c => c.id), ['other']);
 });
+
+test('a compiled query answers the same for rows with other flag keys, and a new version of a row is read afresh', () => {
+  const f = compileFilter('lr=0.1 has:model.layers');
+  const a = { id: 'a', name: 'A', flags: { 'trainer.lr': 0.1, 'model.layers': 2 } };
+  const b = { id: 'b', name: 'B', flags: { lr: '0.1', 'model.layers': 2 } }; // other keys: resolved on their own
+  const c = { id: 'c', name: 'C', flags: { 'trainer.lr': 0.2, 'model.layers': 2 } }; // same keys as a, another value
+  assert.deepEqual([a, b, c].filter(f).map(r => r.id), ['a', 'b']);
+  assert.equal(f({ ...c, flags: { ...c.flags, 'trainer.lr': 0.1 } }), true, 'the next version of c');
+  assert.equal(f(c), false, 'the old version still answers for itself');
+  assert.equal(compileFilter('TRAINER.LR=0.1')(a), false, 'flag keys are case-sensitive, as before');
+});
+
+test('bare text matches inside one field, never across id, name and run name', () => {
+  const r = { id: 'abc', name: 'def', run_name: null, flags: {} };
+  assert.equal(compileFilter('cd')(r), false);
+  assert.equal(compileFilter('BC')(r), true);
+  assert.equal(compileFilter('"c d"')(r), false);
+});

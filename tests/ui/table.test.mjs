@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sortList, sortChanged, nextSort, longestIncreasing, stateRank, setStateOrder, sortValueOf } from '../../src/SkyDeck.Ui/wwwroot/table-order.js';
 import { createKeyCounts } from '../../src/SkyDeck.Ui/wwwroot/table-keys.js';
-import { useTextMeasure, emptyWidths, measureRow, measureAll, columnWidths, HIDEABLE } from '../../src/SkyDeck.Ui/wwwroot/table-widths.js';
+import { useTextMeasure, emptyWidths, measureRow, measureAll, measureCached, columnWidths, HIDEABLE } from '../../src/SkyDeck.Ui/wwwroot/table-widths.js';
 
 const exp = (id, extra = {}) => ({ id, name: id, created_at: '2026-01-01T00:00:00Z', current_state: 'STOPPED', desired_state: 'STOPPED', nodes: 1, gpus: 1, flags: {}, ...extra });
 
@@ -104,4 +104,20 @@ test('a full pass merges per-row widths cached by row version: the same widths a
   const changed = { ...list[0], flags: { seed: 'x'.repeat(40) } }; // a new version of a row is measured again
   assert.ok(measureAll([changed, ...list.slice(1)], keys).flags[1] > folded.flags[1]);
   assert.deepEqual(measureAll(list, ['seed']).flags.length, 1, 'another set of columns is measured again');
+});
+
+test('a live update widens through the same per-version cache, so the next full pass measures nothing again', () => {
+  useTextMeasure(text => text.length * 7);
+  const keys = ['trainer.lr', 'seed'];
+  const list = [exp('a', { flags: { seed: 123456789 } }), exp('b-longer', { name: 'a longer name', flags: { 'trainer.lr': 0.25 } }), exp('c', { needs_restart: true })];
+  const live = emptyWidths(keys);
+  for (const dto of list) measureCached(live, dto, keys);
+  const folded = emptyWidths(keys);
+  for (const dto of list) measureRow(folded, dto, keys);
+  assert.deepEqual(live, folded, 'the same widths as measuring each row');
+  const before = measureAll.misses;
+  assert.deepEqual(measureAll(list, [...keys]), folded, 'an equal set of columns in another array');
+  assert.equal(measureAll.misses, before, 'every row came from the cache');
+  measureAll(list, ['seed']);
+  assert.equal(measureAll.misses, before + list.length, 'other columns: measured again');
 });

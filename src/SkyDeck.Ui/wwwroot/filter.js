@@ -60,26 +60,30 @@ function flagKeysFor(flags, key) {
   return Object.keys(flags).filter(k => k.endsWith(suffix));
 }
 
-function valuesFor(e, key) {
-  const flags = e.flags || {};
-  const lower = key.toLowerCase();
-  if (lower.startsWith('flag.') || lower.startsWith('f.')) {
-    const k = key.slice(key.indexOf('.') + 1);
-    return flagKeysFor(flags, k).map(fk => ({ flags, fk }));
+// What a query reads of a row, by row version: a store update replaces the dto, so the dto object is the version. The
+// text terms search one lowercased string; flag keys are resolved once per set of keys (rows share them), and a flag's
+// lowercased text is made once per row version, however many queries are typed.
+const facts = new WeakMap(); // dto → {hay, keys, sig, lower}
+
+function factsOf(e) {
+  let f = facts.get(e);
+  if (!f) {
+    const keys = Object.keys(e.flags || {});
+    // the three fields, lowercased, apart: a term never contains \u0000, so it matches inside one field only
+    f = { hay: [e.id, e.name, e.run_name].map(s => String(s || '').toLowerCase()).join('\u0000'), keys, sig: keys.join('\n'), lower: new Map() };
+    facts.set(e, f);
   }
-  const flagKeys = flagKeysFor(flags, key);
-  if (flagKeys.length) return flagKeys.map(fk => ({ flags, fk }));
-  if (Object.hasOwn(FIELDS, lower)) {
-    const v = FIELDS[lower](e);
-    return Array.isArray(v) ? v : [v];
-  }
-  return [];
+  return f;
 }
 
-function textOf(v) {
-  if (v && typeof v === 'object' && 'fk' in v) return flagText(v.flags, v.fk);
+function textOf(v, f) {
+  if (v && typeof v === 'object' && 'fk' in v) {
+    let t = f.lower.get(v.fk);
+    if (t === undefined) f.lower.set(v.fk, (t = flagText(v.flags, v.fk).toLowerCase()));
+    return t;
+  }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return v === null || v === undefined ? '' : String(v);
+  return (v === null || v === undefined ? '' : String(v)).toLowerCase();
 }
 
 function numberOf(v) {
@@ -89,52 +93,72 @@ function numberOf(v) {
   return null;
 }
 
-function equals(v, wanted) {
-  const text = textOf(v).toLowerCase();
-  const w = wanted.toLowerCase();
-  if (w.includes('*')) {
-    const re = new RegExp('^' + w.split('*').map(escapeRe).join('.*') + '$', 's');
-    return re.test(text);
-  }
-  if (text === w) return true;
-  const n = numberOf(v);
-  return n !== null && w.trim() !== '' && Number.isFinite(Number(w)) && n === Number(w);
-}
-
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function matchTerm(e, term) {
+/** One term as a predicate, with everything that depends only on the query worked out once. */
+function compileTerm(term) {
   if (term.kind === 'text') {
-    if (!term.value) return true;
-    return [e.id, e.name, e.run_name].some(s => (s || '').toLowerCase().includes(term.value));
+    const value = term.value;
+    if (!value) return () => true;
+    return e => factsOf(e).hay.includes(value);
   }
+  const byFlags = new Map(); // a row's flag keys (their signature) → the flag keys this term refers to
   if (term.kind === 'has') {
-    const has = flagKeysFor(e.flags || {}, term.key).length > 0;
-    return term.negate ? !has : has;
+    return e => {
+      const f = factsOf(e);
+      let fks = byFlags.get(f.sig);
+      if (!fks) byFlags.set(f.sig, (fks = flagKeysFor(e.flags || {}, term.key)));
+      return term.negate ? fks.length === 0 : fks.length > 0;
+    };
   }
-  const values = valuesFor(e, term.key);
-  switch (term.op) {
-    case '=':
-      return values.some(v => equals(v, term.value));
-    case '!=':
-      return !values.some(v => equals(v, term.value));
-    default: {
-      const wanted = Number(term.value);
-      if (!Number.isFinite(wanted)) return false;
-      return values.some(v => {
-        const n = numberOf(v);
-        if (n === null) return false;
-        return term.op === '>' ? n > wanted : term.op === '<' ? n < wanted : term.op === '>=' ? n >= wanted : n <= wanted;
-      });
-    }
+  const lower = term.key.toLowerCase();
+  const prefixed = lower.startsWith('flag.') || lower.startsWith('f.');
+  const flagKey = prefixed ? term.key.slice(term.key.indexOf('.') + 1) : term.key;
+  const field = !prefixed && Object.hasOwn(FIELDS, lower) ? FIELDS[lower] : null;
+  const values = (e, f) => {
+    const flags = e.flags || {};
+    let fks = byFlags.get(f.sig);
+    if (!fks) byFlags.set(f.sig, (fks = flagKeysFor(flags, flagKey)));
+    if (fks.length || prefixed) return fks.map(fk => ({ flags, fk }));
+    if (!field) return [];
+    const v = field(e);
+    return Array.isArray(v) ? v : [v];
+  };
+
+  if (term.op === '=' || term.op === '!=') {
+    const w = term.value.toLowerCase();
+    const re = w.includes('*') ? new RegExp('^' + w.split('*').map(escapeRe).join('.*') + '$', 's') : null;
+    const wanted = !re && w.trim() !== '' && Number.isFinite(Number(w)) ? Number(w) : null;
+    const equals = (v, f) => {
+      const text = textOf(v, f);
+      if (re) return re.test(text);
+      if (text === w) return true;
+      if (wanted === null) return false;
+      const n = numberOf(v);
+      return n !== null && n === wanted;
+    };
+    const any = e => {
+      const f = factsOf(e);
+      return values(e, f).some(v => equals(v, f));
+    };
+    return term.op === '=' ? any : e => !any(e);
   }
+  const wanted = Number(term.value);
+  if (!Number.isFinite(wanted)) return () => false;
+  const op = term.op;
+  return e => values(e, factsOf(e)).some(v => {
+    const n = numberOf(v);
+    if (n === null) return false;
+    return op === '>' ? n > wanted : op === '<' ? n < wanted : op === '>=' ? n >= wanted : n <= wanted;
+  });
 }
 
-/** A predicate for the query; an empty query matches everything. */
+/** A predicate for the query (compiled once per query); an empty query matches everything. */
 export function compileFilter(query) {
-  const terms = parseFilter(query);
+  const terms = parseFilter(query).map(compileTerm);
   if (terms.length === 0) return () => true;
-  return e => terms.every(t => matchTerm(e, t));
+  if (terms.length === 1) return terms[0];
+  return e => terms.every(t => t(e));
 }

@@ -80,6 +80,26 @@ export function createRow(dto) {
   return rv;
 }
 
+/**
+ * Re-fills a row that left the window with another experiment (a closed, unfocused row): its nodes are patched, not
+ * rebuilt, so scrolling allocates no DOM. The result is what createRow(dto) would have built.
+ */
+export function recycleRow(rv, dto) {
+  rv.id = dto.id;
+  rv.tr.dataset.id = dto.id;
+  rv.parts.checkbox.setAttribute('aria-label', `Select ${dto.id}`);
+  rv.flash = false;
+  rv.checkedAs = undefined;
+  rv.flagDto = null;
+  delete rv.parts.toggle.dataset.action; // its labels name the experiment: patchRow writes them again
+  setText(rv.parts.expander, '▸');
+  setAttr(rv.tr, 'aria-expanded', null);
+  if (rv.signature !== T.columnSignature) buildFlagCells(rv, dto);
+  patchRow(rv, dto);
+  patchStar(rv);
+  return rv;
+}
+
 export function buildFlagCells(rv, dto) {
   for (const td of rv.flagCells) td.remove();
   template();

@@ -92,36 +92,56 @@ export function measureRow(widths, dto, keys) {
   return widths;
 }
 
-// What each row needs, by row version: a store update replaces the dto, so the dto object is the version. A full
-// pass (a filter, a sort, a column change) then merges these instead of measuring 10,000 rows again.
-let rowCache = new WeakMap(); // dto → {keys, widths}
-let rowCacheKeys = null;
+// What each row needs, by row version: a store update replaces the dto, so the dto object is the version. Every pass
+// (a live update, a snapshot of 10,000 rows, a filter, a sort, a column change) merges these, so a row is measured
+// once per version and set of columns, however often it is shown again.
+let rowCache = new WeakMap(); // dto → {id, name, current, job, flags}
+let rowCacheKeys = null; // the columns' signature the cache is for
+let rowCacheRef = null; // …and the keys array last seen with it (the table passes the same array until columns change)
+
+function ownWidths(dto, keys) {
+  if (keys !== rowCacheRef) {
+    const signature = keys.join('\n');
+    if (signature !== rowCacheKeys) {
+      rowCache = new WeakMap();
+      rowCacheKeys = signature;
+    }
+    rowCacheRef = keys;
+  }
+  let own = rowCache.get(dto);
+  if (!own) {
+    measureAll.misses++;
+    own = measureRow({ id: 0, name: 0, current: 0, job: 0, flags: new Array(keys.length).fill(0) }, dto, keys);
+    rowCache.set(dto, own);
+  }
+  return own;
+}
+
+function merge(widths, own) {
+  if (own.id > widths.id) widths.id = own.id;
+  if (own.name > widths.name) widths.name = own.name;
+  if (own.current > widths.current) widths.current = own.current;
+  if (own.job > widths.job) widths.job = own.job;
+  const flags = widths.flags;
+  const f = own.flags;
+  for (let i = 0; i < flags.length; i++) if (f[i] > flags[i]) flags[i] = f[i];
+  return widths;
+}
+
+/** Widens `widths` (in place) to fit one experiment, through the per-version cache (what live updates use). */
+export function measureCached(widths, dto, keys) {
+  return dto ? merge(widths, ownWidths(dto, keys)) : widths;
+}
 
 /** The widths of a whole list of rows (each row measured once per version and set of columns). */
 export function measureAll(list, keys) {
   const widths = emptyWidths(keys);
-  const signature = keys.join('\n');
-  if (signature !== rowCacheKeys) {
-    rowCache = new WeakMap();
-    rowCacheKeys = signature;
-  }
-  const flags = widths.flags;
-  const n = flags.length;
-  for (const dto of list) {
-    let own = rowCache.get(dto);
-    if (!own) {
-      own = measureRow({ id: 0, name: 0, current: 0, job: 0, flags: new Array(n).fill(0) }, dto, keys);
-      rowCache.set(dto, own);
-    }
-    if (own.id > widths.id) widths.id = own.id;
-    if (own.name > widths.name) widths.name = own.name;
-    if (own.current > widths.current) widths.current = own.current;
-    if (own.job > widths.job) widths.job = own.job;
-    const f = own.flags;
-    for (let i = 0; i < n; i++) if (f[i] > flags[i]) flags[i] = f[i];
-  }
+  for (const dto of list) merge(widths, ownWidths(dto, keys));
   return widths;
 }
+
+/** Rows measured (not found in the cache) by measureAll since the page loaded: the benchmark prints it. */
+measureAll.misses = 0;
 
 /** The Job cell: its status badge and the widest note the ticker can write there ("just now", "59m 59s ago"). */
 export function jobWidth(job) {

@@ -25,10 +25,10 @@ import { groupRows, displayItems } from './grouping.js';
 import { isStarred, onStarsChange } from './stars.js';
 import { T, GROUP } from './table-state.js';
 import { sortList, sortChanged, longestIncreasing } from './table-order.js';
-import { HIDEABLE, emptyWidths, measureAll, measureRow, columnWidths } from './table-widths.js';
+import { HIDEABLE, emptyWidths, measureAll, measureCached, columnWidths } from './table-widths.js';
 import { createKeyCounts } from './table-keys.js';
 import { buildHeader, updateHeaderSort } from './table-header.js';
-import { createRow, buildFlagCells, patchRow, patchFlags, patchCost, patchStar, rowClass, stateNote, jobNote } from './table-rows.js';
+import { createRow, recycleRow, buildFlagCells, patchRow, patchFlags, patchCost, patchStar, rowClass, stateNote, jobNote } from './table-rows.js';
 import { refreshRowClass, pruneSelection, updateSelectionUi } from './table-selection.js';
 import { groupView, patchGroups, patchGroupCost } from './table-groups.js';
 import { bindEvents } from './table-keyboard.js';
@@ -58,6 +58,8 @@ let win = { start: 0, end: 0, top: 0, bottom: 0, total: 0 };
 let windowDirty = false; // scrolled or resized since the last render
 let rowHeight = 31; // read from --row-height in app.css at start
 const OVERSCAN = 10; // rows rendered beyond each edge of the viewport
+const SPARE_MAX = 120; // rows kept out of the DOM for reuse (the window shrank: a filter, a fold)
+const spare = []; // RowViews out of the DOM, ready to be re-filled (recycleRow)
 const PANEL_ESTIMATE = 420; // px assumed for a details panel until it is measured
 const panelHeights = new Map(); // id → measured px of its open details panel
 let panelObserver;
@@ -171,7 +173,7 @@ function flush() {
   // 1. filter membership and flag-key counts: everything after a view change, else only the changed rows
   let membershipChanged = wasFull;
   let orderChanged = wasFull || wasResort;
-  const shown = new Set(T.order);
+  const shown = T.orderIndex; // the rows shown before this flush (replaced, never changed in place, in step 3)
   if (wasFull) {
     matches.clear();
     keyCounts.clear();
@@ -244,8 +246,13 @@ function flush() {
     T.orderIndex = new Map(T.order.map((id, i) => [id, i]));
     T.groups = groupRows(list, view.by);
     T.items = displayItems(T.order, T.groups, view.fold);
-    T.itemIndex = new Map();
-    T.items.forEach((item, i) => item.kind === 'row' && T.itemIndex.set(item.id, i));
+    // without groups the items are the rows: the same index (no second map of 10,000 ids)
+    if (T.groups) {
+      T.itemIndex = new Map();
+      T.items.forEach((item, i) => item.kind === 'row' && T.itemIndex.set(item.id, i));
+    } else {
+      T.itemIndex = T.orderIndex;
+    }
     T.visibleCount = list.length;
     setAttr(T.table, 'aria-rowcount', String(T.visibleCount + T.headerDepth));
     renderWindow(true);
@@ -263,8 +270,10 @@ function flush() {
   if (rebaseAfter) rebase();
   // 5. column widths (fixed layout: a changed value can widen its column, never reflow the whole table by itself)
   // (a full pass measures every visible row; otherwise changed rows can only widen their columns)
+  const misses = measureAll.misses;
   if (columnsChanged || wasFull) widths = measureAll(visibleList(), T.columnKeys);
-  else for (const id of changed) if (store.has(id) && visibleIn(store.get(id))) measureRow(widths, store.get(id), T.columnKeys);
+  else for (const id of changed) if (store.has(id) && visibleIn(store.get(id))) measureCached(widths, store.get(id), T.columnKeys);
+  const tMeasured = performance.now();
   applyWidths();
 
   const tWidths = performance.now();
@@ -282,7 +291,7 @@ function flush() {
   if (stats.allRowsAt === null && T.rendered.length) stats.allRowsAt = performance.now();
   for (const listener of tableListeners) listener();
   stats.record(ms, changed.size, {
-    filter: tFilter - t0, columns: tColumns - tFilter, rows: tRows - tColumns, widths: tWidths - tRows, rest: t0 + ms - tWidths,
+    filter: tFilter - t0, columns: tColumns - tFilter, rows: tRows - tColumns, widths: tWidths - tRows, widthsMeasured: tMeasured - tRows, rowsMeasured: measureAll.misses - misses, rest: t0 + ms - tWidths,
   });
 }
 
@@ -313,6 +322,7 @@ function renderWindow(force) {
   const shownItems = T.items.slice(w.start, w.end);
   const next = shownItems.map(item => (item.kind === 'row' ? item.id : GROUP + item.group.value));
   const nextSet = new Set(next);
+  const free = [];
   for (const key of T.rendered) {
     if (nextSet.has(key)) continue;
     if (key.startsWith(GROUP)) {
@@ -322,6 +332,12 @@ function renderWindow(force) {
     }
     const rv = T.rows.get(key);
     if (!rv) continue;
+    if (!rv.details && !rv.flash && !rv.tr.contains(document.activeElement)) {
+      // a closed row is re-filled with a row that enters (it stays in the DOM until then: moved, not rebuilt)
+      T.rows.delete(key);
+      free.push(rv);
+      continue;
+    }
     rv.tr.remove();
     rv.detailTr?.remove();
     if (!rv.details) T.rows.delete(key); // an open row keeps its panel (and whatever is being edited in it) while away
@@ -335,14 +351,20 @@ function renderWindow(force) {
     const id = item.id;
     const dto = store.get(id);
     let rv = T.rows.get(id);
-    if (!rv) T.rows.set(id, (rv = createRow(dto)));
-    else if (rv.signature !== T.columnSignature) {
+    if (!rv) {
+      const reuse = free.pop() ?? spare.pop();
+      T.rows.set(id, (rv = reuse ? recycleRow(reuse, dto) : createRow(dto)));
+    } else if (rv.signature !== T.columnSignature) {
       buildFlagCells(rv, dto);
       patchRow(rv, dto);
     } else if (rv.dto !== dto) patchRow(rv, dto);
     if (rv.checkedAs !== T.selection.has(id)) refreshRowClass(id);
     rv.tr.ariaRowIndex = String(T.headerDepth + w.start + k + 1);
   });
+  for (const rv of free) {
+    rv.tr.remove();
+    if (spare.length < SPARE_MAX) spare.push(rv);
+  }
   place(next);
   T.tbody.style.paddingTop = `${w.top}px`;
   T.tbody.style.paddingBottom = `${w.bottom}px`;
