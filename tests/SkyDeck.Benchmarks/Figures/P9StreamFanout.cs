@@ -50,10 +50,12 @@ public sealed class P9StreamFanout : IFigure
             $"≤ {n}× baseline (no worse than serving them one by one)", ResultRow.AtMost(allSnapshot, n * loneSnapshot));
         result.Add($"{n} subscribers: a change reaches all, p99", Stats.Percentile(allChange, 99), "ms", Stats.Percentile(loneChange, 99), "one subscriber alone",
             "≤ 250 ms", ResultRow.AtMost(Stats.Percentile(allChange, 99), 250));
+        // Info, not a target: the subscribers read in this process, so the server competes with its own clients for the
+        // cores; tests/StreamFanout/stream_fanout.cs measures the same from separate processes.
         result.Add($"{n} subscribers: /api/health while they connect, max", Stats.Max(busyHealth), "ms", Stats.Max(idleHealth), "no stream open",
-            "≤ 1 s", ResultRow.AtMost(Stats.Max(busyHealth), 1000));
+            "— (clients in-process)", Verdict.Info);
         result.Note($"change → every subscriber: {Stats.Describe(allChange)}; lone subscriber: {Stats.Describe(loneChange)}");
-        result.Note($"/api/health during the connect burst: {Stats.Describe(busyHealth)} ({busyHealth.Count} requests)");
+        result.Note($"/api/health during the connect burst: {Stats.Describe(busyHealth)} ({busyHealth.Count} requests); the {n} subscribers read every snapshot byte in the harness's own process, beside the server, so this includes their CPU — for the server alone use tests/StreamFanout/stream_fanout.cs (separate processes)");
     }
 
     /// <summary>Opens <paramref name="subscribers"/> streams at once, waits for every snapshot, then times each change until all saw it.</summary>
