@@ -128,10 +128,12 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
         _writing = [];
         _queued = [];
         var reason = Reason(cause);
+        // The manager hears first: whoever reads the refusal and then asks the manager (health, another create) finds
+        // the failure already in its mailbox.
+        Context.Parent.Tell(new DirectoryWriteFailed(reason, refused[0].Command.At));
         foreach (var (_, replyTo) in refused)
             replyTo.Tell(CommandResult.Unavailable(
                 $"experiments cannot be created right now: the experiment directory could not be written ({reason}); nothing was created, try again"));
-        Context.Parent.Tell(new DirectoryWriteFailed(reason, refused[0].Command.At));
     }
 
     private static string Reason(Exception cause)
