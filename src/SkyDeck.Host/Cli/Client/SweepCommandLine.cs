@@ -73,39 +73,30 @@ public static partial class SkyDeckCommandLine
         return command;
     }
 
-    private static Command SweepRefillCommand(SkyDeckPaths paths, CliConsole console)
-    {
-        var id = new Argument<string>("id") { Description = "The sweep." };
-        var preview = PreviewOption("which cells it would run again");
-        var json = JsonOption("the API's answer");
-        var url = UrlOption();
-        var command = new Command("refill", "Run again the cells that failed, were deleted or are missing; successful and running cells are left alone.\n\n" + ExitCodes.ClientHelpText)
-        {
-            id, preview, json, url,
-        };
-        command.SetAction(async (parse, ct) =>
-        {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
-            var sweep = parse.GetValue(id)!;
-            return await SweepVerbs.SendAsync(api, sweep, $"api/sweeps/{Uri.EscapeDataString(sweep)}/refill", null, parse.GetValue(preview), parse.GetValue(json), console, ct);
-        });
-        return command;
-    }
+    private static Command SweepRefillCommand(SkyDeckPaths paths, CliConsole console) =>
+        SweepActionCommand(paths, console, "refill",
+            "Run again the cells that failed, were deleted or are missing; successful and running cells are left alone.",
+            "which cells it would run again", "refill", body: null);
 
-    private static Command SweepDesiredCommand(SkyDeckPaths paths, CliConsole console, string verb, string desired, string description)
+    private static Command SweepDesiredCommand(SkyDeckPaths paths, CliConsole console, string verb, string desired, string description) =>
+        SweepActionCommand(paths, console, verb, description + " Cells changed on their own follow too.",
+            "which cells would change", "state", new Dictionary<string, string> { ["desired_state"] = desired });
+
+    /// <summary>A verb that POSTs to one of a sweep's actions (<c>api/sweeps/{id}/{action}</c>), or to its preview.</summary>
+    private static Command SweepActionCommand(
+        SkyDeckPaths paths, CliConsole console, string verb, string description, string previewWhat, string action, object? body)
     {
         var id = new Argument<string>("id") { Description = "The sweep." };
-        var preview = PreviewOption("which cells would change");
+        var preview = PreviewOption(previewWhat);
         var json = JsonOption("the API's answer");
         var url = UrlOption();
-        var command = new Command(verb, description + " Cells changed on their own follow too.\n\n" + ExitCodes.ClientHelpText) { id, preview, json, url };
+        var command = new Command(verb, description + "\n\n" + ExitCodes.ClientHelpText) { id, preview, json, url };
         command.SetAction(async (parse, ct) =>
         {
             using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
             var sweep = parse.GetValue(id)!;
             return await SweepVerbs.SendAsync(
-                api, sweep, $"api/sweeps/{Uri.EscapeDataString(sweep)}/state", new Dictionary<string, string> { ["desired_state"] = desired },
-                parse.GetValue(preview), parse.GetValue(json), console, ct);
+                api, sweep, $"api/sweeps/{Uri.EscapeDataString(sweep)}/{action}", body, parse.GetValue(preview), parse.GetValue(json), console, ct);
         });
         return command;
     }
