@@ -20,7 +20,7 @@ internal static class ExperimentView
     ];
 
     /// <summary>The job's SkyPilot status, else its phase (as the dashboard's job column).</summary>
-    public static string? JobStatus(JsonElement experiment) =>
+    private static string? JobStatus(JsonElement experiment) =>
         experiment.TryGetProperty("current_job", out var job) && job.ValueKind == JsonValueKind.Object
             ? Str(job, "status") ?? Str(job, "phase")
             : null;
