@@ -30,7 +30,7 @@ public sealed record RunAssessment(RunStatus Status, int Attempts, int Failures,
             return new(RunStatus.Failed, attempts, failures, null, $"gave up: the job was preempted ({last.Reason}) and on_preemption is never", "preempted");
         if (failures > maxRestarts)
             return new(RunStatus.Failed, attempts, failures, null,
-                $"gave up after {failures} failed attempts (max restarts on errors {maxRestarts}); last: {Describe(last)}", "max_restarts");
+                $"gave up after {Count(failures, "failure")} of the job itself (max restarts on errors {maxRestarts}){NotCounted(jobs, policy)}; last: {Describe(last)}", "max_restarts");
         if (CrashLoop(jobs, settings) is { } loop)
             return new(RunStatus.Failed, attempts, failures, null, loop, "crash_loop");
         var consecutive = jobs.AsEnumerable().Reverse().TakeWhile(j => j.CountsAsFailure).Count();
@@ -77,6 +77,18 @@ public sealed record RunAssessment(RunStatus Status, int Attempts, int Failures,
 
     /// <summary>How a crash-loop give-up reads (the notification of a crash loop recognises it by this).</summary>
     public const string CrashLoopPrefix = "crash loop:";
+
+    /// <summary>", not counted: 2 preempted, 1 no capacity" — the failed attempts that retried free, so a give-up after many attempts says why only some counted.</summary>
+    private static string NotCounted(IEnumerable<JobRecord> jobs, RetryPolicy policy)
+    {
+        var free = jobs.Where(j => j.CountsAsFailure && !SpendsRestart(j, policy) && j.Cause is not null)
+            .GroupBy(j => j.Cause!.Class == FailureClass.UserError ? $"exit {j.Cause.ExitCode} (recovered)" : AttemptCause.ToApi(j.Cause.Class).Replace('_', ' '))
+            .Select(g => $"{g.Count()} {g.Key}")
+            .ToList();
+        return free.Count == 0 ? "" : $", not counted: {string.Join(", ", free)}";
+    }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     private static string? Describe(JobRecord? j) =>
         j is null ? null : j.Cause is { } cause ? $"{cause.Describe()}: {j.Reason}" : j.Reason;

@@ -341,7 +341,30 @@ public sealed class ReconcilerTests
         Assert.IsType<SkyCommand.Stop>(plan.Action);
         Assert.Contains("the run was given up on", Assert.Single(plan.Events.OfType<ClusterActionRequested>()).Reason);
         Assert.Equal(CurrentState.Failed, CurrentStates.Derive(state, null, Settings));
-        Assert.Contains("gave up after 4 failed attempts", RunAssessment.Of(state, Settings).Reason);
+        Assert.Contains("gave up after 4 failures of the job itself", RunAssessment.Of(state, Settings).Reason);
+    }
+
+    [Fact]
+    public void GivenTwoPreemptionsThenMaxRestartsFailures_WhenReconciled_ThenTheGiveUpSaysWhichAttemptsDidNotCount()
+    {
+        var state = Given(Created());
+        var at = T0;
+        for (var n = 1; n <= 2; n++)
+        {
+            state = state.Fold([LaunchRequested(n, attempt: n, at: at), Launched(n, n, at: at), Status(SkyJobStatus.Running, n, n, at: at.AddSeconds(1))]);
+            at = at.AddHours(1);
+            state = state.Fold(Plan(state, Absent(at), at).Events);
+        }
+        for (var n = 3; n <= Settings.MaxRestarts + 3; n++)
+        {
+            state = state.Fold([LaunchRequested(n, attempt: n, at: at), Launched(n, n, at: at), Status(SkyJobStatus.Failed, n, n, at: at.AddSeconds(1))]);
+            at = at.AddHours(1);
+        }
+
+        var reason = RunAssessment.Of(state, Settings).Reason;
+
+        Assert.Equal(CurrentState.Failed, CurrentStates.Derive(state, null, Settings));
+        Assert.Contains($"gave up after {Settings.MaxRestarts + 1} failures of the job itself (max restarts on errors {Settings.MaxRestarts}), not counted: 2 preempted;", reason);
     }
 
     [Fact]
