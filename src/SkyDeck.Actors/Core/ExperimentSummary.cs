@@ -125,7 +125,7 @@ public sealed record ExperimentSummary(
         string? message = current switch
         {
             CurrentState.Unknown => $"SkyPilot could not be asked about {s.ClusterName}: {observation?.Error}",
-            CurrentState.Retrying => $"attempt {run.Attempts} failed ({run.Reason}); retrying at {run.RetryAt:O}",
+            CurrentState.Retrying => $"attempt {run.Attempts} ended — {run.Reason}; retrying at {run.RetryAt:yyyy-MM-dd HH:mm:ss} UTC",
             CurrentState.Failed => run.Reason,
             CurrentState.Launching when liveCurrent is { Phase: JobPhase.Requested, Reason: { } waitingWhy } =>
                 $"{waitingWhy}; waiting until {liveCurrent.RequestedAt + settings.AdoptGrace:yyyy-MM-dd HH:mm:ss} UTC for the job to appear before relaunching",

@@ -26,7 +26,7 @@ public static class NotificationRules
             CurrentState.Succeeded => [Experiment(NotificationEvents.ExperimentSucceeded, run, after, $"✅ {after.Id} succeeded"
                 + (after.CurrentJob?.StartedAt is { } s && after.CurrentJob.EndedAt is { } e ? $" after {Hours(e - s)}" : ""))],
             CurrentState.Failed => [Experiment(NotificationEvents.ExperimentGaveUp, run, after, $"❌ {after.Id} failed and SkyDeck gave up: {after.Message}")],
-            CurrentState.Retrying => [Experiment(NotificationEvents.ExperimentFailed, run, after, $"⚠️ {after.Id} failed; retrying at {after.RetryAt:yyyy-MM-dd HH:mm:ss} UTC ({after.Message})")],
+            CurrentState.Retrying => [Experiment(NotificationEvents.ExperimentFailed, run, after, $"⚠️ {after.Id}: {after.Message}")],
             _ => [],
         };
     }

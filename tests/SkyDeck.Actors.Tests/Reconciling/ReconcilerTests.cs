@@ -693,6 +693,20 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public void GivenRunningJob_WhenClusterVanishes_ThenTheRowSaysTheAttemptWasPreemptedAndWhenItRetries()
+    {
+        var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
+        state = state.Fold(Plan(state, Absent(T0.AddMinutes(5)), T0.AddMinutes(5)).Events);
+
+        var summary = ExperimentSummary.From(state, null, Settings);
+        var note = Assert.Single(NotificationRules.ForChange(summary with { Current = CurrentState.Running }, summary));
+
+        Assert.Equal(CurrentState.Retrying, summary.Current);
+        Assert.Equal($"attempt 1 ended — preempted: the cluster no longer exists; retrying at {summary.RetryAt:yyyy-MM-dd HH:mm:ss} UTC", summary.Message);
+        Assert.Equal($"⚠️ exp1: {summary.Message}", note.Text);
+    }
+
+    [Fact]
     public void GivenRunningJob_WhenQueueCouldNotBeRead_ThenUnknownNotFailed()
     {
         var state = Given(Created(), LaunchRequested(), Launched(), Status(SkyJobStatus.Running));
