@@ -21,7 +21,9 @@ public sealed record Budget(double? GpuHours = null, double? Usd = null)
     public string DescribeUse(double gpuHours, double? usd) =>
         GpuHours is { } limit && gpuHours >= limit || Usd is null
             ? $"{Hours(gpuHours)} / {(GpuHours ?? 0).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} GPU-h"
-            : FormattableString.Invariant($"${usd ?? 0:0.00} / ${Usd:0.##}");
+            : Usd % 1 == 0
+                ? FormattableString.Invariant($"${usd ?? 0:0.00} / ${Usd:0}")
+                : FormattableString.Invariant($"${usd ?? 0:0.00} / ${Usd:0.00}");
 
     /// <summary>GPU-hours as a person reads them: one decimal from 1 up (12.0), more below (0.0042).</summary>
     public static string Hours(double hours) => hours.ToString(hours >= 1 || hours == 0 ? "0.0" : "0.0###", System.Globalization.CultureInfo.InvariantCulture);

@@ -60,6 +60,13 @@ public sealed class BudgetTests
         Assert.Contains("$10.93 / $10", stop.Reason);
     }
 
+    [Theory]
+    [InlineData(10.0, 10.93, "$10.93 / $10")]
+    [InlineData(0.1, 0.106533, "$0.11 / $0.10")]
+    [InlineData(2.5, 2.5, "$2.50 / $2.50")]
+    public void GivenADollarLimit_WhenDescribed_ThenCentsShowOnlyWhenTheLimitHasThem(double limit, double used, string expected) =>
+        Assert.Equal(expected, new Budget(Usd: limit).DescribeUse(1, used));
+
     [Fact]
     public void GivenStoppedByTheBudget_WhenTheBudgetIsRaisedAndStarted_ThenItLaunchesAgain()
     {

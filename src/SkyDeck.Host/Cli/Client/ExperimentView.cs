@@ -33,7 +33,7 @@ internal static class ExperimentView
         {
             Str(e, "id") ?? "", Str(e, "name") ?? "", Str(e, "desired_state") ?? "",
             (Str(e, "current_state") ?? "") + (Bool(e, "deleted") ? " (deleted)" : ""),
-            JobStatus(e) ?? "-", Raw(e, "nodes"), Raw(e, "gpus"), GpuHours(e),
+            JobStatus(e) ?? "-", Raw(e, "nodes"), Raw(e, "gpus"), GpuHours(e, now),
             Time(e, "updated_at") is { } updated ? Ago(now - updated) : "-",
             Str(e, "message") ?? "",
         }).ToList();
@@ -66,7 +66,7 @@ internal static class ExperimentView
         Line("sweep", Str(e, "sweep"));
         Line("attempts", Attempts(e));
         Line("retry", RetryPolicy(e));
-        Line("cost", Cost(e));
+        Line("cost", Cost(e, now));
         Line("budget", Budget(e));
         Line("group", Str(e, "group"));
         if (e.TryGetProperty("tags", out var tags) && tags.GetArrayLength() > 0) Line("tags", string.Join(", ", tags.EnumerateArray().Select(t => t.GetString())));
@@ -93,7 +93,7 @@ internal static class ExperimentView
                 Str(j, "cause") ?? "-",
                 Stamp(Time(j, "requested_at"), now) ?? "-",
                 Number(j, "duration_seconds") is { } d ? Duration.Format(TimeSpan.FromSeconds(d)) : "-",
-                GpuHours(j),
+                GpuHours(j, now),
                 Str(j, "reason") ?? "",
             }).ToList();
             foreach (var line in TextTable.Render(columns, rows, 160)) output.WriteLine("  " + line);
@@ -129,12 +129,14 @@ internal static class ExperimentView
         return $"{Raw(retry, "max_restarts_on_errors")} restarts on errors{codes}, on preemption {Str(retry, "on_preemption") ?? "always"}";
     }
 
-    /// <summary><c>0.17 GPU-h · $0.68 (overhead 0.09 GPU-h) · accruing 4 GPUs, $16.40/h</c>.</summary>
-    private static string? Cost(JsonElement e)
+    /// <summary><c>0.17 GPU-h · $0.68 (overhead 0.09 GPU-h) · accruing 4 GPUs, $16.40/h</c>, counted on to <paramref name="now"/>.</summary>
+    private static string? Cost(JsonElement e, DateTimeOffset now)
     {
         if (!e.TryGetProperty("cost", out var cost) || cost.ValueKind != JsonValueKind.Object || Number(cost, "gpu_hours") is not { } hours) return null;
+        var since = Time(cost, "as_of") is { } asOf && now > asOf ? (now - asOf).TotalHours : 0;
+        hours += (Number(cost, "gpus_accruing") ?? 0) * since;
         var text = Invariant($"{hours:0.00} GPU-h");
-        if (Number(cost, "usd") is { } usd) text += Invariant($" · ${usd:0.00}");
+        if (Number(cost, "usd") is { } usd) text += Invariant($" · ${usd + (Number(cost, "usd_per_hour") ?? 0) * since:0.00}");
         if (Number(cost, "overhead_gpu_hours") is { } overhead and > 0) text += Invariant($" (overhead {overhead:0.00} GPU-h: cluster time outside jobs)");
         if (Number(cost, "unpriced_gpu_hours") is { } unpriced and > 0) text += Invariant($" · {unpriced:0.00} GPU-h without a price");
         if (Number(cost, "gpus_accruing") is { } gpus and > 0)
@@ -151,8 +153,13 @@ internal static class ExperimentView
         return string.Join(" or ", limits) + (Bool(e, "budget_reached") ? " — reached, so SkyDeck stopped it (raise it to start again)" : "");
     }
 
-    private static string GpuHours(JsonElement experimentOrJob) =>
-        experimentOrJob.TryGetProperty("cost", out var cost) && Number(cost, "gpu_hours") is { } hours ? Invariant($"{hours:0.00}") : "-";
+    /// <summary>GPU-hours up to <paramref name="now"/>: what was counted at <c>as_of</c> plus what the GPUs still running accrued since (as the dashboard counts on).</summary>
+    private static string GpuHours(JsonElement experimentOrJob, DateTimeOffset now)
+    {
+        if (!experimentOrJob.TryGetProperty("cost", out var cost) || Number(cost, "gpu_hours") is not { } hours) return "-";
+        if (Number(cost, "gpus_accruing") is { } gpus and > 0 && Time(cost, "as_of") is { } asOf && now > asOf) hours += gpus * (now - asOf).TotalHours;
+        return Invariant($"{hours:0.00}");
+    }
 
     private static double? Number(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;

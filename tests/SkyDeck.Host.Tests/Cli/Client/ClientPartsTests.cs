@@ -38,7 +38,7 @@ public sealed class ClientPartsTests
     }
 
     [Fact]
-    public void GivenARunThatWasPreemptedTwiceThenGaveUp_WhenShown_ThenTheStripCausesRetryPolicyCostAndBudgetArePrinted()
+    public void GivenARunThatWasPreemptedTwiceThenGaveUp_WhenShown_ThenTheStripCausesRetryPolicyCostCountedOnAndBudgetArePrinted()
     {
         using var status = JsonDocument.Parse("""
             {"experiment": {"id": "bert_ft", "current_state": "FAILED", "desired_state": "RUNNING", "nodes": 1, "gpus": 4,
@@ -46,19 +46,19 @@ public sealed class ClientPartsTests
                            {"attempt": 3, "outcome": "user_error", "exit_code": 1}],
               "restarts_used": 1, "max_restarts": 0,
               "retry": {"max_restarts_on_errors": 0, "recover_on_exit_codes": [137], "on_preemption": "always"},
-              "cost": {"gpu_hours": 0.166406, "overhead_gpu_hours": 0.087729, "usd": 0.682266, "unpriced_gpu_hours": 0, "gpus_accruing": 4, "usd_per_hour": 16.4},
+              "cost": {"gpu_hours": 0.166406, "overhead_gpu_hours": 0.087729, "usd": 0.682266, "unpriced_gpu_hours": 0, "gpus_accruing": 4, "usd_per_hour": 16.4, "as_of": "1970-01-01T00:00:00Z"},
               "budget": {"gpu_hours": 12.5, "usd": 50}, "budget_reached": true},
              "recent_jobs": [{"job_id": "bert_ft-g1-3", "sky_job_id": 1, "status": "FAILED", "cause": "user error (exit 1)", "duration_seconds": 4.5,
                               "cost": {"gpu_hours": 0.005054}, "reason": "SkyPilot reported FAILED"}]}
             """);
         var output = new StringWriter();
 
-        ExperimentView.Show(status.RootElement, DateTimeOffset.UnixEpoch, output);
+        ExperimentView.Show(status.RootElement, DateTimeOffset.UnixEpoch.AddMinutes(15), output); // counted on 15 min past as_of
 
         var text = output.ToString();
         Assert.Contains("attempts:      ✗pre ✗pre ✗exit 1 · 1 restart used of 0", text);
         Assert.Contains("retry:         0 restarts on errors, exit codes 137 always retried, on preemption always", text);
-        Assert.Contains("cost:          0.17 GPU-h · $0.68 (overhead 0.09 GPU-h: cluster time outside jobs) · accruing 4 GPUs, $16.40/h", text);
+        Assert.Contains("cost:          1.17 GPU-h · $4.78 (overhead 0.09 GPU-h: cluster time outside jobs) · accruing 4 GPUs, $16.40/h", text);
         Assert.Contains("budget:        12.5 GPU-h or $50.00 — reached, so SkyDeck stopped it", text);
         Assert.Matches(@"bert_ft-g1-3\s+1\s+FAILED\s+user error \(exit 1\)\s+-\s+4s\s+0\.01\s+SkyPilot reported FAILED", text);
     }
