@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SkyDeck.Cluster.Tests.Support;
 using SkyDeck.FakeSky;
+using SkyDeck.Testing;
 
 namespace SkyDeck.Cluster.Tests;
 
@@ -32,6 +33,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
     private readonly string _run = Directory.CreateTempSubdirectory("skydeck-cluster-").FullName;
     private readonly List<SkyDeckNode> _nodes = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly WebhookReceiver _receiver = new WebhookReceiver().Start();
     private TestDatabase? _database;
     private bool _passed;
 
@@ -40,6 +42,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
     public async Task DisposeAsync()
     {
         foreach (var node in _nodes) await node.DisposeAsync();
+        _receiver.Dispose();
         if (_database is not null) await _database.DisposeAsync();
         if (_passed) Directory.Delete(_run, recursive: true);
         else output.WriteLine($"node logs and fake-sky state: {_run}");
@@ -63,6 +66,10 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
                 ["SKYDECK_REMOTE_HOST"] = "127.0.0.1",
                 ["SKYDECK_SKY_PATH"] = FakeSkyHome.ExecutablePath,
                 ["FAKE_SKY_HOME"] = sky.Directory,
+                ["SkyDeck__Webhooks__0__Url"] = _receiver.Url,
+                ["SkyDeck__Webhooks__0__Events__0"] = "experiment.succeeded",
+                ["SKYDECK_WEBHOOK_BACKOFF_BASE"] = "1",
+                ["SKYDECK_WEBHOOK_BACKOFF_CAP"] = "2",
             }.Concat(Common));
             _nodes.Add(SkyDeckNode.Start($"node{i + 1}", SkyDeckNode.FreePort(), _run, settings,
                 "--cluster", "--seed-nodes", seeds, "--db", nodeDb, "--remote-port", remotePorts[i].ToString()));
@@ -96,6 +103,11 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
         await AllRunningAsync(_nodes[1].Http, ids, Patience);
         Log("all RUNNING");
 
+        // Notifications: the outbox and the notifier are singletons (on the oldest node, the one killed below).
+        await SucceedAsync("notify-before", _nodes[1].Http, sky);
+        await DeliveredOnceAsync("notify-before");
+        Log("experiment.succeeded of notify-before delivered by the notification singletons");
+
         var launchedBy = _nodes.Select(LaunchedBy).ToList();
         Assert.All(launchedBy, ran => Assert.NotEmpty(ran));
         Assert.Equal(Experiments, launchedBy.Sum(r => r.Count));
@@ -126,6 +138,14 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
             await Api.PostUntilAcknowledgedAsync(() => survivors[i % 2].Http, $"/api/experiments/{id}/state", Running, Patience);
         foreach (var survivor in survivors) await AllRunningAsync(survivor.Http, ids, Patience);
         Log("all RUNNING again, as seen from both survivors");
+
+        // The singletons moved with the kill: a success now is told once, and the one before is not told again.
+        await SucceedAsync("notify-after", survivors[1].Http, sky);
+        await DeliveredOnceAsync("notify-after");
+        await DeliveredOnceAsync("notify-before");
+        var deliveries = JsonDocument.Parse(await survivors[0].Http.GetStringAsync("/api/webhooks")).RootElement.GetProperty("deliveries");
+        Assert.Equal(2, deliveries.EnumerateArray().Count(d => d.GetProperty("status").GetString() == "sent"));
+        Log("experiment.succeeded of notify-after delivered once after the move; /api/webhooks on a survivor lists both as sent");
 
         var launches = sky.ReadLaunches();
         Assert.Empty(launches.GroupBy(l => l.JobName).Where(g => g.Count() > 1).Select(g => $"{g.Key} launched {g.Count()} times"));
@@ -181,6 +201,27 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
         ["SKYDECK_BACKOFF_BASE"] = "2",
         ["SKYDECK_BACKOFF_CAP"] = "15",
     };
+
+    /// <summary>Creates a RUNNING experiment (outside the <c>c…</c> fleet), waits for its job and lets SkyPilot report it SUCCEEDED.</summary>
+    private static async Task SucceedAsync(string id, HttpClient client, FakeSkyHome sky)
+    {
+        await Api.PostUntilAcknowledgedAsync(() => client, "/api/experiments", Api.NewExperiment(id, 0, "RUNNING"), Patience);
+        await AllRunningAsync(client, [id], Patience);
+        sky.SetStatus($"skydeck-{id}", 1, "SUCCEEDED");
+    }
+
+    /// <summary>The receiver got <paramref name="id"/>'s success under one delivery id (a retry repeats the id; nothing announces it anew).</summary>
+    private async Task DeliveredOnceAsync(string id) =>
+        await Api.UntilAsync(() =>
+        {
+            var ids = _receiver.Received
+                .Where(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("experiment_id").GetString() == id)
+                .Select(r => r.Header("X-SkyDeck-Delivery"))
+                .Distinct()
+                .ToList();
+            Assert.True(ids.Count <= 1, $"{id} announced {ids.Count} times: {string.Join(", ", ids)}");
+            return Task.FromResult((ids.Count == 1, $"{ids.Count} deliveries of {id}"));
+        }, $"experiment.succeeded of {id} received", Patience);
 
     private static JsonObject Running => new() { ["desired_state"] = "RUNNING" };
 

@@ -5,6 +5,7 @@ using SkyDeck.Actors;
 using SkyDeck.Actors.Cluster;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Notifications;
 using SkyDeck.Actors.SkyPilot;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 
@@ -58,6 +59,8 @@ public sealed class WireSerializerTests : IDisposable
         var at = Samples.At;
         var observation = new ClusterObservation("skydeck-e1", at, true, SkyClusterStatus.Up, true,
             [new ObservedJob(3, "skydeck-e1-g1-1", SkyJobStatus.Running, "RUNNING", at, at, null, "1x[A100:4]")], null);
+        var note = new Notification("experiment.succeeded:e1/run1/job1", "experiment.succeeded", "✅ e1 succeeded", at, "e1",
+            ImmutableSortedDictionary<string, string>.Empty.Add("experiment_id", "e1").Add("current_state", "SUCCEEDED"));
         object[] all =
         [
             new CreateExperiment("e1", Samples.Spec("e1"), DesiredState.Running, at, "alice"),
@@ -80,6 +83,11 @@ public sealed class WireSerializerTests : IDisposable
             new PollerStatus(at, at, "boom", at, 3, 2, 10, 1, 0, TimeSpan.FromSeconds(30)),
             new PollCompleted(at, ImmutableDictionary<string, ClusterObservation>.Empty.Add("skydeck-e1", observation), null),
             new PollCompleted(at, null, "sky status failed"),
+            new SweepSummaryChanged(SweepState.Empty("s1")),
+            new Notify(note),
+            GetNotifications.Instance,
+            new NotificationsView([new Delivery("n1@abc", "abc", note, DeliveryStatus.Pending, 2, "HTTP 503", at, at.AddSeconds(5), null)]),
+            new SkyPilotPolled(at, false, "sky status timed out"),
         ];
         return all.Select((m, i) => (m, i)).ToDictionary(x => $"{x.i:D2} {x.m.GetType().Name}", x => x.m);
     }

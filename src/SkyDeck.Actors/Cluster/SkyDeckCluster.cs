@@ -11,6 +11,7 @@ using Akka.Remote.Hosting;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 using SkyDeck.Actors.Hosting;
+using SkyDeck.Actors.Notifications;
 using SkyDeck.Actors.SkyPilot;
 
 namespace SkyDeck.Actors.Cluster;
@@ -145,7 +146,8 @@ public static class SkyDeckCluster
                 (_, registry, resolver) => SweepManagerActor.Props(
                     registry.Get<ExperimentManagerActor>(), options.SweepActorSettings, resolver.GetService<TimeProvider>() ?? TimeProvider.System),
                 new ClusterSingletonOptions(),
-                createProxyToo: true);
+                createProxyToo: true)
+            .WithSkyDeckClusterNotifications(options);
         if (!options.EnablePoller) return builder;
         return builder
             .WithSingleton<QueuePollerActor>(
@@ -165,4 +167,31 @@ public static class SkyDeckCluster
                 registry.Get<SummaryRelayActor>().Tell(new AttachPoller(poller));
             });
     }
+
+    /// <summary>
+    /// With webhooks configured: one durable outbox in the whole cluster (its journal in PostgreSQL; every node's
+    /// <c>/api/webhooks</c> asks it through a proxy) and one notifier, fed by its node's read model, the sweep manager
+    /// singleton and the poll results every node's relay publishes. Both move with the oldest node; the outbox recovers
+    /// its pending deliveries and the ids it has seen, so a move neither loses a queued notification nor repeats one.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithSkyDeckClusterNotifications(this AkkaConfigurationBuilder builder, SkyDeckOptions options) =>
+        !options.Notifications.Enabled ? builder : builder
+            .WithSingleton<NotificationOutboxActor>(
+                NotificationOutboxActor.Id,
+                (_, _, resolver) => NotificationOutboxActor.Props(
+                    options.Notifications,
+                    resolver.GetService<IWebhookSender>() ?? new HttpWebhookSender(options.Notifications.Timeout),
+                    resolver.GetService<TimeProvider>() ?? TimeProvider.System),
+                new ClusterSingletonOptions(),
+                createProxyToo: true)
+            .WithSingleton<NotifierActor>(
+                "notifier",
+                (system, registry, _) => NotifierActor.Props(
+                    registry.Get<ExperimentManagerActor>(),
+                    registry.Get<NotificationOutboxActor>(),
+                    options.Notifications.UnreachableAfter,
+                    registry.Get<SweepManagerActor>(),
+                    DistributedPubSub.Get(system).Mediator),
+                new ClusterSingletonOptions(),
+                createProxyToo: false);
 }

@@ -7,6 +7,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Notifications;
 using SkyDeck.Actors.Serialization;
 using SkyDeck.Actors.SkyPilot;
 
@@ -14,7 +15,7 @@ namespace SkyDeck.Actors.Cluster;
 
 /// <summary>
 /// Serializes the messages that cross nodes in cluster mode (commands, queries and their replies, summaries, poll
-/// traffic) as System.Text.Json with SkyDeck's JSON settings, instead of Akka's default Newtonsoft serializer with
+/// traffic, notifications to the outbox singleton) as System.Text.Json with SkyDeck's JSON settings, instead of Akka's default Newtonsoft serializer with
 /// embedded CLR type names. Nothing here is persisted, so manifests are type names resolved only against this list.
 /// </summary>
 public sealed class SkyDeckWireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -35,7 +36,8 @@ public sealed class SkyDeckWireSerializer(ExtendedActorSystem system) : Serializ
         .. typeof(ISweepCommand).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ISweepCommand).IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal),
-        typeof(GetSweep), typeof(ListSweeps), typeof(SweepList), typeof(SweepResult),
+        typeof(GetSweep), typeof(ListSweeps), typeof(SweepList), typeof(SweepResult), typeof(SweepSummaryChanged),
+        typeof(Notify), typeof(GetNotifications), typeof(NotificationsView), typeof(SkyPilotPolled),
     ];
 
     private static readonly FrozenDictionary<string, Type> ByManifest = Types.ToFrozenDictionary(ManifestOf, StringComparer.Ordinal);

@@ -70,7 +70,7 @@ public static class SkyDeckAkka
 
     /// <summary>
     /// With webhooks configured: the durable outbox (registered as <see cref="NotificationOutboxActor"/>) and the
-    /// notifier that feeds it from the manager's summaries and the poller's results. Single-process mode only.
+    /// notifier that feeds it from the manager's summaries and the poller's results (cluster mode: singletons, see SkyDeckCluster).
     /// </summary>
     public static AkkaConfigurationBuilder WithSkyDeckNotifications(this AkkaConfigurationBuilder builder, SkyDeckOptions options) =>
         !options.Notifications.Enabled ? builder : builder.WithActors((system, registry, resolver) =>

@@ -15,8 +15,14 @@ public sealed record GetNotifications
 /// <summary>Pending deliveries and the most recent finished ones, newest first.</summary>
 public sealed record NotificationsView(ImmutableArray<Delivery> Deliveries);
 
-/// <summary>Published on the event stream by the poller after each poll: the notifier watches SkyPilot's reachability with it.</summary>
-public sealed record SkyPilotPolled(DateTimeOffset At, bool Succeeded, string? Error);
+/// <summary>
+/// Published on the event stream by the poller after each poll: the notifier watches SkyPilot's reachability with it.
+/// In cluster mode each node's relay also publishes it on <see cref="Topic"/>, for the notifier singleton wherever it runs.
+/// </summary>
+public sealed record SkyPilotPolled(DateTimeOffset At, bool Succeeded, string? Error)
+{
+    public const string Topic = "skydeck-skypilot-polls";
+}
 
 /// <summary>The outbox's snapshot (its state without the derived indexes).</summary>
 public sealed record OutboxSnapshot(ImmutableArray<Delivery> Deliveries, ImmutableArray<string> Seen) : ISkyDeckJournaled;

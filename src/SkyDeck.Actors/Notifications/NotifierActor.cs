@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
 
@@ -13,7 +14,9 @@ namespace SkyDeck.Actors.Notifications;
 /// baseline is every sweep as it stands once both lists are in. The sweep manager keeps its subscribers in memory, and
 /// after a journal failure it is started afresh without them; so the subscription is renewed every
 /// <see cref="ResubscribeInterval"/> (a no-op while it holds), and a list that arrives after the baseline is read as
-/// changes, so a sweep that finished in the gap is still announced.
+/// changes, so a sweep that finished in the gap is still announced. In cluster mode it is a singleton and the poller
+/// may run on another node: given the distributed pub-sub mediator, it follows the polls on
+/// <see cref="SkyPilotPolled.Topic"/> (each node's relay publishes its poller's results there) instead of the event stream.
 /// </summary>
 public sealed class NotifierActor : ReceiveActor, IWithTimers
 {
@@ -22,6 +25,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     private readonly IActorRef _manager;
     private readonly IActorRef? _sweepManager;
     private readonly IActorRef _outbox;
+    private readonly IActorRef? _mediator;
     private readonly Dictionary<string, ExperimentSummary> _last = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SweepState> _sweeps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SweepCompletion> _completions = new(StringComparer.Ordinal);
@@ -29,11 +33,12 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     private bool _sweepsListed;
     private SkyPilotWatch _watch = SkyPilotWatch.Healthy;
 
-    public NotifierActor(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter, IActorRef? sweepManager = null)
+    public NotifierActor(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter, IActorRef? sweepManager = null, IActorRef? mediator = null)
     {
         _manager = manager;
         _outbox = outbox;
         _sweepManager = sweepManager;
+        _mediator = mediator;
         _sweepsListed = sweepManager is null;
         Receive<ExperimentList>(list =>
         {
@@ -77,10 +82,12 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
             (_watch, var notifications) = NotificationRules.ForPoll(_watch, poll.Succeeded, poll.Error, poll.At, unreachableAfter);
             foreach (var notification in notifications) outbox.Tell(new Notify(notification));
         });
+        Receive<SubscribeAck>(_ => { });
+        Receive<UnsubscribeAck>(_ => { });
     }
 
-    public static Props Props(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter, IActorRef? sweepManager = null) =>
-        Akka.Actor.Props.Create(() => new NotifierActor(manager, outbox, unreachableAfter, sweepManager));
+    public static Props Props(IActorRef manager, IActorRef outbox, TimeSpan unreachableAfter, IActorRef? sweepManager = null, IActorRef? mediator = null) =>
+        Akka.Actor.Props.Create(() => new NotifierActor(manager, outbox, unreachableAfter, sweepManager, mediator));
 
     /// <summary>Once both lists are in, every sweep's completion as it stands is the baseline (told nothing).</summary>
     private void Baseline()
@@ -105,7 +112,8 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         _manager.Tell(ListExperiments.Instance);
         _sweepManager?.Tell(new SubscribeToSweeps(Self));
         if (_sweepManager is not null) Timers.StartPeriodicTimer(Resubscribe.Instance, Resubscribe.Instance, ResubscribeInterval);
-        Context.System.EventStream.Subscribe(Self, typeof(SkyPilotPolled));
+        if (_mediator is null) Context.System.EventStream.Subscribe(Self, typeof(SkyPilotPolled));
+        else _mediator.Tell(new Subscribe(SkyPilotPolled.Topic, Self));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -118,6 +126,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _manager.Tell(new UnsubscribeFromSummaries(Self));
-        Context.System.EventStream.Unsubscribe(Self);
+        if (_mediator is null) Context.System.EventStream.Unsubscribe(Self);
+        else _mediator.Tell(new Unsubscribe(SkyPilotPolled.Topic, Self));
     }
 }
