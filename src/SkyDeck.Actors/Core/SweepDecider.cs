@@ -34,10 +34,15 @@ public sealed record SweepDecision(ImmutableArray<ISweepEvent> Events, SweepResu
     public static SweepDecision Reply(SweepResult result) => new([], result);
 }
 
-/// <summary>Settings of the sweep decider: the cap on cells per sweep (<c>SKYDECK_MAX_SWEEP_CELLS</c>).</summary>
-public sealed record SweepSettings(int MaxCells = SweepExpansion.DefaultMaxCells)
+/// <summary>
+/// Settings of the sweep decider: the cap on cells per sweep (<c>SKYDECK_MAX_SWEEP_CELLS</c>) and the prices its
+/// budget is counted in (<c>SkyDeck:Prices</c>, as for experiments).
+/// </summary>
+public sealed record SweepSettings(int MaxCells = SweepExpansion.DefaultMaxCells, PriceTable? Prices = null)
 {
     public static readonly SweepSettings Default = new();
+
+    public PriceTable Prices { get; init; } = Prices ?? PriceTable.Default;
 }
 
 /// <summary>
@@ -56,6 +61,7 @@ public static class SweepDecider
         DeleteSweep c => Delete(s, c),
         RestoreSweep c => Restore(s, c),
         RecordOrderOutcomes c => Outcomes(s, c),
+        EnforceSweepBudget c => Enforce(s, c, settings),
         _ => SweepDecision.Reply(new SweepResult(ResultCode.Rejected, $"{command.GetType().Name} is not a command sweeps understand")),
     };
 
@@ -73,6 +79,7 @@ public static class SweepDecider
         else if (spec.Name.Length > 200) errors.Add(new("name", "must be at most 200 characters"));
         else if (SafeText.Problem(spec.Name) is { } unsafeName) errors.Add(new("name", unsafeName));
         foreach (var error in spec.Template.Validate()) errors.Add(error with { Field = "template." + error.Field });
+        if (spec.Budget is { } budget) errors.AddRange(budget.Validate());
         if (spec.Template.Sweep is not null) errors.Add(new("template.sweep", "is set by the sweep"));
         var (cells, axisErrors) = SweepExpansion.Expand(id, spec.Axes, spec.Mode, settings.MaxCells);
         errors.AddRange(axisErrors);
@@ -115,6 +122,7 @@ public static class SweepDecider
             Axes = c.Axes ?? old.Axes,
             Mode = c.Mode ?? old.Mode,
             Desired = c.Desired ?? old.Desired,
+            Budget = c.Budget is null ? old.Budget : c.Budget.IsEmpty ? null : c.Budget,
         };
         var (cells, errors) = Validate(s.Id, spec, settings);
         if (!errors.IsEmpty) return SweepDecision.Reply(SweepResult.Rejected("invalid sweep", errors));
@@ -179,6 +187,7 @@ public static class SweepDecider
             !spec.Axes.SequenceEqual(old.Axes) || spec.Mode != old.Mode ? "axes" : null,
             spec.Desired != old.Desired ? $"desired state {spec.Desired.ToApi()}" : null,
             spec.Name != old.Name ? "name" : null,
+            spec.Budget != old.Budget ? "budget" : null,
         }.OfType<string>()) + " changed";
         return new SweepDecision(
             [new SweepChanged(s.Id, spec, added.ToImmutable(), archived.ToImmutable(), orders.ToImmutable(), c.At, c.Who, reason)],
@@ -293,6 +302,21 @@ public static class SweepDecider
         return known.IsEmpty
             ? SweepDecision.Reply(new SweepResult(ResultCode.NoOp))
             : new SweepDecision([new SweepOrdersCompleted(s.Id, known, c.At, c.Who)], new SweepResult(ResultCode.Accepted));
+    }
+
+    /// <summary>
+    /// A sweep that is to run and whose cells have used its budget stops: the orders are those a change of its desired
+    /// state to STOPPED gives (every cell that follows the sweep is stopped), recorded with what was used.
+    /// </summary>
+    private static SweepDecision Enforce(SweepState s, EnforceSweepBudget c, SweepSettings settings)
+    {
+        if (s.Deleted || s.Spec!.Desired != DesiredState.Running || Budgets.Check(s, c.Cells, c.At, settings.Prices) is not { Reached: true } check)
+            return SweepDecision.Reply(new SweepResult(ResultCode.NoOp));
+        var stop = Change(s, new ChangeSweep(s.Id, c.At, c.Who, Desired: DesiredState.Stopped), settings);
+        var orders = stop.Events.OfType<SweepChanged>().Select(e => e.Orders).FirstOrDefault(ImmutableArray<CellOrder>.Empty);
+        return new SweepDecision(
+            [new SweepBudgetReached(s.Id, check.Budget, check.Used.GpuHours, check.Used.KnownUsd, orders, c.At, c.Who, $"{check.Describe()}; stopped")],
+            new SweepResult(ResultCode.Accepted, check.Describe()) { Changes = stop.Result.Changes });
     }
 
     private static Dictionary<string, CellObservation> Observations(ImmutableArray<CellObservation> observed) =>
