@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -11,7 +12,10 @@ namespace SkyDeck.Actors.Experiments;
 /// is persisted with the orders it gives its cells (the intent) before it is acknowledged and before any order is sent;
 /// orders go to the experiment manager as ordinary experiment commands, one at a time per cell and a bounded number at
 /// once, and their answers are recorded in batches. After a restart the open orders are sent again; each is idempotent
-/// at the experiment, so no cell is created twice and none launched twice.
+/// at the experiment, so no cell is created twice and none launched twice. Its budget: the latest summary of each cell
+/// (from the manager's feed; the whole list once, asked when the sweep has a budget) is in memory, never persisted; on
+/// every change of a cell's usage, and at the crossing the pure <see cref="Budgets.Check(SweepState, IEnumerable{UsageLedger}, DateTimeOffset, PriceTable)"/>
+/// predicts, the decider is asked whether the budget stops the sweep.
 /// </summary>
 public sealed class SweepActor : ReceivePersistentActor, IWithTimers
 {
@@ -24,8 +28,10 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<long, CellOrder> _inFlight = [];
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private readonly List<OrderOutcome> _answered = [];
+    private readonly Dictionary<string, ExperimentSummary> _cells = new(StringComparer.Ordinal);
     private SweepState _state;
     private bool _recording;
+    private bool _listAsked;
 
     public SweepActor(string id, IActorRef experiments, SweepActorSettings settings, TimeProvider clock, IActorRef manager)
     {
@@ -50,9 +56,18 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
             if (!_state.Pending.IsEmpty) _log.Info("Sweep {0} recovered with {1} open orders; sending them again", id, _state.Pending.Count);
             Push();
             Dispatch();
+            WatchBudget();
         });
 
         Command<ISweepCommand>(Handle);
+        Command<CellSummaryChanged>(m => Seen(m.Summary));
+        Command<ExperimentList>(list =>
+        {
+            foreach (var summary in list.Experiments)
+                if (summary.Spec.Sweep == _id) Seen(summary, check: false);
+            WatchBudget();
+        });
+        Command<BudgetTick>(_ => WatchBudget());
         Command<GetSweep>(_ => Sender.Tell(_state.Exists ? new SweepResult(ResultCode.NoOp) { Sweep = _state } : SweepResult.NotFound(_id)));
         Command<OrderAnswered>(Answered);
         Command<RetryOrders>(_ => Dispatch());
@@ -85,7 +100,53 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
             Push();
             replyTo.Tell(result with { Sweep = _state });
             Dispatch();
+            WatchBudget();
         });
+    }
+
+    /// <summary>The latest summary of a cell (by version); a change of its usage is a reason to look at the budget.</summary>
+    private void Seen(ExperimentSummary summary, bool check = true)
+    {
+        if (_cells.TryGetValue(summary.Id, out var known) && known.Version > summary.Version) return;
+        _cells[summary.Id] = summary;
+        if (check && !Equals(known?.Ledger, summary.Ledger)) WatchBudget();
+    }
+
+    /// <summary>
+    /// While the sweep is to run with a budget: stop it if its cells reached it (through the decider, as any command),
+    /// else wake when, at their present rate, they will. The cells' list is asked for once, when a budget first matters.
+    /// </summary>
+    private void WatchBudget()
+    {
+        if (_state is not { Exists: true, Deleted: false, Spec: { Desired: DesiredState.Running, Budget: { IsEmpty: false } } })
+        {
+            Timers.Cancel(BudgetTick.Instance);
+            return;
+        }
+
+        if (!_listAsked)
+        {
+            _listAsked = true;
+            _experiments.Tell(ListExperiments.Instance);
+        }
+
+        var now = _clock.GetUtcNow();
+        var ledgers = _cells.Values.Where(c => _state.Cells.ContainsKey(c.Id)).Select(c => c.Ledger).ToImmutableArray();
+        var check = Budgets.Check(_state, ledgers, now, _settings.Sweep.Prices);
+        if (check is { Reached: true })
+        {
+            var decision = SweepDecider.Decide(_state, new EnforceSweepBudget(_id, ledgers, now), _settings.Sweep);
+            if (decision.Events.IsEmpty) return;
+            _log.Info("Sweep {0}: {1}; stopping its cells", _id, check.Describe());
+            PersistAll(decision.Events, Apply);
+            DeferAsync(decision, _ =>
+            {
+                Push();
+                Dispatch();
+            });
+        }
+        else if (check?.CrossesAt is { } crosses) Timers.StartSingleTimer(BudgetTick.Instance, BudgetTick.Instance, crosses - now);
+        else Timers.Cancel(BudgetTick.Instance);
     }
 
     private void Apply(ISweepEvent e)
@@ -165,6 +226,11 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
     private void Push() => _manager.Tell(new SweepSummaryChanged(_state));
 
     private sealed record OrderAnswered(CellOrder Order, CommandResult Result);
+
+    private sealed class BudgetTick
+    {
+        public static readonly BudgetTick Instance = new();
+    }
 
     private sealed class RetryOrders
     {

@@ -141,4 +141,20 @@ public sealed class SweepBudgetTests
 
         Assert.Empty(Enforce(s, T0.AddHours(5), Ledger("lrs.seed1", T0)).Events);
     }
+
+    [Fact]
+    public void GivenABudgetStop_ThenOneBudgetReachedNotificationKeyedByTheStop_AndNoneAtStartOrAgain()
+    {
+        var s = Running(new Budget(GpuHours: 1));
+        var stopped = s.Fold(Enforce(s, T0.AddHours(1), Ledger("lrs.seed1", T0)));
+
+        var told = Assert.Single(NotificationRules.ForSweepChange(s, stopped));
+
+        Assert.Equal(NotificationEvents.BudgetReached, told.Event);
+        Assert.Equal($"budget.reached:sweep/lrs/{T0.AddHours(1):O}", told.Id);
+        Assert.Contains("budget reached: 4.0 / 1 GPU-h", told.Text);
+        Assert.Equal("lrs", told.Fields["sweep_id"]);
+        Assert.Empty(NotificationRules.ForSweepChange(null, stopped));       // a start: the baseline
+        Assert.Empty(NotificationRules.ForSweepChange(stopped, stopped with { Version = stopped.Version + 1 }));
+    }
 }
