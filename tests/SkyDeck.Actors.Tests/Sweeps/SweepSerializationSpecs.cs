@@ -70,6 +70,11 @@ public sealed class SweepSerializationSpecs(ITestOutputHelper output) : ActorSpe
         Assert.Matches(@"^[a-z-]+\.v\d+$", manifest);
         Assert.Equal(value.GetType(), back.GetType());
         Assert.Equal(System.Text.Encoding.UTF8.GetString(bytes), System.Text.Encoding.UTF8.GetString(serializer.ToBinary(back)));
-        if (back is SweepState state) Assert.Equal(((SweepState)value).Cells.Values, state.Cells.Values);
+        if (back is SweepState state)
+        {
+            Assert.Equal(((SweepState)value).Cells.Values, state.Cells.Values);
+            Assert.Equal(((SweepState)value).BudgetStop, state.BudgetStop);
+            Assert.Equal(((SweepState)value).Spec, state.Spec);
+        }
     }
 }
