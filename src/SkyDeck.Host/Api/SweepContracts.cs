@@ -26,7 +26,7 @@ public sealed record SweepTemplateDto(
         t.AutostopMinutes, t.AutostopDown);
 }
 
-/// <summary>Counts of active cells by state (plus <c>NOT_CREATED</c>, <c>DELETED</c>), finished (succeeded or failed) and GPU-hours so far.</summary>
+/// <summary>Counts of active cells by state (plus <c>NOT_CREATED</c>, <c>DELETED</c>), finished (succeeded or failed) and GPU-hours so far (every cell's runs and attempts with cluster overhead, as <c>cost</c> and the budget count them).</summary>
 public sealed record SweepProgressDto(
     int Cells,
     int Created,
@@ -100,13 +100,12 @@ public sealed record SweepDto(
     public static SweepDto From(SweepState s, IEnumerable<ExperimentSummary> experiments, CostMeter meter, bool withCells)
     {
         var now = meter.Now;
-        var (progress, cells) = SweepProgress.Of(s, experiments, now);
+        // The usage the sweep actor enforces: every cell's ledger (archived and deleted ones too), metered as of now.
+        var (progress, cells) = SweepProgress.Of(s, experiments, now, meter.Prices);
         var axes = new Dictionary<string, IReadOnlyList<FlagValue>>(StringComparer.Ordinal);
         foreach (var axis in s.Spec!.Axes) axes[axis.Key] = axis.Values;
-        // The same usage the sweep actor enforces: every cell's ledger (archived and deleted ones too), metered as of now.
-        var ran = cells.Where(v => v.Experiment is not null).Select(v => v.Experiment!).ToList();
-        var usage = Metering.OfAll(ran.Select(e => e.Ledger), now, meter.Prices);
-        var asOf = usage.GpusAccruing > 0 ? now : ran.Select(e => e.UpdatedAt).Append(s.UpdatedAt).Max();
+        var usage = progress.Usage;
+        var asOf = usage.GpusAccruing > 0 ? now : cells.Where(v => v.Experiment is not null).Select(v => v.Experiment!.UpdatedAt).Append(s.UpdatedAt).Max();
         var budget = s.Spec.Budget is { IsEmpty: false } b ? b : null;
         var check = budget is null ? null : Budgets.Check(budget, usage, now);
         return new SweepDto(

@@ -157,4 +157,23 @@ public sealed class SweepBudgetTests
         Assert.Empty(NotificationRules.ForSweepChange(null, stopped));       // a start: the baseline
         Assert.Empty(NotificationRules.ForSweepChange(stopped, stopped with { Version = stopped.Version + 1 }));
     }
+
+    [Fact]
+    public void GivenCellsInTheReadModel_ThenTheSweepsProgressCountsTheSameUsageAsItsBudget()
+    {
+        var s = Running(new Budget(GpuHours: 100));
+        var spec = Spec() with { Sweep = SweepName };
+        var cells = new[]
+        {
+            CellSummary("lrs.seed1", spec) with { Ledger = Ledger("lrs.seed1", T0) },
+            CellSummary("lrs.seed2", spec) with { Ledger = Ledger("lrs.seed2", T0, T0.AddMinutes(30)) },
+            CellSummary("other.seed1", Spec() with { Sweep = "other" }) with { Ledger = Ledger("other.seed1", T0) },
+        };
+
+        var (progress, _) = SweepProgress.Of(s, cells, T0.AddHours(1), Prices);
+
+        Assert.Equal(6.0, progress.GpuHours);                                  // 4 + 2 GPU-h; the other sweep's cell is not counted
+        Assert.Equal(Budgets.Check(s, cells.Take(2).Select(c => c.Ledger), T0.AddHours(1), Prices)!.Used, progress.Usage);
+        Assert.Null(SweepProgress.Of(s, [], T0.AddHours(1)).Progress.GpuHours);   // nothing used yet
+    }
 }
