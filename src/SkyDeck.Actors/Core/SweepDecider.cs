@@ -49,7 +49,7 @@ public sealed record SweepSettings(int MaxCells = SweepExpansion.DefaultMaxCells
 /// Pure: a command against a sweep gives events and a reply naming every cell it touches. Repeats are no-ops. The
 /// events carry the orders for the cells (the intent), numbered from <see cref="SweepState.NextSeq"/>.
 /// </summary>
-public static class SweepDecider
+public static partial class SweepDecider
 {
     public static SweepDecision Decide(SweepState s, ISweepCommand command, SweepSettings settings) => command switch
     {
@@ -302,21 +302,6 @@ public static class SweepDecider
         return known.IsEmpty
             ? SweepDecision.Reply(new SweepResult(ResultCode.NoOp))
             : new SweepDecision([new SweepOrdersCompleted(s.Id, known, c.At, c.Who)], new SweepResult(ResultCode.Accepted));
-    }
-
-    /// <summary>
-    /// A sweep that is to run and whose cells have used its budget stops: the orders are those a change of its desired
-    /// state to STOPPED gives (every cell that follows the sweep is stopped), recorded with what was used.
-    /// </summary>
-    private static SweepDecision Enforce(SweepState s, EnforceSweepBudget c, SweepSettings settings)
-    {
-        if (s.Deleted || s.Spec!.Desired != DesiredState.Running || Budgets.Check(s, c.Cells, c.At, settings.Prices) is not { Reached: true } check)
-            return SweepDecision.Reply(new SweepResult(ResultCode.NoOp));
-        var stop = Change(s, new ChangeSweep(s.Id, c.At, c.Who, Desired: DesiredState.Stopped), settings);
-        var orders = stop.Events.OfType<SweepChanged>().Select(e => e.Orders).FirstOrDefault(ImmutableArray<CellOrder>.Empty);
-        return new SweepDecision(
-            [new SweepBudgetReached(s.Id, check.Budget, check.Used.GpuHours, check.Used.KnownUsd, orders, c.At, c.Who, $"{check.Describe()}; stopped")],
-            new SweepResult(ResultCode.Accepted, check.Describe()) { Changes = stop.Result.Changes });
     }
 
     private static Dictionary<string, CellObservation> Observations(ImmutableArray<CellObservation> observed) =>
