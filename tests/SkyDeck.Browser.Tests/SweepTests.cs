@@ -56,6 +56,7 @@ public sealed class SweepTests(DashboardFixture fixture, ITestOutputHelper outpu
 
         // create: grouped by sweep, the cells appear under the sweep's group row
         await axes.FillAsync("trainer.lr: 0.001, 0.0003\nseed: 1, 2");
+        await dialog.GetByTestId("sweep-budget-usd").FillAsync("20"); // the sweep's own budget, over all its cells
         await Expect(dialog.GetByTestId("sweep-preview-count")).ToHaveTextAsync("4 cells: 4 created");
         await dialog.GetByTestId("sweep-create").ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
@@ -72,6 +73,7 @@ public sealed class SweepTests(DashboardFixture fixture, ITestOutputHelper outpu
         await Expect(group.GetByTestId("sweep-axes")).ToContainTextAsync("= 4");
         await Expect(group.GetByTestId("sweep-axes")).ToContainTextAsync("trainer.lr (2)");
         await Expect(group.GetByTestId("sweep-progress")).ToBeVisibleAsync();
+        await Expect(group.GetByTestId("sweep-budget")).ToHaveTextAsync("budget: $0.00 of $20");
         await Expect(group.Locator("[data-testid='sweep-count'][data-state='STOPPED']")).ToHaveTextAsync("STOPPED 4", Slow);
         await Expect(page.Locator("[data-testid='col-flag'][data-key='seed']")).ToHaveClassAsync(new Regex(@"\bis-axis\b"));
         await Expect(page.Locator("[data-testid='col-flag'][data-key='trainer.lr']")).ToHaveClassAsync(new Regex(@"\bis-axis\b"));

@@ -2,7 +2,7 @@
 // and what a sweep command's changes say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAxes, axesToText, cellCount, capWarning, templateFrom, describeChanges, valuesText, DEFAULT_CAP } from '../../src/SkyDeck.Ui/wwwroot/sweepplan.js';
+import { parseAxes, axesToText, cellCount, capWarning, templateFrom, describeChanges, valuesText, DEFAULT_CAP, budgetUse, readBudget, budgetChange } from '../../src/SkyDeck.Ui/wwwroot/sweepplan.js';
 
 test('axes lines read numbers, booleans and strings, and keep each number\'s spelling in the JSON', () => {
   const { axes, json } = parseAxes('trainer.lr: 0.001, 3e-4, 1.0\nseed: 1, 2\n\n  opt: adam, "1", "a, b", true ');
@@ -65,4 +65,27 @@ test('changes in words: what is created or changed first, what is left alone las
 
 test('a cell\'s values as a short label', () => {
   assert.equal(valuesText({ 'trainer.lr': 0.001, seed: 1, opt: 'adam' }), 'lr=0.001 seed=1 opt=adam');
+});
+
+test('a sweep budget reads as its use: dollars, GPU-hours or both; reached says stopped with the server\'s message', () => {
+  assert.deepEqual(budgetUse({ budget: null }), { text: '', reached: false, title: '' });
+  assert.equal(budgetUse({ budget: { usd: 20, gpu_hours: null }, cost: { usd: 12.4, gpu_hours: 3 } }).text, 'budget: $12.40 of $20');
+  assert.equal(budgetUse({ budget: { gpu_hours: 5 }, cost: { usd: null, gpu_hours: 3.1 } }).text, 'budget: 3.10 of 5 GPU-h');
+  assert.equal(budgetUse({ budget: { gpu_hours: 5, usd: 20 }, cost: {} }).text, 'budget: $0.00 of $20 · 0 of 5 GPU-h');
+  const reached = budgetUse({ budget: { usd: 20 }, cost: { usd: 21.87 }, budget_reached: true, budget_message: 'budget reached: $21.87 / $20; stopped — raise the budget to start again' });
+  assert.equal(reached.text, 'budget reached — stopped ($21.87 of $20)');
+  assert.equal(reached.reached, true);
+  assert.match(reached.title, /raise the budget/);
+});
+
+test('the budget fields: empty is no limit, a number above 0 a limit, anything else an error naming the field', () => {
+  assert.deepEqual(readBudget('', ' '), { budget: null });
+  assert.deepEqual(readBudget('2.5', ''), { budget: { gpu_hours: 2.5 } });
+  assert.deepEqual(readBudget('', '20'), { budget: { usd: 20 } });
+  assert.equal(readBudget('0', '').error.field, 'budget.gpu_hours');
+  assert.equal(readBudget('', 'lots').error.field, 'budget.usd');
+  assert.equal(budgetChange({ usd: 20, gpu_hours: null }, { usd: 20 }), undefined);
+  assert.deepEqual(budgetChange({ usd: 20 }, { usd: 30 }), { usd: 30 });
+  assert.equal(budgetChange({ usd: 20 }, null), null);
+  assert.equal(budgetChange(null, null), undefined);
 });

@@ -44,10 +44,12 @@ public sealed partial class AuditLog(ActorSystem system)
             {
                 SweepChanged c => c.Reason,
                 SweepCellsOrdered o => o.Reason,
+                SweepBudgetReached b => b.Reason,
                 _ => null,
             };
-            return new AuditEntry(e.Offset is Sequence s ? s.Value : e.SequenceNr, e.SequenceNr, x.At, x.SweepId,
-                Words().Replace(x.GetType().Name, "$1_$2").ToLowerInvariant(), x.Who, reason,
+            // The budget stop reads as the experiment's does: budget_reached.
+            var type = x is SweepBudgetReached ? "budget_reached" : Words().Replace(x.GetType().Name, "$1_$2").ToLowerInvariant();
+            return new AuditEntry(e.Offset is Sequence s ? s.Value : e.SequenceNr, e.SequenceNr, x.At, x.SweepId, type, x.Who, reason,
                 JsonSerializer.SerializeToElement(x, x.GetType(), SkyDeckJson.Options));
         })];
     }

@@ -37,6 +37,11 @@ public sealed record Usage(
     /// <summary>Dollars, or null when there were GPU-hours and none of them had a price.</summary>
     public double? KnownUsd => UnpricedGpuHours > 0 && UnpricedGpuHours >= GpuHours ? null : Usd;
 
+    /// <summary>Both together: totals and rates add up (a sweep's usage is its cells').</summary>
+    public Usage Plus(Usage other) => new(
+        JobGpuHours + other.JobGpuHours, OverheadGpuHours + other.OverheadGpuHours, Usd + other.Usd, UnpricedGpuHours + other.UnpricedGpuHours,
+        SpotGpuHours + other.SpotGpuHours, GpusAccruing + other.GpusAccruing, UsdPerHour + other.UsdPerHour);
+
     public static Usage Sum(IEnumerable<UsageSlice> slices) => slices.Aggregate(Zero, (u, s) => u with
     {
         JobGpuHours = u.JobGpuHours + (s.Overhead ? 0 : s.GpuHours),
@@ -88,6 +93,13 @@ public static class Metering
             UsdPerHour = rate.Sum(r => r.Item1 * (prices.PerGpuHour(r.Item2.GpuRequest().Accelerator, r.Item2.UseSpot) ?? 0)),
         };
     }
+
+    /// <summary>
+    /// The usage of several experiments (a sweep's cells), each metered on its own (its job time inside its own cluster
+    /// spans), then added up with their rates.
+    /// </summary>
+    public static Usage OfAll(IEnumerable<UsageLedger> ledgers, DateTimeOffset now, PriceTable prices) =>
+        ledgers.Aggregate(Usage.Zero, (sum, l) => sum.Plus(Of(l.Jobs, l.ClusterSpans, now, prices)));
 
     /// <summary>
     /// The usage cut into (UTC day, user, job or overhead) pieces, within [<paramref name="from"/>, <paramref name="to"/>)

@@ -55,6 +55,28 @@ public static class NotificationRules
     }
 
     /// <summary>
+    /// A sweep stopped by its own budget, told once per stop (its time is in the key, so a replay or a second look at
+    /// the same stop is the same notification). <paramref name="before"/> null: not known (a start), so nothing is told.
+    /// </summary>
+    public static ImmutableArray<Notification> ForSweepChange(SweepState? before, SweepState after)
+    {
+        if (before is null || before.BudgetStop is not null || after.BudgetStop is not { } stop || after.Deleted) return [];
+        var name = after.Spec?.Name ?? after.Id;
+        return [new Notification(
+            $"{NotificationEvents.BudgetReached}:sweep/{after.Id}/{stop.At:O}", NotificationEvents.BudgetReached,
+            $"💸 sweep {name} stopped: {stop.Describe()}", stop.At, null,
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+            {
+                ["sweep_id"] = after.Id,
+                ["name"] = name,
+                ["gpu_hours"] = stop.GpuHours.ToString("0.######", CultureInfo.InvariantCulture),
+                ["usd"] = stop.Usd is { } usd ? usd.ToString("0.00", CultureInfo.InvariantCulture) : "",
+                ["budget_gpu_hours"] = stop.Budget.GpuHours?.ToString(CultureInfo.InvariantCulture) ?? "",
+                ["budget_usd"] = stop.Budget.Usd?.ToString(CultureInfo.InvariantCulture) ?? "",
+            }))];
+    }
+
+    /// <summary>
     /// Other features' facts, one case each (the seam for crash loops, budgets and sweeps): e.g.
     /// <c>CrashLoopDetected x => Experiment(NotificationEvents.CrashLoop, …)</c>. Unknown facts notify nothing.
     /// </summary>

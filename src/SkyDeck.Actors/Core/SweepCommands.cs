@@ -18,7 +18,7 @@ public static class SweepCommands
     public sealed record CreateSweep(string SweepId, SweepSpec Spec, DateTimeOffset At, string Who, bool Preview = false) : ISweepCommand;
 
     /// <summary>
-    /// Null fields stay as they are; <paramref name="Template"/> is merged over the current template. A template field
+    /// Null fields stay as they are (an empty <paramref name="Budget"/> clears the sweep's budget); <paramref name="Template"/> is merged over the current template. A template field
     /// changes in every cell that does not deviate on it; a cell whose own value differs from what the old template
     /// gave it (as <paramref name="Observed"/> shows it) keeps its value.
     /// </summary>
@@ -32,7 +32,15 @@ public static class SweepCommands
         SweepMode? Mode = null,
         DesiredState? Desired = null,
         bool Preview = false,
-        ImmutableArray<CellObservation> Observed = default) : ISweepCommand;
+        ImmutableArray<CellObservation> Observed = default,
+        Budget? Budget = null) : ISweepCommand;
+
+    /// <summary>
+    /// Stop the sweep if it is to run and its cells' usage (<paramref name="Cells"/>: every cell's jobs and cluster
+    /// spans, as the read model shows them) has reached its budget as of <paramref name="At"/> (internal: the sweep
+    /// actor sends it to itself when a cell's usage changes or the predicted crossing comes).
+    /// </summary>
+    public sealed record EnforceSweepBudget(string SweepId, ImmutableArray<UsageLedger> Cells, DateTimeOffset At, string Who = Callers.System, bool Preview = false) : ISweepCommand;
 
     /// <summary>Re-run the cells that failed, were deleted or were never created, as <paramref name="Observed"/> (the read model) shows them.</summary>
     public sealed record RefillSweep(string SweepId, ImmutableArray<CellObservation> Observed, DateTimeOffset At, string Who, bool Preview = false) : ISweepCommand;

@@ -34,17 +34,22 @@ public sealed record SweepDecision(ImmutableArray<ISweepEvent> Events, SweepResu
     public static SweepDecision Reply(SweepResult result) => new([], result);
 }
 
-/// <summary>Settings of the sweep decider: the cap on cells per sweep (<c>SKYDECK_MAX_SWEEP_CELLS</c>).</summary>
-public sealed record SweepSettings(int MaxCells = SweepExpansion.DefaultMaxCells)
+/// <summary>
+/// Settings of the sweep decider: the cap on cells per sweep (<c>SKYDECK_MAX_SWEEP_CELLS</c>) and the prices its
+/// budget is counted in (<c>SkyDeck:Prices</c>, as for experiments).
+/// </summary>
+public sealed record SweepSettings(int MaxCells = SweepExpansion.DefaultMaxCells, PriceTable? Prices = null)
 {
     public static readonly SweepSettings Default = new();
+
+    public PriceTable Prices { get; init; } = Prices ?? PriceTable.Default;
 }
 
 /// <summary>
 /// Pure: a command against a sweep gives events and a reply naming every cell it touches. Repeats are no-ops. The
 /// events carry the orders for the cells (the intent), numbered from <see cref="SweepState.NextSeq"/>.
 /// </summary>
-public static class SweepDecider
+public static partial class SweepDecider
 {
     public static SweepDecision Decide(SweepState s, ISweepCommand command, SweepSettings settings) => command switch
     {
@@ -56,6 +61,7 @@ public static class SweepDecider
         DeleteSweep c => Delete(s, c),
         RestoreSweep c => Restore(s, c),
         RecordOrderOutcomes c => Outcomes(s, c),
+        EnforceSweepBudget c => Enforce(s, c, settings),
         _ => SweepDecision.Reply(new SweepResult(ResultCode.Rejected, $"{command.GetType().Name} is not a command sweeps understand")),
     };
 
@@ -73,6 +79,7 @@ public static class SweepDecider
         else if (spec.Name.Length > 200) errors.Add(new("name", "must be at most 200 characters"));
         else if (SafeText.Problem(spec.Name) is { } unsafeName) errors.Add(new("name", unsafeName));
         foreach (var error in spec.Template.Validate()) errors.Add(error with { Field = "template." + error.Field });
+        if (spec.Budget is { } budget) errors.AddRange(budget.Validate());
         if (spec.Template.Sweep is not null) errors.Add(new("template.sweep", "is set by the sweep"));
         var (cells, axisErrors) = SweepExpansion.Expand(id, spec.Axes, spec.Mode, settings.MaxCells);
         errors.AddRange(axisErrors);
@@ -115,6 +122,7 @@ public static class SweepDecider
             Axes = c.Axes ?? old.Axes,
             Mode = c.Mode ?? old.Mode,
             Desired = c.Desired ?? old.Desired,
+            Budget = c.Budget is null ? old.Budget : c.Budget.IsEmpty ? null : c.Budget,
         };
         var (cells, errors) = Validate(s.Id, spec, settings);
         if (!errors.IsEmpty) return SweepDecision.Reply(SweepResult.Rejected("invalid sweep", errors));
@@ -179,6 +187,7 @@ public static class SweepDecider
             !spec.Axes.SequenceEqual(old.Axes) || spec.Mode != old.Mode ? "axes" : null,
             spec.Desired != old.Desired ? $"desired state {spec.Desired.ToApi()}" : null,
             spec.Name != old.Name ? "name" : null,
+            spec.Budget != old.Budget ? "budget" : null,
         }.OfType<string>()) + " changed";
         return new SweepDecision(
             [new SweepChanged(s.Id, spec, added.ToImmutable(), archived.ToImmutable(), orders.ToImmutable(), c.At, c.Who, reason)],

@@ -42,6 +42,21 @@ public sealed record SweepDeleted(string SweepId, ImmutableArray<CellOrder> Orde
 
 public sealed record SweepRestored(string SweepId, ImmutableArray<CellOrder> Orders, DateTimeOffset At, string Who) : ISweepEvent;
 
+/// <summary>
+/// The sweep's own budget was reached while it was to run: the sweep is now STOPPED, with the orders that stop its
+/// cells (as a change of its desired state gives them). <paramref name="GpuHours"/> and <paramref name="Usd"/> are
+/// what its cells had used (null dollars: none priced).
+/// </summary>
+public sealed record SweepBudgetReached(
+    string SweepId,
+    Budget Budget,
+    double GpuHours,
+    double? Usd,
+    ImmutableArray<CellOrder> Orders,
+    DateTimeOffset At,
+    string Who,
+    string Reason) : ISweepEvent;
+
 public sealed record OrderOutcome(long Seq, bool Succeeded, string? Problem = null);
 
 public enum CellOrderKind { Create, Update, SetDesired, Delete, Restore, Restart }

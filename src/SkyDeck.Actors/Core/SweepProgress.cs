@@ -14,7 +14,9 @@ public sealed record SweepCellView(SweepCellState Cell, ExperimentSummary? Exper
 /// <summary>
 /// Pure: how far a sweep has got, from its state and its cells' summaries. Counts are of active cells, by current
 /// state (<c>NOT_CREATED</c> for cells with no experiment yet, <c>DELETED</c> for deleted ones); finished cells
-/// succeeded or failed; GPU-hours add each cell's current job, running ones up to now.
+/// succeeded or failed. <see cref="Usage"/> (and <see cref="GpuHours"/>, null while nothing was used): every cell's
+/// ledger metered as an experiment's is (every run and attempt, cluster overhead, archived and deleted cells too), up to
+/// now: what the sweep's budget counts.
 /// </summary>
 public sealed record SweepProgress(
     int Cells,
@@ -32,7 +34,10 @@ public sealed record SweepProgress(
     public const string NotCreated = "NOT_CREATED";
     public const string DeletedState = "DELETED";
 
-    public static (SweepProgress Progress, ImmutableArray<SweepCellView> Cells) Of(SweepState sweep, IEnumerable<ExperimentSummary> experiments, DateTimeOffset now)
+    public Usage Usage { get; init; } = Usage.Zero;
+
+    public static (SweepProgress Progress, ImmutableArray<SweepCellView> Cells) Of(
+        SweepState sweep, IEnumerable<ExperimentSummary> experiments, DateTimeOffset now, PriceTable? prices = null)
     {
         var byId = experiments.Where(e => e.Spec.Sweep == sweep.Id).ToDictionary(e => e.Id, StringComparer.Ordinal);
         var views = sweep.Cells.Values.OrderBy(c => c.Ordinal).Select(cell =>
@@ -50,10 +55,7 @@ public sealed record SweepProgress(
             .GroupBy(v => v.Experiment is null ? NotCreated : v.Experiment.Deleted ? DeletedState : v.Experiment.Current.ToApi())
             .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var finished = active.Count(v => v.Experiment is { Deleted: false, Current: CurrentState.Succeeded or CurrentState.Failed });
-        double? gpuHours = null;
-        foreach (var v in active)
-            if (v.Experiment is { CurrentJob.StartedAt: { } started } e && e.Spec.Gpus > 0)
-                gpuHours = (gpuHours ?? 0) + Math.Max(0, ((e.CurrentJob.EndedAt ?? now) - started).TotalHours) * e.Spec.Gpus * e.Spec.Nodes;
+        var usage = Metering.OfAll(views.Where(v => v.Experiment is not null).Select(v => v.Experiment!.Ledger), now, prices ?? PriceTable.Default);
         var progress = new SweepProgress(
             active.Count,
             active.Count(v => v.Cell.Created || v.Experiment is not null),
@@ -65,7 +67,7 @@ public sealed record SweepProgress(
             active.Count(v => v.Experiment is { NeedsRestart: true, Deleted: false }),
             active.Count(v => v.Deviates),
             views.Count(v => v.Cell.Problem is not null),
-            gpuHours is { } h ? Math.Round(h, 3) : null);
+            usage.GpuHours > 0 ? Math.Round(usage.GpuHours, 3) : null) { Usage = usage };
         return (progress, views);
     }
 }

@@ -18,14 +18,16 @@ public sealed record SweepAxis(string Key, ImmutableArray<FlagValue> Values)
 
 /// <summary>
 /// Everything the researcher declares about a sweep: a template (every experiment field but the id), the axes, how they
-/// combine, and the desired state of every cell.
+/// combine, the desired state of every cell, and the sweep's own <paramref name="Budget"/> over all its cells (null:
+/// none; the template's budget is each cell's own).
 /// </summary>
-public sealed record SweepSpec(string Name, ExperimentSpec Template, ImmutableArray<SweepAxis> Axes, SweepMode Mode, DesiredState Desired)
+public sealed record SweepSpec(string Name, ExperimentSpec Template, ImmutableArray<SweepAxis> Axes, SweepMode Mode, DesiredState Desired, Budget? Budget = null)
 {
     public bool Equals(SweepSpec? other) =>
-        other is not null && Name == other.Name && Template == other.Template && Axes.SequenceEqual(other.Axes) && Mode == other.Mode && Desired == other.Desired;
+        other is not null && Name == other.Name && Template == other.Template && Axes.SequenceEqual(other.Axes) && Mode == other.Mode && Desired == other.Desired
+        && Budget == other.Budget;
 
-    public override int GetHashCode() => HashCode.Combine(Name, Template, Axes.Length, Mode, Desired);
+    public override int GetHashCode() => HashCode.Combine(Name, Template, Axes.Length, Mode, Desired, Budget);
 
     public ImmutableArray<string> AxisKeys => [.. Axes.Select(a => a.Key)];
 }

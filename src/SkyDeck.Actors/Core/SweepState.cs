@@ -35,6 +35,9 @@ public sealed record SweepState(
         id, false, null, ImmutableSortedDictionary.Create<string, SweepCellState>(StringComparer.Ordinal),
         ImmutableSortedDictionary<long, CellOrder>.Empty, 1, false, 0, default, default, 0);
 
+    /// <summary>Set while the sweep is STOPPED because it reached its own budget.</summary>
+    public BudgetStop? BudgetStop { get; init; }
+
     public IEnumerable<SweepCellState> ActiveCells => Cells.Values.Where(c => c.Active).OrderBy(c => c.Ordinal);
 
     public bool IsBusy(string cellId) => Pending.Values.Any(o => o.CellId == cellId);
@@ -55,6 +58,12 @@ public sealed record SweepState(
             {
                 Spec = x.Spec,
                 Revision = x.Spec.Template == s.Spec!.Template && x.Spec.Axes.SequenceEqual(s.Spec.Axes) && x.Spec.Mode == s.Spec.Mode ? s.Revision : s.Revision + 1,
+                BudgetStop = x.Spec.Desired == DesiredState.Running ? null : s.BudgetStop,
+            }, x.Orders),
+            SweepBudgetReached x => AddOrders(s with
+            {
+                Spec = s.Spec! with { Desired = DesiredState.Stopped },
+                BudgetStop = new BudgetStop(x.At, x.Budget, x.GpuHours, x.Usd),
             }, x.Orders),
             SweepCellsOrdered x => AddOrders(s, x.Orders),
             SweepOrdersCompleted x => Complete(s, x.Outcomes),

@@ -11,9 +11,12 @@ namespace SkyDeck.Actors.Experiments;
 /// is persisted with the orders it gives its cells (the intent) before it is acknowledged and before any order is sent;
 /// orders go to the experiment manager as ordinary experiment commands, one at a time per cell and a bounded number at
 /// once, and their answers are recorded in batches. After a restart the open orders are sent again; each is idempotent
-/// at the experiment, so no cell is created twice and none launched twice.
+/// at the experiment, so no cell is created twice and none launched twice. Its budget: the latest summary of each cell
+/// (from the manager's feed; the whole list once, asked when the sweep has a budget) is in memory, never persisted; on
+/// every change of a cell's usage, and at the crossing the pure <see cref="Budgets.Check(SweepState, IEnumerable{UsageLedger}, DateTimeOffset, PriceTable)"/>
+/// predicts, the decider is asked whether the budget stops the sweep.
 /// </summary>
-public sealed class SweepActor : ReceivePersistentActor, IWithTimers
+public sealed partial class SweepActor : ReceivePersistentActor, IWithTimers
 {
     private readonly string _id;
     private readonly IActorRef _experiments;
@@ -24,8 +27,10 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<long, CellOrder> _inFlight = [];
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private readonly List<OrderOutcome> _answered = [];
+    private readonly Dictionary<string, ExperimentSummary> _cells = new(StringComparer.Ordinal);
     private SweepState _state;
     private bool _recording;
+    private bool _listAsked;
 
     public SweepActor(string id, IActorRef experiments, SweepActorSettings settings, TimeProvider clock, IActorRef manager)
     {
@@ -50,9 +55,18 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
             if (!_state.Pending.IsEmpty) _log.Info("Sweep {0} recovered with {1} open orders; sending them again", id, _state.Pending.Count);
             Push();
             Dispatch();
+            WatchBudget();
         });
 
         Command<ISweepCommand>(Handle);
+        Command<CellSummaryChanged>(m => Seen(m.Summary));
+        Command<ExperimentList>(list =>
+        {
+            foreach (var summary in list.Experiments)
+                if (summary.Spec.Sweep == _id) Seen(summary, check: false);
+            WatchBudget();
+        });
+        Command<BudgetTick>(_ => WatchBudget());
         Command<GetSweep>(_ => Sender.Tell(_state.Exists ? new SweepResult(ResultCode.NoOp) { Sweep = _state } : SweepResult.NotFound(_id)));
         Command<OrderAnswered>(Answered);
         Command<RetryOrders>(_ => Dispatch());
@@ -85,13 +99,8 @@ public sealed class SweepActor : ReceivePersistentActor, IWithTimers
             Push();
             replyTo.Tell(result with { Sweep = _state });
             Dispatch();
+            WatchBudget();
         });
-    }
-
-    private void Apply(ISweepEvent e)
-    {
-        _state = SweepState.Evolve(_state, e);
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
     }
 
     /// <summary>Sends the open orders that may go now: in number order, one per cell, a bounded number at once.</summary>

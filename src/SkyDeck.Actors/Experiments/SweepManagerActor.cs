@@ -67,10 +67,27 @@ public sealed class SweepManagerActor : ReceivePersistentActor
             else _listWaiting.Add(m.Subscriber);
         });
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        // A cell's usage reaches its sweep (for the sweep's budget) through this one subscription to the live feed.
+        Command<SummaryChanged>(m =>
+        {
+            if (m.Summary.Spec.Sweep is { } sweep && _ids.Contains(sweep)) Child(sweep).Tell(new CellSummaryChanged(m.Summary));
+        });
         Command<SweepNothingToReport>(m => Reported(m.SweepId));
     }
 
     public override string PersistenceId => DirectoryPersistenceId;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        _experiments.Tell(new SubscribeToSummaries(Self));
+    }
+
+    protected override void PostStop()
+    {
+        _experiments.Tell(new UnsubscribeFromSummaries(Self));
+        base.PostStop();
+    }
 
     public static Props Props(IActorRef experiments, SweepActorSettings settings, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new SweepManagerActor(experiments, settings, clock));

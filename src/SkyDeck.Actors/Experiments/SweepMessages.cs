@@ -24,6 +24,12 @@ public sealed record SweepSummaryChanged(SweepState Sweep);
 /// </summary>
 public sealed record SubscribeToSweeps(IActorRef Subscriber);
 
+/// <summary>
+/// From the sweep manager to a sweep: one of its cells' summaries changed (the manager follows the experiments' live
+/// feed once for every sweep). The sweep keeps the latest of each cell for its budget.
+/// </summary>
+public sealed record CellSummaryChanged(ExperimentSummary Summary);
+
 /// <summary>From a sweep actor that recovered and found no sweep.</summary>
 public sealed record SweepNothingToReport(string SweepId);
 

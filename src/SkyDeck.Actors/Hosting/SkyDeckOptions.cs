@@ -41,7 +41,7 @@ public sealed record SkyDeckOptions
     /// <summary>The cap on cells per sweep (<c>SKYDECK_MAX_SWEEP_CELLS</c>).</summary>
     public int MaxSweepCells { get; init; } = SweepExpansion.DefaultMaxCells;
 
-    public SweepActorSettings SweepActorSettings => new(new SweepSettings(MaxSweepCells));
+    public SweepActorSettings SweepActorSettings => new(new SweepSettings(MaxSweepCells, Reconcile.Prices));
 
     /// <summary>
     /// An experiment at rest with no message for this long gives its actor's memory back (<c>SKYDECK_PASSIVATE_AFTER</c>);

@@ -52,7 +52,9 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
             {
                 foreach (var sweep in list.Sweeps)
                 {
+                    _sweeps.TryGetValue(sweep.Id, out var before);
                     _sweeps[sweep.Id] = sweep;
+                    SweepStateChanged(before, sweep);
                     SweepChanged(sweep.Id);
                 }
 
@@ -74,7 +76,9 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         });
         Receive<SweepSummaryChanged>(changed =>
         {
+            _sweeps.TryGetValue(changed.Sweep.Id, out var before);
             _sweeps[changed.Sweep.Id] = changed.Sweep;
+            SweepStateChanged(before, changed.Sweep);
             SweepChanged(changed.Sweep.Id);
         });
         Receive<SkyPilotPolled>(poll =>
@@ -95,6 +99,13 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         if (!_experimentsListed || !_sweepsListed) return;
         foreach (var sweep in _sweeps.Values)
             _completions.TryAdd(sweep.Id, SweepCompletion.Of(sweep, _last.GetValueOrDefault));
+    }
+
+    /// <summary>What a change of the sweep itself is worth telling (its budget stop); nothing before the baseline.</summary>
+    private void SweepStateChanged(SweepState? before, SweepState after)
+    {
+        if (!_experimentsListed || !_sweepsListed) return;
+        foreach (var notification in NotificationRules.ForSweepChange(before, after)) _outbox.Tell(new Notify(notification));
     }
 
     private void SweepChanged(string id)

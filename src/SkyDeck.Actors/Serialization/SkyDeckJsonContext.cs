@@ -45,6 +45,7 @@ namespace SkyDeck.Actors.Serialization;
 [JsonSerializable(typeof(SweepOrdersCompleted))]
 [JsonSerializable(typeof(SweepDeleted))]
 [JsonSerializable(typeof(SweepRestored))]
+[JsonSerializable(typeof(SweepBudgetReached))]
 [JsonSerializable(typeof(SweepState))]
 [JsonSerializable(typeof(SweepRegistered))]
 [JsonSerializable(typeof(ExperimentSummary))]

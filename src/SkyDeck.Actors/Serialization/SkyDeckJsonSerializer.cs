@@ -54,6 +54,7 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(SweepOrdersCompleted)] = "sweep-orders-completed.v1",
         [typeof(SweepDeleted)] = "sweep-deleted.v1",
         [typeof(SweepRestored)] = "sweep-restored.v1",
+        [typeof(SweepBudgetReached)] = "sweep-budget-reached.v1",
         [typeof(SweepState)] = "sweep-snapshot.v1",
         [typeof(SweepRegistered)] = "sweep-registered.v1",
     }.ToFrozenDictionary();

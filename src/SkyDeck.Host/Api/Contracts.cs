@@ -221,15 +221,17 @@ public sealed record CreateSweepRequest(
     [property: System.ComponentModel.DataAnnotations.Required] IReadOnlyDictionary<string, IReadOnlyList<FlagValue>> Axes,
     string? Name = null,
     string? Mode = null,
-    DesiredState? DesiredState = null);
+    DesiredState? DesiredState = null,
+    BudgetDto? Budget = null);
 
-/// <summary>A sweep's changes: template fields (merged), axes (replacing), mode, name or desired state.</summary>
+/// <summary>A sweep's changes: template fields (merged), axes (replacing), mode, name, desired state or budget (null or <c>{}</c> clears it).</summary>
 public sealed record UpdateSweepRequest(
     UpdateExperimentRequest? Template = null,
     IReadOnlyDictionary<string, IReadOnlyList<FlagValue>>? Axes = null,
     string? Name = null,
     string? Mode = null,
-    DesiredState? DesiredState = null);
+    DesiredState? DesiredState = null,
+    BudgetDto? Budget = null);
 
 /// <summary>The desired state for every cell of a sweep.</summary>
 public sealed record SetSweepStateRequest([property: System.ComponentModel.DataAnnotations.Required] DesiredState DesiredState);

@@ -26,7 +26,7 @@ public sealed record SweepTemplateDto(
         t.AutostopMinutes, t.AutostopDown);
 }
 
-/// <summary>Counts of active cells by state (plus <c>NOT_CREATED</c>, <c>DELETED</c>), finished (succeeded or failed) and GPU-hours so far.</summary>
+/// <summary>Counts of active cells by state (plus <c>NOT_CREATED</c>, <c>DELETED</c>), finished (succeeded or failed) and GPU-hours so far (every cell's runs and attempts with cluster overhead, as <c>cost</c> and the budget count them).</summary>
 public sealed record SweepProgressDto(
     int Cells,
     int Created,
@@ -71,7 +71,12 @@ public sealed record SweepCellDto(
         v.Deviates, v.Experiment?.Run, v.Experiment?.Message, v.Cell.Problem, v.DeviatesOn);
 }
 
-/// <summary>A sweep; <see cref="Cells"/> only when one sweep is asked for.</summary>
+/// <summary>
+/// A sweep; <see cref="Cells"/> only when one sweep is asked for. <see cref="Budget"/>: the sweep's own (null: none);
+/// <see cref="Cost"/>: what its cells used, summed (every run and attempt, cluster overhead too), as the budget counts
+/// it; <see cref="BudgetRemaining"/>: what is left of each limit (never below 0); <see cref="BudgetReached"/>: STOPPED
+/// by its budget, <see cref="BudgetMessage"/> saying what was used and how to run it again.
+/// </summary>
 public sealed record SweepDto(
     string Id,
     string Name,
@@ -85,18 +90,41 @@ public sealed record SweepDto(
     IReadOnlyList<SweepCellDto>? Cells,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    BudgetDto? Budget,
+    CostDto Cost,
+    BudgetDto? BudgetRemaining,
+    bool BudgetReached,
+    string? BudgetMessage)
 {
-    public static SweepDto From(SweepState s, IEnumerable<ExperimentSummary> experiments, DateTimeOffset now, bool withCells)
+    public static SweepDto From(SweepState s, IEnumerable<ExperimentSummary> experiments, CostMeter meter, bool withCells)
     {
-        var (progress, cells) = SweepProgress.Of(s, experiments, now);
+        var now = meter.Now;
+        // The usage the sweep actor enforces: every cell's ledger (archived and deleted ones too), metered as of now.
+        var (progress, cells) = SweepProgress.Of(s, experiments, now, meter.Prices);
         var axes = new Dictionary<string, IReadOnlyList<FlagValue>>(StringComparer.Ordinal);
         foreach (var axis in s.Spec!.Axes) axes[axis.Key] = axis.Values;
+        var usage = progress.Usage;
+        var asOf = usage.GpusAccruing > 0 ? now : cells.Where(v => v.Experiment is not null).Select(v => v.Experiment!.UpdatedAt).Append(s.UpdatedAt).Max();
+        var budget = s.Spec.Budget is { IsEmpty: false } b ? b : null;
+        var check = budget is null ? null : Budgets.Check(budget, usage, now);
         return new SweepDto(
             s.Id, s.Spec.Name, SweepTemplateDto.From(s.Spec.Template), axes, s.Spec.Mode.ToString().ToLowerInvariant(), s.Spec.Desired.ToApi(),
             s.Deleted, s.Revision, SweepProgressDto.From(progress), withCells ? [.. cells.Select(SweepCellDto.From)] : null,
-            s.CreatedAt, s.UpdatedAt, s.Version);
+            s.CreatedAt, s.UpdatedAt, s.Version,
+            BudgetDto.From(budget), CostDto.From(usage, asOf),
+            budget is null ? null : new BudgetDto(
+                budget.GpuHours is { } h ? Math.Round(Math.Max(0, h - usage.GpuHours), 6) : null,
+                budget.Usd is { } d ? Math.Round(Math.Max(0, d - usage.Usd), 6) : null),
+            s.BudgetStop is not null && s.Spec.Desired != Actors.Core.DesiredState.Running,
+            DescribeStop(s, check));
     }
+
+    /// <summary>Stopped by the budget: still over it (raise it to start again), or raised since (Start runs it again).</summary>
+    private static string? DescribeStop(SweepState s, BudgetCheck? now) =>
+        s.BudgetStop is not { } stop || s.Spec!.Desired == Actors.Core.DesiredState.Running ? null
+        : now is null or { Reached: false } ? $"stopped by the earlier budget ({stop.Describe()}); Start runs it again"
+        : $"{stop.Describe()}; stopped — raise the budget to start again";
 }
 
 public sealed record SweepListDto(IReadOnlyList<SweepDto> Sweeps);

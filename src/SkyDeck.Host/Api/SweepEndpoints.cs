@@ -58,13 +58,13 @@ public static class SweepEndpoints
         var withDeleted = included == true;
         var list = await sweeps.ListAsync(ct);
         var rows = await experiments.ListAsync(ct);
-        return TypedResults.Ok(new SweepListDto([.. list.Sweeps.Where(s => s.Exists && (withDeleted || !s.Deleted)).Select(s => SweepDto.From(s, rows, experiments.Now, withCells: false))]));
+        return TypedResults.Ok(new SweepListDto([.. list.Sweeps.Where(s => s.Exists && (withDeleted || !s.Deleted)).Select(s => SweepDto.From(s, rows, experiments.Costs, withCells: false))]));
     }
 
     public static async Task<Results<Ok<SweepDto>, NotFoundProblem>> Get(string id, Sweeps sweeps, Experiments experiments, CancellationToken ct)
     {
         if (await sweeps.GetAsync(id, ct) is not { } sweep) return NotFound(id);
-        return TypedResults.Ok(SweepDto.From(sweep, await experiments.ListAsync(ct), experiments.Now, withCells: true));
+        return TypedResults.Ok(SweepDto.From(sweep, await experiments.ListAsync(ct), experiments.Costs, withCells: true));
     }
 
     /// <summary>201 with the sweep and its cells (created in the background, in order); identical again 200; another spec 409.</summary>
@@ -90,16 +90,17 @@ public static class SweepEndpoints
         if (error is not null) return error;
 
         var read = new FieldReader(body);
-        read.RejectUnknown("id", "name", "template", "axes", "mode", "desired_state");
+        read.RejectUnknown("id", "name", "template", "axes", "mode", "desired_state", "budget");
         var id = read.String("id", required: true);
         var name = read.String("name");
         var mode = ReadMode(read) ?? SweepMode.Grid;
         var desired = read.Desired("desired_state") ?? DesiredState.Stopped;
         var axes = ReadAxes(body, read, required: true);
         var template = ReadTemplate(body, read, creating: true);
+        var budget = read.Budget("budget");
         if (!read.IsValid) return Problems.Invalid(read.Errors);
 
-        var spec = new SweepSpec(name ?? id!, template!.ApplyTo(ExperimentSpec.Defaults(id!)), axes!.Value, mode, desired);
+        var spec = new SweepSpec(name ?? id!, template!.ApplyTo(ExperimentSpec.Defaults(id!)), axes!.Value, mode, desired, budget is { IsEmpty: false } ? budget : null);
         var result = await sweeps.SendAsync(new CreateSweep(id!, spec, experiments.Now, who, preview), ct);
         if (!result.IsSuccess) return Problem(result);
         var answer = await AnswerAsync(result, experiments, preview, ct);
@@ -107,7 +108,8 @@ public static class SweepEndpoints
     }
 
     /// <summary>
-    /// Changes the template (merged field by field; null clears an optional field), axes, mode, name or desired state.
+    /// Changes the template (merged field by field; null clears an optional field), axes, mode, name, desired state or
+    /// the sweep's own budget (null or <c>{}</c> clears it; raised above what the cells used, Start runs the sweep again).
     /// A template field changes in every cell that does not deviate on it; cells changed on their own keep their value
     /// and say so in the answer ("kept: deviates on flags.x").
     /// </summary>
@@ -118,16 +120,18 @@ public static class SweepEndpoints
         if (error is not null) return error;
 
         var read = new FieldReader(body);
-        read.RejectUnknown("name", "template", "axes", "mode", "desired_state");
+        read.RejectUnknown("name", "template", "axes", "mode", "desired_state", "budget");
         var name = read.String("name");
         var mode = ReadMode(read);
         var desired = read.Desired("desired_state");
         var axes = ReadAxes(body, read, required: false);
         var template = ReadTemplate(body, read, creating: false);
+        // null or {} clears the budget; left out, it stays.
+        var budget = body.TryGetProperty("budget", out var given) && given.ValueKind == JsonValueKind.Null ? new Budget() : read.Budget("budget");
         if (!read.IsValid) return Problems.Invalid(read.Errors);
         // The cells as they are now: a template field is applied only to the cells that do not deviate on it.
         var observed = template is null ? default : await ObserveAsync(id, experiments, ct);
-        return await Send(new ChangeSweep(id, experiments.Now, who, name, template, axes, mode, desired, preview, observed), sweeps, experiments, preview, ct);
+        return await Send(new ChangeSweep(id, experiments.Now, who, name, template, axes, mode, desired, preview, observed, budget), sweeps, experiments, preview, ct);
     }
 
     public static async Task<SweepAnswer> SetState(string id, HttpContext http, Sweeps sweeps, Experiments experiments, bool preview, CancellationToken ct)
@@ -180,7 +184,7 @@ public static class SweepEndpoints
     private static async Task<SweepAnswerDto> AnswerAsync(SweepResult result, Experiments experiments, bool preview, CancellationToken ct)
     {
         SweepDto? sweep = null;
-        if (result.Sweep is { Exists: true } state) sweep = SweepDto.From(state, await experiments.ListAsync(ct), experiments.Now, withCells: true);
+        if (result.Sweep is { Exists: true } state) sweep = SweepDto.From(state, await experiments.ListAsync(ct), experiments.Costs, withCells: true);
         return new SweepAnswerDto(preview, result.Message, sweep, SweepChangesDto.From(result));
     }
 

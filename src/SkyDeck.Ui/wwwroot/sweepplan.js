@@ -1,5 +1,7 @@
 // Pure helpers of the sweep UI (no DOM): the axes editor's text format, the cell count and cap, a sweep template from
-// an experiment, and what a sweep command's changes say in words.
+// an experiment, what a sweep command's changes say in words, and the sweep's own budget (its use, its form fields).
+
+import { formatUsd, formatGpuHours } from './format.js';
 
 /** The server's default cap (SKYDECK_MAX_SWEEP_CELLS); a server with another cap answers its own 400 in the preview. */
 export const DEFAULT_CAP = 1000;
@@ -118,4 +120,43 @@ export function describeChanges(changes) {
 /** A cell's values as a short label: "lr=0.001 seed=1". */
 export function valuesText(values) {
   return Object.entries(values || {}).map(([k, v]) => `${k.slice(k.lastIndexOf('.') + 1)}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+}
+
+/**
+ * A sweep's own budget in words for its group row: "$12.40 of $20", "3.1 of 5 GPU-h" (both when both are set), and
+ * {reached, title}: stopped by it, with the server's message (what was used; raise it or Start again). '' text: no budget.
+ */
+export function budgetUse(sweep) {
+  const b = sweep?.budget;
+  if (!b || (b.gpu_hours == null && b.usd == null)) return { text: '', reached: false, title: '' };
+  const cost = sweep.cost || {};
+  const parts = [];
+  if (b.usd != null) parts.push(`${formatUsd(cost.usd ?? 0)} of $${b.usd}`);
+  if (b.gpu_hours != null) parts.push(`${formatGpuHours(cost.gpu_hours ?? 0)} of ${b.gpu_hours} GPU-h`);
+  const use = parts.join(' · ');
+  if (sweep.budget_reached) return { text: `budget reached — stopped (${use})`, reached: true, title: sweep.budget_message || 'stopped by its budget' };
+  return { text: `budget: ${use}`, reached: false, title: 'The sweep\'s own budget over all its cells (every run and attempt); reached, SkyDeck stops the sweep' };
+}
+
+/**
+ * The budget fields of the sweep forms: each empty (no limit) or a number above 0. Returns {budget} (null: none) or
+ * {error: {field, message}} naming the API field (budget.gpu_hours, budget.usd).
+ */
+export function readBudget(gpuHoursText, usdText) {
+  const budget = {};
+  for (const [key, raw] of [['gpu_hours', gpuHoursText], ['usd', usdText]]) {
+    const text = String(raw ?? '').trim();
+    if (text === '') continue;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) return { error: { field: `budget.${key}`, message: 'must be a number greater than 0 (empty: no limit)' } };
+    budget[key] = n;
+  }
+  return { budget: Object.keys(budget).length ? budget : null };
+}
+
+/** What an edit sends for the budget: undefined when unchanged, null to clear it, else the new one. */
+export function budgetChange(before, after) {
+  const same = (before?.gpu_hours ?? null) === (after?.gpu_hours ?? null) && (before?.usd ?? null) === (after?.usd ?? null);
+  if (same) return undefined;
+  return after ?? null;
 }

@@ -3,7 +3,9 @@
 // vary) and its actions: Start / Stop (the sweep's desired state), Refill, Edit (extend an axis, change the template)
 // and Restart to apply. Every action previews its effect first (the server's /preview twin: what would be created,
 // changed or left alone) and applies only when confirmed. The "New sweep" dialog: template prefilled from a selected
-// experiment, an axes editor, a live preview of the cells and the cap warning. Pure parts live in sweepplan.js.
+// experiment, an axes editor, a live preview of the cells and the cap warning. A sweep's own budget (GPU-hours and/or
+// dollars over all its cells) is set in both dialogs and its use shown in the group row ("budget reached — stopped"
+// when it stopped the sweep). Pure parts live in sweepplan.js.
 // User text enters only through textContent (el()).
 
 import { el, clear, byTestId } from './dom.js';
@@ -13,7 +15,7 @@ import { view, updateView, onViewChange } from './view.js';
 import { confirmAction } from './confirm.js';
 import { toast, errorToast } from './toast.js';
 import { ApiError, getUser, parseJson, flagsToJson, numberSource } from './api.js';
-import { parseAxes, axesToText, cellCount, capWarning, templateFrom, describeChanges, valuesText } from './sweepplan.js';
+import { parseAxes, axesToText, cellCount, capWarning, templateFrom, describeChanges, valuesText, budgetUse, readBudget, budgetChange } from './sweepplan.js';
 
 const sweeps = new Map(); // id → the sweep as GET /api/sweeps answered it
 const slots = new Map(); // sweep id → the container in its group row
@@ -68,16 +70,19 @@ function changeList(touched, testid = 'preview-cell') {
     touched.length > 40 ? el('li', { class: 'muted' }, `… and ${touched.length - 40} more`) : null);
 }
 
-/** Asks the server what the action would do, shows it, and applies it only when confirmed. */
-async function previewThenApply(title, path, method, body, label) {
+/**
+ * Asks the server what the action would do, shows it, and applies it only when confirmed. also: a change of the sweep
+ * itself that touches no cell (its budget), applied even when no cell changes.
+ */
+async function previewThenApply(title, path, method, body, label, also = '') {
   try {
     const preview = await call(method, `${path}/preview`, body);
     const plan = describeChanges(preview.changes);
-    if (plan.nothing) {
+    if (plan.nothing && !also) {
       toast(`${title}: no change (${plan.summary})`, { type: 'info' });
       return;
     }
-    const ok = await confirmAction({ title, message: `Preview: ${plan.summary}.`, confirmLabel: label, danger: false, details: changeList(plan.touched) });
+    const ok = await confirmAction({ title, message: `Preview: ${also ? `${also}; ` : ''}${plan.summary}.`, confirmLabel: label, danger: false, details: changeList(plan.touched) });
     if (!ok) return;
     const done = await call(method, path, body);
     toast(`${title}: ${describeChanges(done.changes).summary}`, { type: 'success', timeout: 6000 });
@@ -111,7 +116,7 @@ function button(testid, text, title, run) {
 
 function render(slot, id) {
   const sweep = sweeps.get(id);
-  const sig = sweep ? `${sweep.version}|${JSON.stringify(sweep.progress)}` : '';
+  const sig = sweep ? `${sweep.version}|${JSON.stringify(sweep.progress)}|${sweep.cost?.gpu_hours}|${sweep.cost?.usd}` : '';
   if (slot.dataset.sig === sig && slot.firstChild) return;
   slot.dataset.sig = sig;
   if (!sweep) {
@@ -122,6 +127,7 @@ function render(slot, id) {
   const axes = Object.keys(sweep.axes);
   const path = `/api/sweeps/${enc(id)}`;
   const counts = Object.entries(p.by_state).filter(([, n]) => n > 0);
+  const budget = budgetUse(sweep);
   slot.replaceChildren(...[
     el('span', { class: 'sweep-axes', testid: 'sweep-axes', title: `${sweep.mode} over\n${axesToText(sweep.axes)}` },
       `${sweep.mode}: ${axes.map(a => `${a} (${sweep.axes[a].length})`).join(' × ')} = ${p.cells}`),
@@ -129,6 +135,7 @@ function render(slot, id) {
     el('span', { class: 'sweep-percent', testid: 'sweep-percent' }, `${Math.round(p.percent_finished)}%`),
     el('span', { class: 'sweep-counts', testid: 'sweep-counts' },
       counts.map(([state, n]) => el('span', { class: 'sweep-count', testid: 'sweep-count', dataset: { state } }, `${state.replace('_', ' ')} ${n}`))),
+    budget.text ? el('span', { class: budget.reached ? 'chip sweep-budget is-reached' : 'sweep-budget', testid: 'sweep-budget', title: budget.title, dataset: { reached: String(budget.reached) } }, budget.text) : null,
     p.needs_restart > 0 ? el('span', { class: 'chip chip-restart', testid: 'sweep-restart-chip', title: 'The template changed while these cells ran' }, `restart to apply: ${p.needs_restart}`) : null,
     el('span', { class: 'sweep-actions' },
       button('sweep-start', '▶ Start', `Set ${id} RUNNING: every cell (preview first)`,
@@ -189,6 +196,22 @@ function refreshSoon(delay = 1000) {
   if (!timer) timer = setTimeout(refresh, delay);
 }
 
+// ---------- the budget fields of both dialogs ----------
+
+/** The sweep's own budget inputs (testids PREFIX-budget-gpu_hours / PREFIX-budget-usd), prefilled from the budget. */
+function budgetInputs(prefix, budget) {
+  return ['gpu_hours', 'usd'].map(key => {
+    const input = el('input', { type: 'number', min: 0, step: 'any', placeholder: 'no limit', testid: `${prefix}-budget-${key}` });
+    input.value = budget?.[key] ?? '';
+    return input;
+  });
+}
+
+function budgetFields(gpuHours, usd) {
+  return el('div', { class: 'sweep-fields', title: 'Over all the sweep\'s cells, every run and attempt; reached, SkyDeck stops the sweep (each cell\'s own budget is the template\'s)' },
+    el('label', {}, 'Sweep budget: GPU-hours ', gpuHours), el('label', {}, 'Sweep budget: dollars ', usd));
+}
+
 // ---------- extend / edit ----------
 
 function openEdit(id) {
@@ -201,21 +224,31 @@ function openEdit(id) {
   templateText.value = templateJson(templateFrom(fields), flags);
   const initialTemplate = templateText.value;
   const problem = el('p', { class: 'field-error', testid: 'edit-error', hidden: true });
+  const [gpuHours, usd] = budgetInputs('edit', sweep.budget);
   const dialog = el('dialog', { class: 'experiment-dialog sweep-dialog', testid: 'sweep-edit-dialog', 'aria-label': `Edit sweep ${id}` },
     el('h2', {}, `Extend or edit ${id}`),
     el('p', { class: 'muted' }, 'A new axis value creates only its cells; a removed one stops and archives its cells (adding it back restores them). A template change updates every cell; running ones then need “Restart to apply”.'),
     el('label', { class: 'block' }, 'Axes, one per line: key: value, value, …', axesText),
     el('label', { class: 'block' }, 'Template', templateText),
+    budgetFields(gpuHours, usd),
     problem,
     el('div', { class: 'dialog-actions' },
       el('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'),
       el('button', { type: 'button', class: 'primary', testid: 'edit-preview', onclick: async () => {
         let body;
+        let also = '';
         try {
           const parts = [`"axes": ${parseAxes(axesText.value).json}`];
           if (templateText.value !== initialTemplate) {
             JSON.parse(templateText.value);
             parts.push(`"template": ${templateText.value}`);
+          }
+          const read = readBudget(gpuHours.value, usd.value);
+          if (read.error) throw new Error(`${read.error.field}: ${read.error.message}`);
+          const change = budgetChange(sweep.budget, read.budget);
+          if (change !== undefined) {
+            parts.push(`"budget": ${JSON.stringify(change)}`);
+            also = change ? `sweep budget set to ${budgetUse({ budget: change, cost: sweep.cost }).text.replace(/^budget: /, '')}` : 'sweep budget removed';
           }
           body = `{${parts.join(', ')}}`;
         } catch (e) {
@@ -224,7 +257,7 @@ function openEdit(id) {
           return;
         }
         dialog.close();
-        await previewThenApply(`Change ${id}`, `/api/sweeps/${enc(id)}`, 'PATCH', body, 'Apply');
+        await previewThenApply(`Change ${id}`, `/api/sweeps/${enc(id)}`, 'PATCH', body, 'Apply', also);
       } }, 'Preview…')));
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
@@ -245,6 +278,7 @@ export function openNewSweep(fromId) {
   name.value = source ? `${source.name} sweep` : '';
   const mode = el('select', { testid: 'sweep-mode' }, el('option', { value: 'grid' }, 'grid (every combination)'), el('option', { value: 'zip' }, 'zip (i-th values together)'));
   const desired = el('select', { testid: 'sweep-desired' }, el('option', { value: 'STOPPED' }, 'STOPPED'), el('option', { value: 'RUNNING' }, 'RUNNING'));
+  const [gpuHours, usd] = budgetInputs('sweep');
   const templateText = el('textarea', { rows: 9, spellcheck: false, testid: 'sweep-template' });
   templateText.value = templateJson(template, source?.flags);
   const axesText = el('textarea', { rows: 4, spellcheck: false, testid: 'sweep-axes', placeholder: 'trainer.lr: 0.001, 0.0003\nseed: 1, 2, 3' });
@@ -267,7 +301,9 @@ export function openNewSweep(fromId) {
     } catch (e) {
       throw new Error(`Template: not valid JSON (${e.message})`);
     }
-    const head = JSON.stringify({ id: id.value.trim(), name: name.value.trim() || undefined, mode: mode.value, desired_state: desired.value });
+    const read = readBudget(gpuHours.value, usd.value);
+    if (read.error) throw new Error(`Budget: ${read.error.field} ${read.error.message}`);
+    const head = JSON.stringify({ id: id.value.trim(), name: name.value.trim() || undefined, mode: mode.value, desired_state: desired.value, budget: read.budget ?? undefined });
     return { axes: axes.axes, json: `${head.slice(0, -1)}, "axes": ${axes.json}, "template": ${templateText.value}}` };
   };
 
@@ -327,11 +363,12 @@ export function openNewSweep(fromId) {
       }
     }, 250);
   };
-  for (const input of [id, name, mode, desired, templateText, axesText]) input.addEventListener('input', refreshPreview);
+  for (const input of [id, name, mode, desired, templateText, axesText, gpuHours, usd]) input.addEventListener('input', refreshPreview);
 
   const dialog = el('dialog', { class: 'experiment-dialog sweep-dialog', testid: 'sweep-dialog', 'aria-label': 'New sweep' },
     el('h2', { testid: 'sweep-dialog-title' }, source ? `New sweep from ${source.id}` : 'New sweep'),
     el('div', { class: 'sweep-fields' }, el('label', {}, 'Id ', id), el('label', {}, 'Name ', name), el('label', {}, 'Mode ', mode), el('label', {}, 'Desired ', desired)),
+    budgetFields(gpuHours, usd),
     el('label', { class: 'block' }, 'Axes, one per line: key: value, value, … (quote a string that looks like a number)', axesText),
     warning, preview,
     el('label', { class: 'block' }, 'Template: every experiment field but id (each cell gets its axis values as flags)', templateText),

@@ -42,4 +42,35 @@ public sealed class NotifierSweepSpecs(ITestOutputHelper output) : ActorSpec(out
         sweeps.Reply(new SweepList([done]));
         outbox.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
+
+    [Fact]
+    public void GivenASweepStoppedByItsBudget_ThenOneBudgetReachedNotification_AndNoneForAStopKnownAtStartOrSeenAgain()
+    {
+        var experiments = CreateTestProbe();
+        var sweeps = CreateTestProbe();
+        var outbox = CreateTestProbe();
+        var running = SweepCreatedState(Sweep(axes: [Axis("seed", 1)]) with { Budget = new Budget(GpuHours: 1) }).AllDone();
+        var stopped = running.Decided(new SweepCommands.EnforceSweepBudget(SweepName, [Sweeps.SweepBudgetTests.Ledger("lrs.seed1", Support.Specs.T0)], Support.Specs.T0.AddHours(2)));
+        var notifier = Sys.ActorOf(NotifierActor.Props(experiments.Ref, outbox.Ref, TimeSpan.FromMinutes(5), sweeps.Ref));
+        experiments.ExpectMsg<SubscribeToSummaries>();
+        experiments.ExpectMsg<ListExperiments>();
+        sweeps.ExpectMsg<SubscribeToSweeps>();
+        notifier.Tell(new ExperimentList([]));
+        notifier.Tell(new SweepList([running]));
+
+        notifier.Tell(new SweepSummaryChanged(stopped));
+        notifier.Tell(new SweepSummaryChanged(stopped with { Version = stopped.Version + 1 }));
+
+        var told = outbox.ExpectMsg<Notify>().Notification;
+        Assert.Equal(NotificationEvents.BudgetReached, told.Event);
+        Assert.StartsWith("💸 sweep LR sweep stopped: budget reached: 8.0 / 1 GPU-h", told.Text);
+        outbox.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // A notifier started after the stop takes it as its baseline (a restart does not announce old news).
+        var later = Sys.ActorOf(NotifierActor.Props(experiments.Ref, outbox.Ref, TimeSpan.FromMinutes(5), sweeps.Ref));
+        later.Tell(new ExperimentList([]));
+        later.Tell(new SweepList([stopped]));
+        later.Tell(new SweepSummaryChanged(stopped));
+        outbox.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }

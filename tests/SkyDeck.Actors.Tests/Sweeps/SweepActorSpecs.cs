@@ -6,6 +6,7 @@ using SkyDeck.Actors.Tests.Actors;
 using Xunit.Abstractions;
 using static SkyDeck.Actors.Core.ExperimentCommands;
 using static SkyDeck.Actors.Core.SweepCommands;
+using static SkyDeck.Actors.Tests.Support.Specs;
 using static SkyDeck.Actors.Tests.Sweeps.SweepSamples;
 
 namespace SkyDeck.Actors.Tests.Sweeps;
@@ -187,5 +188,46 @@ public sealed class SweepActorSpecs(ITestOutputHelper output) : ActorSpec(output
             manager.Tell(ListSweeps.Instance);
             Assert.Equal(SweepName, Assert.Single(ExpectMsg<SweepList>(Patience).Sweeps).Id);
         }, Patience);
+    }
+
+    [Fact]
+    public void GivenARunningSweepWithABudget_WhenItsCellsUsageCrossesIt_ThenTheSweepStopsEveryCellOnTimeAndNotBefore()
+    {
+        var experiments = CreateTestProbe();
+        var manager = Sys.ActorOf(SweepManagerActor.Props(experiments.Ref, Narrow, Clock));
+        experiments.ExpectMsg<SubscribeToSummaries>(Patience);
+        manager.Tell(Create(Sweep(axes: [Axis("seed", 1, 2)]) with { Budget = new Budget(GpuHours: 2) }));
+        Assert.Equal(ResultCode.Accepted, ExpectMsg<SweepResult>(Patience).Code);
+        var created = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var message = experiments.ExpectMsg<object>(Patience);
+            if (message is CreateExperiment create) created.Add(create.ExperimentId);
+            experiments.Reply(message is ListExperiments ? new ExperimentList([]) : CommandResult.Accepted);
+        }
+
+        // Both cells run 4 GPUs from T0, seen through the manager's feed: 8 GPU-h an hour, 2 GPU-h at 15 minutes.
+        foreach (var id in created)
+            manager.Tell(new SummaryChanged(CellSummary(id, Spec() with { Sweep = SweepName }) with { Ledger = SweepBudgetTests.Ledger(id, T0) }));
+        Advance(TimeSpan.FromMinutes(14));
+        experiments.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        Advance(TimeSpan.FromSeconds(61));
+        var stops = new List<PatchExperiment>();
+        for (var i = 0; i < 2; i++)
+        {
+            stops.Add(experiments.ExpectMsg<PatchExperiment>(Patience));
+            experiments.Reply(CommandResult.Accepted);
+        }
+
+        Assert.Equal(created.Order(), stops.Select(p => p.ExperimentId).Order());
+        Assert.All(stops, p => Assert.Equal(DesiredState.Stopped, p.Desired));
+        manager.Tell(new GetSweep(SweepName));
+        var sweep = ExpectMsg<SweepResult>(Patience).Sweep!;
+        Assert.Equal(DesiredState.Stopped, sweep.Spec!.Desired);
+        Assert.InRange(sweep.BudgetStop!.At, T0.AddMinutes(15), T0.AddMinutes(15) + Budgets.Margin + TimeSpan.FromSeconds(1));
+        Assert.StartsWith("budget reached: 2.0 / 2 GPU-h", sweep.BudgetStop.Describe());
+        Advance(TimeSpan.FromHours(1));
+        experiments.ExpectNoMsg(TimeSpan.FromMilliseconds(300));   // stopped once
     }
 }

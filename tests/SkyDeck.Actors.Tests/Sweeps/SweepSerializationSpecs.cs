@@ -13,7 +13,7 @@ namespace SkyDeck.Actors.Tests.Sweeps;
 /// <summary>Every sweep event, the sweep snapshot and the directory entry survive the journal's serializer unchanged.</summary>
 public sealed class SweepSerializationSpecs(ITestOutputHelper output) : ActorSpec(output)
 {
-    public static TheoryData<string> Journaled() => ["created", "changed", "ordered", "completed", "deleted", "restored", "snapshot", "registered"];
+    public static TheoryData<string> Journaled() => ["created", "changed", "ordered", "completed", "deleted", "restored", "snapshot", "registered", "budget-reached", "budget-snapshot"];
 
     private static ISkyDeckJournaled Sample(string name)
     {
@@ -28,8 +28,32 @@ public sealed class SweepSerializationSpecs(ITestOutputHelper output) : ActorSpe
             "deleted" => decide(new DeleteSweep(SweepName, T0, "bob")),
             "restored" => SweepDecider.Decide(s.Decided(new DeleteSweep(SweepName, T0, "bob")), new RestoreSweep(SweepName, T0, "bob"), SweepSettings.Default).Events.Single(),
             "snapshot" => s.Decided(new RecordOrderOutcomes(SweepName, [new OrderOutcome(1, true)], T0)),
+            "budget-reached" => BudgetStop(s),
+            "budget-snapshot" => s.Fold(new SweepDecision([BudgetStop(s)], new SweepResult(ResultCode.Accepted))),
             _ => new SweepRegistered(SweepName, T0),
         };
+    }
+
+    private static SweepBudgetReached BudgetStop(SweepState s)
+    {
+        var budgeted = s with { Spec = s.Spec! with { Budget = new Budget(GpuHours: 1, Usd: 2.5) } };
+        return (SweepBudgetReached)SweepDecider.Decide(budgeted, new EnforceSweepBudget(SweepName, [SweepBudgetTests.Ledger("lrs.x", T0)], T0.AddHours(1)), SweepSettings.Default).Events.Single();
+    }
+
+    [Fact]
+    public void GivenASweepJournaledBeforeBudgets_WhenReplayed_ThenItHasNoBudget()
+    {
+        var serializer = new SkyDeckJsonSerializer((ExtendedActorSystem)Sys);
+        var created = SweepDecider.Decide(SweepState.Empty(SweepName), Create(), SweepSettings.Default).Events.Single();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(serializer.ToBinary(created))!;
+        json["spec"]!.AsObject().Remove("budget");
+        Assert.DoesNotContain("budget", json.ToJsonString(), StringComparison.Ordinal);
+
+        var back = (SweepCreated)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), serializer.Manifest(created));
+
+        Assert.Null(back.Spec.Budget);
+        Assert.Equal(created, back with { Orders = ((SweepCreated)created).Orders, Cells = ((SweepCreated)created).Cells });
+        Assert.Null(SweepState.Evolve(SweepState.Empty(SweepName), back).BudgetStop);
     }
 
     [Theory]
@@ -46,6 +70,11 @@ public sealed class SweepSerializationSpecs(ITestOutputHelper output) : ActorSpe
         Assert.Matches(@"^[a-z-]+\.v\d+$", manifest);
         Assert.Equal(value.GetType(), back.GetType());
         Assert.Equal(System.Text.Encoding.UTF8.GetString(bytes), System.Text.Encoding.UTF8.GetString(serializer.ToBinary(back)));
-        if (back is SweepState state) Assert.Equal(((SweepState)value).Cells.Values, state.Cells.Values);
+        if (back is SweepState state)
+        {
+            Assert.Equal(((SweepState)value).Cells.Values, state.Cells.Values);
+            Assert.Equal(((SweepState)value).BudgetStop, state.BudgetStop);
+            Assert.Equal(((SweepState)value).Spec, state.Spec);
+        }
     }
 }

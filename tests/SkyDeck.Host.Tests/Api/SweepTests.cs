@@ -117,6 +117,10 @@ public sealed class SweepTests(SweepFixture fx) : IClassFixture<SweepFixture>
         { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1]},"desired_state":"FAST"}""", "desired_state" },
         { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1]},"extra":1}""", "extra" },
         { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1],"lr.x":[2]}}""", "axes.lr" },
+        { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1]},"budget":{"usd":-1}}""", "budget.usd" },
+        { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1]},"budget":{"gpu_hours":"a"}}""", "budget.gpu_hours" },
+        { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1]},"budget":{"hours":1}}""", "budget.hours" },
+        { """{"id":"s","template":{"base_command":"lt"},"axes":{"lr":[1]},"budget":5}""", "budget" },
     };
 
     [Theory]
@@ -269,5 +273,69 @@ public sealed class SweepTests(SweepFixture fx) : IClassFixture<SweepFixture>
         foreach (var path in new[] { "/api/sweeps", "/api/sweeps/preview", "/api/sweeps/{id}", "/api/sweeps/{id}/preview", "/api/sweeps/{id}/state", "/api/sweeps/{id}/refill", "/api/sweeps/{id}/refill/preview", "/api/sweeps/{id}/restart", "/api/sweeps/{id}/restore", "/api/sweeps/{id}/events" })
             Assert.True(paths.TryGetProperty(path, out _), path);
         Assert.True(paths.GetProperty("/api/sweeps").GetProperty("post").GetProperty("responses").TryGetProperty("409", out _));
+    }
+
+    [Fact]
+    public async Task GivenASweepBudget_WhenCreatedAndPatched_ThenShownWithItsUse_AndBadValues400NamingTheField()
+    {
+        var id = fx.NewId("budget");
+        var created = await (await _client.PostJsonAsync("/api/sweeps", Body(id, new JsonObject { ["seed"] = new JsonArray(1, 2) }, "STOPPED", new { budget = new { usd = 20 } })))
+            .ExpectAsync(HttpStatusCode.Created);
+        var sweep = created.GetProperty("sweep");
+        Assert.Equal(20, sweep.GetProperty("budget").GetProperty("usd").GetDouble());
+        Assert.Equal(JsonValueKind.Null, sweep.GetProperty("budget").GetProperty("gpu_hours").ValueKind);
+        Assert.Equal(20, sweep.GetProperty("budget_remaining").GetProperty("usd").GetDouble());
+        Assert.Equal(0, sweep.GetProperty("cost").GetProperty("gpu_hours").GetDouble());
+        Assert.False(sweep.GetProperty("budget_reached").GetBoolean());
+
+        var preview = await (await _client.PatchJsonAsync($"/api/sweeps/{id}/preview", new JsonObject { ["budget"] = new JsonObject { ["gpu_hours"] = 5 } })).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(preview.GetProperty("preview").GetBoolean());
+        Assert.Equal(20, (await _client.GetJsonAsync($"/api/sweeps/{id}")).GetProperty("budget").GetProperty("usd").GetDouble());
+
+        await (await _client.PatchJsonAsync($"/api/sweeps/{id}", new JsonObject { ["budget"] = new JsonObject { ["gpu_hours"] = 5 } })).ExpectAsync(HttpStatusCode.OK);
+        var listed = (await _client.GetJsonAsync("/api/sweeps")).GetProperty("sweeps").EnumerateArray().Single(x => x.Str("id") == id);
+        Assert.Equal(5, listed.GetProperty("budget").GetProperty("gpu_hours").GetDouble());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("budget").GetProperty("usd").ValueKind);
+        Assert.Equal(JsonValueKind.Object, listed.GetProperty("cost").ValueKind);
+
+        await (await _client.PatchJsonAsync($"/api/sweeps/{id}", new JsonObject { ["budget"] = new JsonObject { ["usd"] = 0 } })).ExpectProblemAsync(HttpStatusCode.BadRequest, "budget.usd");
+        await (await _client.PatchJsonAsync($"/api/sweeps/{id}/preview", new JsonObject { ["budget"] = new JsonObject { ["gpu_hours"] = -2 } })).ExpectProblemAsync(HttpStatusCode.BadRequest, "budget.gpu_hours");
+        await (await _client.PatchJsonAsync($"/api/sweeps/{id}", new JsonObject { ["budget"] = "lots" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "budget");
+
+        await (await _client.PatchJsonAsync($"/api/sweeps/{id}", new JsonObject { ["budget"] = null })).ExpectAsync(HttpStatusCode.OK);
+        var cleared = await _client.GetJsonAsync($"/api/sweeps/{id}");
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("budget").ValueKind);
+        var events = (await _client.GetJsonAsync($"/api/sweeps/{id}/events")).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(2, events.Count(e => e.Str("reason") == "budget changed"));
+    }
+
+    [Fact]
+    public async Task GivenATinySweepBudget_WhenItsRunningCellsUseIt_ThenEveryCellIsStoppedWithBudgetReached_AndRaisingItAllowsStart()
+    {
+        var id = fx.NewId("tiny");
+        // 0.001 GPU-h over two 1-GPU cells: about 2 s of their cluster time.
+        await (await _client.PostJsonAsync("/api/sweeps", Body(id, new JsonObject { ["seed"] = new JsonArray(1, 2) }, "RUNNING", new { budget = new { gpu_hours = 0.001 } })))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var stopped = await Eventually.Until(() => _client.GetJsonAsync($"/api/sweeps/{id}"), s => s.GetProperty("budget_reached").GetBoolean(), $"{id} stopped by its budget", TimeSpan.FromSeconds(30));
+        Assert.Equal("STOPPED", stopped.Str("desired_state"));
+        Assert.True(stopped.GetProperty("cost").GetProperty("gpu_hours").GetDouble() >= 0.001);
+        Assert.Equal(0, stopped.GetProperty("budget_remaining").GetProperty("gpu_hours").GetDouble());
+        Assert.Contains("raise the budget to start again", stopped.Str("budget_message"));
+        await WaitForCellsAsync(id, c => c.Count == 2 && c.All(x => x.Str("desired_state") == "STOPPED" && x.Str("current_state") == "STOPPED"), "every cell stopped");
+        var reached = Assert.Single((await _client.GetJsonAsync($"/api/sweeps/{id}/events")).GetProperty("events").EnumerateArray(), e => e.Str("type") == "budget_reached");
+        Assert.StartsWith("budget reached: ", reached.Str("reason"));
+        Assert.Contains("/ 0.001 GPU-h", reached.Str("reason"));
+        Assert.Equal("system", reached.Str("who"));
+
+        await (await _client.PatchJsonAsync($"/api/sweeps/{id}", new JsonObject { ["budget"] = new JsonObject { ["gpu_hours"] = 1000 } })).ExpectAsync(HttpStatusCode.OK);
+        var raised = await _client.GetJsonAsync($"/api/sweeps/{id}");
+        Assert.Contains("Start runs it again", raised.Str("budget_message"));
+        await (await _client.PostJsonAsync($"/api/sweeps/{id}/state", new JsonObject { ["desired_state"] = "RUNNING" })).ExpectAsync(HttpStatusCode.OK);
+        await WaitForCellsAsync(id, c => AllRunning(c, 2), "running again under the raised budget");
+        var running = await _client.GetJsonAsync($"/api/sweeps/{id}");
+        Assert.Equal("RUNNING", running.Str("desired_state"));
+        Assert.False(running.GetProperty("budget_reached").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, running.GetProperty("budget_message").ValueKind);
     }
 }

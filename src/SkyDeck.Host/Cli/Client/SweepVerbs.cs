@@ -93,6 +93,7 @@ internal static class SweepVerbs
         Line("cells", $"{Int(p, "cells")} ({Int(p, "created")} created, {Int(p, "archived")} archived, {Int(p, "open_orders")} orders open)");
         Line("progress", $"{Int(p, "finished")} of {Int(p, "cells")} finished ({Number(p.GetProperty("percent_finished"))}%)"
                          + (p.TryGetProperty("gpu_hours", out var gpuHours) && gpuHours.ValueKind == JsonValueKind.Number ? $", {Number(gpuHours)} GPU-hours" : ""));
+        Line("budget", Budget(s));
         Line("states", States(p));
         Line("attention", string.Join(", ", new[]
         {
@@ -157,6 +158,36 @@ internal static class SweepVerbs
         if (rows.Count > 0)
             foreach (var line in TextTable.Render(ChangeColumns, rows, console.Width)) console.Out.WriteLine(line);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// <c>$12.40 of $20 · 3.1 of 5 GPU-h (left: $7.60, 1.9 GPU-h)</c>: the sweep's own budget against its cells' use,
+    /// and when it stopped the sweep, what the server says about it; null without a budget.
+    /// </summary>
+    private static string? Budget(JsonElement s)
+    {
+        if (!s.TryGetProperty("budget", out var b) || b.ValueKind != JsonValueKind.Object) return null;
+        var cost = s.GetProperty("cost");
+        var left = s.GetProperty("budget_remaining");
+        double? Get(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        string Usd(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        string Hours(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+        var use = new List<string>();
+        var remaining = new List<string>();
+        if (Get(b, "usd") is not null)
+        {
+            use.Add($"${Usd(Get(cost, "usd") ?? 0)} of ${Number(b.GetProperty("usd"))}");
+            remaining.Add($"${Usd(Get(left, "usd") ?? 0)}");
+        }
+
+        if (Get(b, "gpu_hours") is { } hours)
+        {
+            use.Add($"{Hours(Get(cost, "gpu_hours") ?? 0)} of {Hours(hours)} GPU-h");
+            remaining.Add($"{Hours(Get(left, "gpu_hours") ?? 0)} GPU-h");
+        }
+
+        var line = $"{string.Join(" · ", use)} (left: {string.Join(", ", remaining)})";
+        return s.GetProperty("budget_reached").GetBoolean() ? $"{line} — {Str(s, "budget_message") ?? "budget reached; stopped"}" : line;
     }
 
     /// <summary><c>RUNNING 10, FAILED 2</c>: the counts by state, most first.</summary>
