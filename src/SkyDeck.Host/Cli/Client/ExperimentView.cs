@@ -129,8 +129,11 @@ internal static class ExperimentView
         return $"{Raw(retry, "max_restarts_on_errors")} restarts on errors{codes}, on preemption {Str(retry, "on_preemption") ?? "always"}";
     }
 
-    /// <summary><c>0.17 GPU-h · $0.68 (overhead 0.09 GPU-h) · accruing 4 GPUs, $16.40/h</c>, counted on to <paramref name="now"/>.</summary>
-    private static string? Cost(JsonElement e, DateTimeOffset now)
+    /// <summary>
+    /// <c>0.17 GPU-h · $0.68 (overhead 0.09 GPU-h) · accruing 4 GPUs, $16.40/h</c>, counted on to <paramref name="now"/>,
+    /// from the <c>cost</c> of an experiment or a sweep (the same shape).
+    /// </summary>
+    public static string? Cost(JsonElement e, DateTimeOffset now)
     {
         if (!e.TryGetProperty("cost", out var cost) || cost.ValueKind != JsonValueKind.Object || Number(cost, "gpu_hours") is not { } hours) return null;
         var since = Time(cost, "as_of") is { } asOf && now > asOf ? (now - asOf).TotalHours : 0;

@@ -93,6 +93,7 @@ internal static class SweepVerbs
         Line("cells", $"{Int(p, "cells")} ({Int(p, "created")} created, {Int(p, "archived")} archived, {Int(p, "open_orders")} orders open)");
         Line("progress", $"{Int(p, "finished")} of {Int(p, "cells")} finished ({Number(p.GetProperty("percent_finished"))}%)"
                          + (p.TryGetProperty("gpu_hours", out var gpuHours) && gpuHours.ValueKind == JsonValueKind.Number ? $", {Number(gpuHours)} GPU-hours" : ""));
+        Line("cost", ExperimentView.Cost(s, DateTimeOffset.UtcNow));
         Line("budget", Budget(s));
         Line("states", States(p));
         Line("attention", string.Join(", ", new[]

@@ -67,6 +67,7 @@ public sealed class SweepVerbTests(CliServer server) : IClassFixture<CliServer>
         Assert.Contains("cells:         6 (6 created, 0 archived", show.Stdout);
         Assert.Contains("progress:      0 of 6 finished (0%)", show.Stdout);
         Assert.Contains("budget:        $0.00 of $20 · 0 of 5 GPU-h (left: $20.00, 5 GPU-h)", show.Stdout);
+        Assert.Contains("cost:          0.00 GPU-h", show.Stdout);
         Assert.Contains("grid: trainer.lr = 0.001, 0.0003; seed = 1, 2, 3", show.Stdout);
         Assert.Contains(show.Stdout.Split('\n'), l => l.StartsWith("CELL", StringComparison.Ordinal) && l.Contains("VALUES", StringComparison.Ordinal));
         Assert.Contains("seed=3 lr=0.0003", show.Stdout);
