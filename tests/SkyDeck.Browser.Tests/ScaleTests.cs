@@ -73,10 +73,14 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
             """);
         output.WriteLine($"first flush phases (ms): {arrive.GetProperty("phases").GetString()}");
         await Expect(page.GetByTestId("row-count")).ToContainTextAsync($"{Rows + 1} shown");
+        var profiler = await Profiler.StartAsync(page);
         var dashScroll = await page.GetByTestId("table-wrap").EvaluateAsync<JsonElement>(ScrollFrames);
+        await profiler.StopAsync("scroll");
         output.WriteLine($"scrolling: table script {Ms(dashScroll, "script")} in total over 150 frames, worst {Ms(dashScroll, "scriptMax")}");
         output.WriteLine($"scrolling: {dashScroll.GetProperty("longFrames").GetInt32()} long animation frames (> 50 ms): {Ms(dashScroll, "longTotal")} in all, of which script and rAF {Ms(dashScroll, "longScript")}, style, layout and paint {Ms(dashScroll, "longStyleLayout")}");
+        profiler = await Profiler.StartAsync(page);
         var dashView = await MeasureViewChanges(page, $"q={p}%20lr%3D0.5", $"q={p}&sort=-f%3Aseed", "[data-testid=select-all]");
+        await profiler.StopAsync("filter-sort-select");
         Assert.Equal(Rows / 10, dashView.GetProperty("filter").GetProperty("shown").GetInt32());
         output.WriteLine($"filter flush phases (ms): {dashView.GetProperty("filter").GetProperty("phases").GetString()}");
         output.WriteLine($"sort flush phases (ms): {dashView.GetProperty("sort").GetProperty("phases").GetString()}");
@@ -161,6 +165,55 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
     private static string Ms(JsonElement e, string name) => e.GetProperty(name).GetDouble().ToString("F1", CultureInfo.InvariantCulture) + " ms";
 
     private static string Fps(JsonElement e) => e.GetProperty("fps").GetDouble().ToString("F0", CultureInfo.InvariantCulture) + " fps";
+}
+
+/// <summary>
+/// With SKYDECK_SCALE_PROFILE=1, Chromium's sampling CPU profiler (CDP Profiler, 100 µs) around a phase of the scale
+/// benchmark, written to TestResults/scale-PHASE.cpuprofile (open it in Chrome DevTools' Performance panel, or sum
+/// self time per function with tests/SkyDeck.Browser.Tests/profile-summary.mjs). With SKYDECK_SCALE_PROFILE=2, a
+/// Chromium trace of the scrolling instead (TestResults/scale-scroll.trace.json: style, layout, paint, layerize and
+/// commit per frame; trace-summary.mjs sums them). Without either, nothing is started.
+/// </summary>
+internal sealed class Profiler(ICDPSession? session)
+{
+    private static readonly string? Mode = Environment.GetEnvironmentVariable("SKYDECK_SCALE_PROFILE");
+    private readonly List<string> traceChunks = [];
+    private readonly TaskCompletionSource traced = new();
+
+    public static async Task<Profiler> StartAsync(IPage page)
+    {
+        if (Mode is not ("1" or "2")) return new Profiler(null);
+        var session = await page.Context.NewCDPSessionAsync(page);
+        var profiler = new Profiler(session);
+        if (Mode == "2")
+        {
+            session.Event("Tracing.dataCollected").OnEvent += (_, e) => profiler.traceChunks.Add(e!.Value.GetProperty("value").GetRawText()[1..^1]);
+            session.Event("Tracing.tracingComplete").OnEvent += (_, _) => profiler.traced.TrySetResult();
+            await session.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
+            return profiler;
+        }
+        await session.SendAsync("Profiler.enable");
+        await session.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 100 });
+        await session.SendAsync("Profiler.start");
+        return profiler;
+    }
+
+    public async Task StopAsync(string phase)
+    {
+        if (session is null) return;
+        if (Mode == "2")
+        {
+            await session.SendAsync("Tracing.end");
+            await traced.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await File.WriteAllTextAsync(Path.Combine(DashboardTests.ArtifactDirectory(), $"scale-{phase}.trace.json"), "[" + string.Join(",", traceChunks.Where(c => c.Length > 0)) + "]");
+        }
+        else
+        {
+            var result = await session.SendAsync("Profiler.stop");
+            await File.WriteAllTextAsync(Path.Combine(DashboardTests.ArtifactDirectory(), $"scale-{phase}.cpuprofile"), result!.Value.GetProperty("profile").GetRawText());
+        }
+        await session.DetachAsync();
+    }
 }
 
 /// <summary>A fact that runs only when SKYDECK_SCALE=1.</summary>

@@ -32,6 +32,26 @@ test('sort by current state follows the state order, which the server can replac
   }
 });
 
+test('sort by text: collator order (numbers inside, case aside), numbers before text, ties by id in the same order', () => {
+  const list = [exp('x10', { name: 'run 10' }), exp('x2', { name: 'Run 2' }), exp('x1', { name: 'run 2' }), exp('x3', { name: 7 }), exp('x4', { name: null })];
+  assert.deepEqual(sortList([...list], { key: 'name', dir: 1 }).map(d => d.id), ['x3', 'x1', 'x2', 'x10', 'x4']);
+  assert.deepEqual(sortList([...list], { key: 'name', dir: -1 }).map(d => d.id), ['x10', 'x1', 'x2', 'x3', 'x4']);
+  assert.deepEqual(sortList([...list], { key: 'id', dir: 1 }).map(d => d.id), ['x1', 'x2', 'x3', 'x4', 'x10']);
+  // another text column, then a new string: the ranks are remade and the orders stay the collator's
+  const more = [...list, exp('x0', { name: 'a run' })];
+  assert.deepEqual(sortList([...more], { key: 'desired', dir: 1 }).map(d => d.id), ['x0', 'x1', 'x2', 'x3', 'x4', 'x10']);
+  assert.deepEqual(sortList([...more], { key: 'name', dir: 1 }).map(d => d.id), ['x3', 'x0', 'x1', 'x2', 'x10', 'x4']);
+  assert.deepEqual(sortList([exp('b'), exp('B2'), exp('a10'), exp('a9')], null).map(d => d.id), ['a9', 'a10', 'b', 'B2']);
+});
+
+test('sort values are read once per row version: a new version of a row sorts by its new value', () => {
+  const a = exp('a', { flags: { lr: 1 } });
+  const b = exp('b', { flags: { lr: 2 } });
+  assert.deepEqual(sortList([a, b], { key: 'f:lr', dir: 1 }).map(d => d.id), ['a', 'b']);
+  assert.deepEqual(sortList([{ ...a, flags: { lr: 3 } }, b], { key: 'f:lr', dir: 1 }).map(d => d.id), ['b', 'a']);
+  assert.deepEqual(sortList([a, b], { key: 'f:lr', dir: -1 }).map(d => d.id), ['b', 'a']);
+});
+
 test('a new version moves a row only when its sort value changed', () => {
   const before = exp('a', { flags: { lr: 1 }, name: 'x' });
   assert.equal(sortChanged(undefined, before, null), true);
