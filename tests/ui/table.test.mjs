@@ -92,6 +92,28 @@ test('flag-key counts: a key stays while any counted row has it; dirty when the 
   assert.deepEqual(k.keys(), []);
 });
 
+test('flag-key counts: rows of the same set of keys share it; a key goes only with the last row that has it', () => {
+  const k = createKeyCounts();
+  for (let i = 0; i < 3; i++) k.count(exp(`s${i}`, { flags: { lr: i, seed: i } }));
+  k.count(exp('t', { flags: { seed: 9, x: true } }));
+  k.count(exp('none', { flags: undefined }));
+  assert.deepEqual(k.keys().sort(), ['lr', 'seed', 'x']);
+  k.dirty = false;
+  k.uncount('s0');
+  k.uncount('s1');
+  assert.deepEqual(k.keys().sort(), ['lr', 'seed', 'x']);
+  assert.equal(k.dirty, false);
+  k.uncount('s2');
+  assert.deepEqual(k.keys().sort(), ['seed', 'x'], 'lr went with the last row that had it; t still has seed');
+  assert.equal(k.dirty, true);
+  // a new version of a row with other keys: uncounted, counted again
+  k.dirty = false;
+  k.uncount('t');
+  k.count(exp('t', { flags: { seed: 9 } }));
+  assert.deepEqual(k.keys().sort(), ['seed']);
+  assert.equal(k.dirty, true);
+});
+
 test('widths: rows only widen columns; hidden base columns get a zero track; a Flags placeholder without flags', () => {
   useTextMeasure(text => text.length * 7); // 7 px per character, any font
   const keys = ['trainer.lr', 'seed'];

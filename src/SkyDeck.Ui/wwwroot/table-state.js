@@ -19,7 +19,8 @@ export const T = {
   orderIndex: new Map(),
   /** With a group-by: the groups of `order`, in display order. */
   groups: null,
-  /** What is displayed, in order: {kind: 'row', id} and, with a group-by, {kind: 'group', group}; id → index. */
+  /** With a group-by, what is displayed, in order: {kind: 'row', id} and {kind: 'group', group}; id → index. Without
+   *  one, items is null: the rows of `order` are what is displayed, and itemIndex is orderIndex. */
   items: [],
   itemIndex: new Map(),
   /** Group item key → its rendered group row. */

@@ -242,15 +242,19 @@ function flush() {
   if (columnsChanged || membershipChanged || orderChanged) {
     const list = visibleList();
     sortList(list, view.sort);
-    T.order = list.map(d => d.id);
-    T.orderIndex = new Map(T.order.map((id, i) => [id, i]));
+    const order = new Array(list.length);
+    const orderIndex = new Map();
+    for (let i = 0; i < list.length; i++) orderIndex.set((order[i] = list[i].id), i);
+    T.order = order;
+    T.orderIndex = orderIndex;
     T.groups = groupRows(list, view.by);
-    T.items = displayItems(T.order, T.groups, view.fold);
-    // without groups the items are the rows: the same index (no second map of 10,000 ids)
+    // without groups the items are the rows: T.order and its index (no 10,000 item objects, no second map)
     if (T.groups) {
+      T.items = displayItems(T.order, T.groups, view.fold);
       T.itemIndex = new Map();
       T.items.forEach((item, i) => item.kind === 'row' && T.itemIndex.set(item.id, i));
     } else {
+      T.items = null;
       T.itemIndex = T.orderIndex;
     }
     T.visibleCount = list.length;
@@ -315,12 +319,12 @@ function renderWindow(force) {
   windowDirty = false;
   // read layout first (the body's offset under the header, the scroll position), then write
   const w = windowFor({
-    count: T.items.length, rowHeight, extras: panelExtras(), scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight, overscan: OVERSCAN,
+    count: T.items ? T.items.length : T.order.length, rowHeight, extras: panelExtras(), scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight, overscan: OVERSCAN,
   });
   if (!force && w.start === win.start && w.end === win.end && w.top === win.top && w.bottom === win.bottom) return;
   win = w;
-  const shownItems = T.items.slice(w.start, w.end);
-  const next = shownItems.map(item => (item.kind === 'row' ? item.id : GROUP + item.group.value));
+  const shownItems = T.items ? T.items.slice(w.start, w.end) : null;
+  const next = shownItems ? shownItems.map(item => (item.kind === 'row' ? item.id : GROUP + item.group.value)) : T.order.slice(w.start, w.end);
   const nextSet = new Set(next);
   const free = [];
   for (const key of T.rendered) {
@@ -342,13 +346,14 @@ function renderWindow(force) {
     rv.detailTr?.remove();
     if (!rv.details) T.rows.delete(key); // an open row keeps its panel (and whatever is being edited in it) while away
   }
-  shownItems.forEach((item, k) => {
-    if (item.kind === 'group') {
+  next.forEach((key, k) => {
+    const item = shownItems?.[k];
+    if (item?.kind === 'group') {
       const gv = groupView(item.group);
       gv.tr.ariaRowIndex = String(T.headerDepth + w.start + k + 1);
       return;
     }
-    const id = item.id;
+    const id = key;
     const dto = store.get(id);
     let rv = T.rows.get(id);
     if (!rv) {
