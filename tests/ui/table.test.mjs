@@ -132,6 +132,12 @@ test('widths: rows only widen columns; hidden base columns get a zero track; a F
   assert.equal(list[9], 0, 'cost hidden');
   assert.ok(list.every(px => Number.isInteger(px)));
   assert.deepEqual(columnWidths(emptyWidths([]), new Set(), 0).slice(11), [120]);
+  // the movable base tracks follow the chosen order; the frozen four and the flags stay where they are
+  const natural = columnWidths(all, new Set(['nodes']), keys.length);
+  const moved = columnWidths(all, new Set(['nodes']), keys.length, ['cost', 'actions', 'desired', 'current', 'job', 'nodes', 'gpus']);
+  assert.deepEqual(moved.slice(0, 4), natural.slice(0, 4));
+  assert.deepEqual(moved.slice(4, 11), [natural[9], natural[10], natural[4], natural[5], natural[6], natural[7], natural[8]]);
+  assert.deepEqual(moved.slice(11), natural.slice(11));
   assert.ok(HIDEABLE.includes('nodes') && !HIDEABLE.includes('id'));
 });
 

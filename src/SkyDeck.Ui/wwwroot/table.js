@@ -18,7 +18,7 @@ import { el, setText, setAttr, setClass, clear } from './dom.js';
 import { store } from './store.js';
 import { view, updateView, onViewChange } from './view.js';
 import { compileFilter } from './filter.js';
-import { splitVarying, leafOrder, orderColumns } from './columns.js';
+import { splitVarying, leafOrder, orderColumns, orderBase } from './columns.js';
 import { createDetails } from './details.js';
 import { windowFor, offsetOf } from './viewport.js';
 import { groupRows, displayItems } from './grouping.js';
@@ -119,7 +119,7 @@ export function initTable({ selectionChanged }) {
   });
   onViewChange(patch => {
     if ('q' in patch) filterFn = compileFilter(view.q);
-    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch || 'cols' in patch) full = true;
+    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch || 'cols' in patch || 'basecols' in patch) full = true;
     if ('sort' in patch || 'by' in patch || 'fold' in patch) resort = true;
     if ('base' in patch) rebase();
     if ('open' in patch) syncOpen();
@@ -232,9 +232,13 @@ function flush() {
   } else {
     keys = T.columnKeys;
   }
-  const signature = keys.join('\n');
+  const baseOrder = orderBase(view.basecols);
+  const baseSignature = baseOrder.join(',');
+  const signature = baseSignature + '|' + keys.join('\n');
   const columnsChanged = signature !== T.columnSignature;
   if (columnsChanged) {
+    T.baseOrder = baseOrder;
+    T.baseSignature = baseSignature;
     T.columnKeys = keys;
     T.columnSignature = signature;
     buildHeader();
@@ -486,7 +490,7 @@ function scrollToRow(id, block) {
 // ---------- column widths ----------
 
 function applyWidths() {
-  const list = columnWidths(widths, view.hide, T.columnKeys.length);
+  const list = columnWidths(widths, view.hide, T.columnKeys.length, T.baseOrder);
   const key = list.join(',');
   if (key === applied) return;
   applied = key;
