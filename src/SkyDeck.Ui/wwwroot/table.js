@@ -86,6 +86,7 @@ export function initTable({ selectionChanged }) {
   T.wrap = T.table.parentElement;
   rowHeight = parseFloat(getComputedStyle(T.table).getPropertyValue('--row-height')) || rowHeight;
   filterFn = compileFilter(view.q);
+  for (const id of view.open) pendingOpen.add(id); // opened by the URL the page was opened with
 
   const windowMoved = () => {
     windowDirty = true;
@@ -273,6 +274,7 @@ function flush() {
     T.visibleCount = list.length;
     setAttr(T.table, 'aria-rowcount', String(T.visibleCount + T.headerDepth));
     renderWindow(true);
+    if (pendingOpen.size) revealPending();
   } else {
     for (const id of changed) {
       const rv = T.rows.get(id);
@@ -474,17 +476,37 @@ function rebase() {
   }
 }
 
-/** Scrolls so that row `id` is in view ('center', or 'nearest': the least scrolling). False if it is not shown. */
+/**
+ * Scrolls so that row `id` is in view: 'center'; 'nearest' (the least scrolling); or 'open', the row and the top of
+ * its panel (its buttons): the row and its whole panel if they fit, else the row just under the header, the panel
+ * below it. False if the row is not shown.
+ */
 function scrollToRow(id, block) {
   const i = T.itemIndex.get(id);
   if (i === undefined) return false;
+  renderWindow(true); // the body's height first (an opened panel makes it taller), so the scroll is not cut short
   const header = T.thead.getBoundingClientRect().height;
   const y = T.tbody.offsetTop + offsetOf(i, rowHeight, panelExtras());
+  const below = block === 'open' ? panelHeights.get(id) ?? PANEL_ESTIMATE : 0; // px to show under the row
+  const top = T.wrap.scrollTop + header;
+  const bottom = T.wrap.scrollTop + T.wrap.clientHeight;
   if (block === 'center') T.wrap.scrollTop = y - (T.wrap.clientHeight + header - rowHeight) / 2;
-  else if (y < T.wrap.scrollTop + header) T.wrap.scrollTop = y - header;
-  else if (y + rowHeight > T.wrap.scrollTop + T.wrap.clientHeight) T.wrap.scrollTop = y + rowHeight - T.wrap.clientHeight;
+  else if (y < top || rowHeight + below > bottom - top) T.wrap.scrollTop = y - header;
+  else if (y + rowHeight + below > bottom) T.wrap.scrollTop = y + rowHeight + below - T.wrap.clientHeight;
   renderWindow(true);
   return true;
+}
+
+// Rows opened from a link or the URL before they were shown (the data not there yet, or not yet in the order): each
+// is brought into view, with its panel, once, when it first is.
+const pendingOpen = new Set();
+
+function revealPending() {
+  for (const id of pendingOpen) {
+    if (!T.itemIndex.has(id)) continue;
+    pendingOpen.delete(id);
+    scrollToRow(id, 'open');
+  }
 }
 
 // ---------- column widths ----------
@@ -561,6 +583,7 @@ function place() {
 // ---------- details ----------
 
 function syncOpen() {
+  for (const id of pendingOpen) if (!view.open.has(id)) pendingOpen.delete(id);
   let changed = false;
   for (const rv of [...T.rows.values()]) {
     if (rv.details && !view.open.has(rv.id)) {
@@ -577,11 +600,12 @@ function syncOpen() {
       openDetails(rv);
       focus = rv;
       changed = true;
-    } else if (store.loaded && T.orderIndex.has(id)) scrollToRow(id, 'nearest');
+    } else if (store.loaded && T.itemIndex.has(id)) scrollToRow(id, 'open');
+    else pendingOpen.add(id);
   }
-  // the rows below an opened or closed panel move now, not a frame later
-  if (changed && store.loaded) renderWindow(true);
-  focus?.tr.scrollIntoView({ block: 'nearest' });
+  // the rows below an opened or closed panel move now, not a frame later; an opened row shows with its panel's top
+  if (focus) scrollToRow(focus.id, 'open');
+  else if (changed && store.loaded) renderWindow(true);
 }
 
 function openDetails(rv) {
