@@ -44,6 +44,14 @@ test('sort by text: collator order (numbers inside, case aside), numbers before 
   assert.deepEqual(sortList([exp('b'), exp('B2'), exp('a10'), exp('a9')], null).map(d => d.id), ['a9', 'a10', 'b', 'B2']);
 });
 
+test('thousands of ties are broken by id in the collator order (the ids ranked midway through the sort)', () => {
+  const ids = Array.from({ length: 3000 }, (_, i) => `t${(i * 7919) % 3000}`);
+  const list = ids.map((id, i) => exp(id, { flags: { lr: i % 2 } }));
+  const expected = lr => ids.filter((_, i) => i % 2 === lr).sort(new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare);
+  assert.deepEqual(sortList([...list], { key: 'f:lr', dir: 1 }).map(d => d.id), [...expected(0), ...expected(1)]);
+  assert.deepEqual(sortList([...list].reverse(), { key: 'f:lr', dir: -1 }).map(d => d.id), [...expected(1), ...expected(0)]);
+});
+
 test('sort values are read once per row version: a new version of a row sorts by its new value', () => {
   const a = exp('a', { flags: { lr: 1 } });
   const b = exp('b', { flags: { lr: 2 } });

@@ -64,8 +64,9 @@ function valueReader(key) {
 // new ones (sorting by another text column and back then ranks nothing again). Ids and values are ranked apart.
 function createRanks() {
   let ranks = new Map(); // string → rank (collator-equal strings share one)
-  return strings => {
-    for (const s of strings) if (!ranks.has(s)) return (ranks = remakeRanks(ranks, strings));
+  /** The ranks of `strings`; without `remake`, null when some string has none yet. */
+  return (strings, remake = true) => {
+    for (const s of strings) if (!ranks.has(s)) return remake ? (ranks = remakeRanks(ranks, strings)) : null;
     return ranks;
   };
 }
@@ -83,19 +84,33 @@ function remakeRanks(old, strings) {
 }
 
 const idRanks = createRanks();
+const TIE_LIMIT = 2000;
+
+function rankArray(strings, ranks) {
+  const out = new Float64Array(strings.length);
+  for (let i = 0; i < strings.length; i++) out[i] = ranks.get(strings[i]);
+  return out;
+}
 const textRanks = createRanks();
 
 /** Sorts `list` (experiment dtos) in place by `sort` ({key, dir}); without one, newest first. */
 export function sortList(list, sort) {
   const n = list.length;
-  // ties by id, as the collator orders them: ranked only when the first tie is met (a sort by a unique value has none)
+  // ties by id, as the collator orders them: a sort by a unique value has none, by a few values has thousands. At the
+  // first tie the ids' ranks are used if they are known; else the collator decides the first TIE_LIMIT ties and only
+  // then are the ids ranked (one collator sort; the same order, so switching midway is consistent)
   let tie = null;
+  let ids = null;
+  let direct = 0;
   const byId = (a, b) => {
     if (!tie) {
-      const ids = list.map(d => d.id);
-      const r = idRanks(ids);
-      tie = new Float64Array(n);
-      for (let i = 0; i < n; i++) tie[i] = r.get(ids[i]);
+      if (!ids) {
+        ids = list.map(d => d.id);
+        const known = idRanks(ids, false);
+        if (known) tie = rankArray(ids, known);
+      }
+      if (!tie && direct++ < TIE_LIMIT) return collator.compare(ids[a], ids[b]);
+      tie ??= rankArray(ids, idRanks(ids));
     }
     return tie[a] - tie[b];
   };
