@@ -396,33 +396,34 @@ function renderWindow(force) {
     rv.detailTr?.remove();
     if (!rv.details) T.rows.delete(key); // an open row keeps its panel (and whatever is being edited in it) while away
   }
+  let reused = 0; // rows are re-filled in the order they left: after a sort the DOM order then already is the new one
   for (let k = 0; k < next.length; k++) {
     const key = next[k];
-    const ariaRow = String(T.headerDepth + w.start + k + 1);
+    const ariaRow = T.headerDepth + w.start + k + 1;
     if (key.startsWith(GROUP)) {
       const gv = groupView(T.items[w.start + k].group);
-      gv.tr.ariaRowIndex = ariaRow;
+      setRowIndex(gv, ariaRow);
       if (gv.tr.parentNode !== T.tbody) T.tbody.append(gv.tr);
       continue;
     }
     const dto = store.get(key);
     let rv = T.rows.get(key);
     if (!rv) {
-      const reuse = freed.pop() ?? spare.pop();
+      const reuse = reused < freed.length ? freed[reused++] : spare.pop();
       T.rows.set(key, (rv = reuse ? recycleRow(reuse, dto) : createRow(dto)));
     } else if (rv.signature !== T.columnSignature) {
       buildFlagCells(rv, dto);
       patchRow(rv, dto);
     } else if (rv.dto !== dto) patchRow(rv, dto);
     if (rv.checkedAs !== T.selection.has(key)) refreshRowClass(key);
-    rv.tr.ariaRowIndex = ariaRow;
+    setRowIndex(rv, ariaRow);
     if (rv.tr.parentNode !== T.tbody) T.tbody.append(rv.tr);
     if (view.open.has(key) && !rv.details) openDetails(rv);
     else if (rv.detailTr && rv.detailTr.parentNode !== T.tbody) T.tbody.append(rv.detailTr);
   }
-  for (const rv of freed) {
-    rv.tr.remove();
-    if (spare.length < SPARE_MAX) spare.push(rv);
+  for (let k = reused; k < freed.length; k++) {
+    freed[k].tr.remove();
+    if (spare.length < SPARE_MAX) spare.push(freed[k]);
   }
   freed.length = 0;
   // each row at its offset: the window's top, a row height per row, an open row's panel after it
@@ -444,6 +445,13 @@ function renderWindow(force) {
   T.rendered = next;
   if (force) place();
   else domOrderStale = true;
+}
+
+/** aria-rowindex, written only when it changes (a row that stays in the window while scrolling keeps its index). */
+function setRowIndex(v, index) {
+  if (v.rowIndex === index) return;
+  v.rowIndex = index;
+  v.tr.ariaRowIndex = String(index);
 }
 
 /** Whether the item `key` (a row's id, without a group-by) is in the window `w`. */
