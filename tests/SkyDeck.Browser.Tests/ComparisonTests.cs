@@ -187,6 +187,68 @@ public sealed class ComparisonTests(DashboardFixture fixture)
         await ExpectFlagOrder(again, id, "model.layers", "model.width", "seed");
     }
 
+    [Fact]
+    public async Task The_column_chooser_moves_base_columns_after_name_and_the_url_keeps_the_order()
+    {
+        var id = Ids.New("basecols");
+        await Server.CreateAsync(id, new Dictionary<string, object> { ["seed"] = 1 });
+        await using var d = await DashboardPage.OpenAsync(fixture, $"#q={id}");
+        await ExpectBaseOrder(d, id, "desired", "current", "job", "nodes", "gpus", "cost", "actions");
+        await d.Page.GetByTestId("columns-button").ClickAsync();
+        var chooser = d.Page.GetByTestId("column-chooser");
+        await Expect(chooser.Locator("[data-testid='base-left'][data-key='desired']")).ToBeDisabledAsync();
+        await Expect(chooser.Locator("[data-testid='base-right'][data-key='actions']")).ToBeDisabledAsync();
+        await Expect(chooser.Locator("[data-testid='chooser-base'][data-key='name']")).ToHaveCountAsync(0); // frozen
+
+        // keyboard only: "move GPU-h · $ left" twice puts cost before nodes (the focus stays on the button)
+        var costLeft = chooser.Locator("[data-testid='base-left'][data-key='cost']");
+        await costLeft.FocusAsync();
+        await d.Page.Keyboard.PressAsync("Enter");
+        await d.Page.Keyboard.PressAsync("Enter");
+        await ExpectBaseOrder(d, id, "desired", "current", "job", "cost", "nodes", "gpus", "actions");
+        // Start / Stop to the front, by clicks
+        for (var i = 0; i < 6; i++) await chooser.Locator("[data-testid='base-left'][data-key='actions']").ClickAsync();
+        await ExpectBaseOrder(d, id, "actions", "desired", "current", "job", "cost", "nodes", "gpus");
+        Assert.Contains("basecols=actions%2Cdesired%2Ccurrent%2Cjob%2Ccost%2Cnodes%2Cgpus", d.Page.Url);
+        // the flag columns still follow the base ones, and the frozen four lead
+        await Expect(d.Row(id).Locator(".td").Nth(11)).ToHaveAttributeAsync("data-key", "seed");
+
+        // the same order from the link, in a fresh page (a hidden column keeps its place); Reset order restores it
+        var url = d.Page.Url;
+        await using var again = await DashboardPage.OpenAsync(fixture, url[url.IndexOf('#')..] + "&hide=job");
+        await ExpectBaseOrder(again, id, "actions", "desired", "current", "job", "cost", "nodes", "gpus");
+        await Expect(again.Row(id).GetByTestId("cell-job")).ToBeHiddenAsync();
+        await again.Page.GetByTestId("columns-button").ClickAsync();
+        await again.Page.GetByTestId("columns-reset-order").ClickAsync();
+        await ExpectBaseOrder(again, id, "desired", "current", "job", "nodes", "gpus", "cost", "actions");
+        Assert.DoesNotContain("basecols=", again.Page.Url);
+    }
+
+    /// <summary>The row's base cells after Name, left to right, each in the grid column of its header.</summary>
+    private static async Task ExpectBaseOrder(DashboardPage d, string id, params string[] keys)
+    {
+        var order = "[" + string.Join(",", keys.Select(k => $"'{k}'")) + "]";
+        // the cells in the DOM in that order, right after the frozen four, and their headers in the same grid columns
+        await Expect(d.Row(id)).ToBeVisibleAsync();
+        await d.Page.WaitForFunctionAsync($$"""
+            ([id, keys]) => {
+              const row = document.querySelector(`[data-testid=row][data-id="${id}"]`);
+              if (!row) return false;
+              const cells = [...row.children].slice(4, 4 + keys.length);
+              return keys.every((k, i) => cells[i]?.classList.contains(`col-${k}`)
+                && document.querySelector(`[data-testid=col-${k}]`)?.style.gridColumn === String(5 + i));
+            }
+            """, new object[] { id, keys }, new() { Timeout = 15_000 });
+        // and laid out left to right
+        var xs = new List<double>();
+        foreach (var k in keys)
+        {
+            var box = await d.Page.GetByTestId($"col-{k}").BoundingBoxAsync();
+            xs.Add(box?.X ?? -1);
+        }
+        Assert.True(xs.Zip(xs.Skip(1), (a, b) => a <= b).All(ok => ok), $"headers of {order} at x {string.Join(", ", xs)}");
+    }
+
     /// <summary>The row's flag cells, left to right, and their headers in the same grid columns.</summary>
     private static async Task ExpectFlagOrder(DashboardPage d, string id, params string[] keys)
     {

@@ -178,4 +178,71 @@ public sealed class DefectTests(DashboardFixture fixture)
 
         await Server.SetStateAsync(id, "STOPPED");
     }
+
+    /// <summary>
+    /// Defect 5: "At 800 px, opening #…&amp;open=ID scrolls the expanded panel so the row and its buttons sit above the
+    /// viewport." With 200 rows, a row in the middle and one near the end, 800 px wide and 600 or 800 high: opened
+    /// from a link while the page is open, and from the URL a page is opened with (before the rows arrive), the row is
+    /// in view below the header, the panel starts right under it, and the panel's buttons are in view.
+    /// </summary>
+    [Theory]
+    [InlineData(600, 100)]
+    [InlineData(600, 197)]
+    [InlineData(800, 120)]
+    [InlineData(800, 199)]
+    public async Task Opening_a_far_row_from_a_link_at_800_px_shows_the_row_its_buttons_and_the_panel_below_it(int height, int index)
+    {
+        var p = Ids.New("open800");
+        await Server.CreateAsync($"{p}-tpl", new Dictionary<string, object> { ["trainer.lr"] = 0.1, ["model.layers"] = 2, ["seed"] = -1 });
+        var id = $"{p}-{index:D5}";
+
+        // from a link, the page open
+        await using (var d = await OpenAt800Async($"#q={p}", p, height))
+        {
+            await d.Page.EvaluateAsync($"() => {{ location.hash = 'q={p}&open={id}'; }}");
+            await ExpectRowButtonsAndPanelInView(d, id);
+        }
+
+        // from the URL the page is opened with: the row is not there yet; it is brought into view when it arrives
+        await using (var d = await OpenAt800Async($"#q={p}&open={id}", p, height))
+            await ExpectRowButtonsAndPanelInView(d, id);
+    }
+
+    private async Task<DashboardPage> OpenAt800Async(string hash, string prefix, int height)
+    {
+        var d = await DashboardPage.OpenAsync(fixture, hash);
+        await d.Page.SetViewportSizeAsync(800, height);
+        await Expect(d.Row($"{prefix}-tpl")).ToBeAttachedAsync();
+        await d.Page.EvaluateAsync<double>(Synthetic.LoadScript($"{prefix}-tpl", prefix, 200));
+        await Expect(d.Page.GetByTestId("row-count")).ToHaveTextAsync(new Regex("^201 shown"));
+        return d;
+    }
+
+    private static async Task ExpectRowButtonsAndPanelInView(DashboardPage d, string id)
+    {
+        await Expect(d.Details(id).GetByTestId("details-actions")).ToBeVisibleAsync();
+        const string Geometry = """
+            id => {
+              const box = e => { const r = e?.getBoundingClientRect(); return r ? { top: Math.round(r.top), bottom: Math.round(r.bottom) } : null; };
+              const wrap = box(document.querySelector('[data-testid=table-wrap]'));
+              const head = box(document.querySelector('[data-testid=grid-head]'));
+              const row = box(document.querySelector(`[data-testid=row][data-id="${id}"]`));
+              const panel = box(document.querySelector(`[data-testid=details][data-id="${id}"]`));
+              const buttons = box(document.querySelector(`[data-testid=details][data-id="${id}"] [data-testid=details-actions]`));
+              const ok = !!(row && panel && buttons) && row.top >= head.bottom - 1 && row.bottom <= wrap.bottom + 1
+                && Math.abs(panel.top - row.bottom) <= 1 && buttons.top >= head.bottom - 1 && buttons.bottom <= wrap.bottom + 1;
+              return { ok, wrap, head, row, panel, buttons, scrollTop: document.querySelector('[data-testid=table-wrap]').scrollTop };
+            }
+            """;
+        try
+        {
+            await d.Page.WaitForFunctionAsync($"id => ({Geometry})(id).ok", id, new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            // (the assertion below says where everything was)
+        }
+        var g = await d.Page.EvaluateAsync<JsonElement>(Geometry, id);
+        Assert.True(g.GetProperty("ok").GetBoolean(), $"row, buttons or panel out of view: {g}");
+    }
 }

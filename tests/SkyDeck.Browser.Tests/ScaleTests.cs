@@ -47,6 +47,8 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
         }
         """;
 
+    private static readonly string[] SortKeys = ["f:trainer.lr", "-f:seed", "name", "f:model.layers", "-f:trainer.lr"];
+
     private const string NextFrame = "new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))";
 
     [ScaleFact]
@@ -73,13 +75,35 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
             """);
         output.WriteLine($"first flush phases (ms): {arrive.GetProperty("phases").GetString()}");
         await Expect(page.GetByTestId("row-count")).ToContainTextAsync($"{Rows + 1} shown");
+        var profiler = await Profiler.StartAsync(page);
         var dashScroll = await page.GetByTestId("table-wrap").EvaluateAsync<JsonElement>(ScrollFrames);
+        await profiler.StopAsync("scroll");
         output.WriteLine($"scrolling: table script {Ms(dashScroll, "script")} in total over 150 frames, worst {Ms(dashScroll, "scriptMax")}");
         output.WriteLine($"scrolling: {dashScroll.GetProperty("longFrames").GetInt32()} long animation frames (> 50 ms): {Ms(dashScroll, "longTotal")} in all, of which script and rAF {Ms(dashScroll, "longScript")}, style, layout and paint {Ms(dashScroll, "longStyleLayout")}");
+        profiler = await Profiler.StartAsync(page);
         var dashView = await MeasureViewChanges(page, $"q={p}%20lr%3D0.5", $"q={p}&sort=-f%3Aseed", "[data-testid=select-all]");
+        await profiler.StopAsync("filter-sort-select");
         Assert.Equal(Rows / 10, dashView.GetProperty("filter").GetProperty("shown").GetInt32());
         output.WriteLine($"filter flush phases (ms): {dashView.GetProperty("filter").GetProperty("phases").GetString()}");
         output.WriteLine($"sort flush phases (ms): {dashView.GetProperty("sort").GetProperty("phases").GetString()}");
+        // one sort is one sample on a shared machine: five more, by other keys (ties, text, numbers), and their median
+        var dashSorts = await page.EvaluateAsync<JsonElement>($$"""
+            async keys => {
+              const runs = [];
+              for (const key of keys) {
+                const changed = new Promise(r => addEventListener('hashchange', r, { once: true }));
+                const t0 = performance.now();
+                location.hash = 'q={{p}}&sort=' + encodeURIComponent(key);
+                await changed;
+                __skydeck.flushNow();
+                const script = performance.now() - t0;
+                await {{NextFrame}};
+                runs.push({ script, frame: performance.now() - t0 });
+              }
+              const median = f => runs.map(f).sort((a, b) => a - b)[runs.length >> 1];
+              return { script: median(r => r.script), frame: median(r => r.frame), all: runs.map(r => Math.round(r.frame)).join(' / ') };
+            }
+            """, SortKeys);
 
         // the baseline: the same rows as a plain <table> (all of them in the DOM), same browser, same run
         var plain = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1500, Height = 950 } });
@@ -115,6 +139,26 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
               return { filter, sort };
             }
             """);
+        var plainSorts = await plain.EvaluateAsync<JsonElement>($$"""
+            async () => {
+              const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+              const tbody = document.querySelector('tbody');
+              const cell = (r, i) => r.children[i].textContent;
+              const by = [[6, 1, true], [8, -1, true], [1, 1, false], [7, 1, true], [6, -1, true]]; // column, direction, numeric
+              const runs = [];
+              for (const [i, dir, numeric] of by) {
+                const t0 = performance.now();
+                const rows = [...tbody.children];
+                rows.sort((a, b) => dir * (numeric ? +cell(a, i) - +cell(b, i) : collator.compare(cell(a, i), cell(b, i))) || collator.compare(cell(a, 0), cell(b, 0)));
+                for (const r of rows) tbody.append(r);
+                const script = performance.now() - t0;
+                await {{NextFrame}};
+                runs.push({ script, frame: performance.now() - t0 });
+              }
+              const median = f => runs.map(f).sort((a, b) => a - b)[runs.length >> 1];
+              return { script: median(r => r.script), frame: median(r => r.frame) };
+            }
+            """);
 
         Report($"10,000 experiments (+1 real), Chromium {fixture.Browser.Version}, viewport 1500×950, same run");
         Report("| figure | dashboard (virtualized) | plain static table | target |");
@@ -124,6 +168,7 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
         Report($"| filter to 1,000 rows → next frame | {Ms(dashView.GetProperty("filter"), "frame")} (script {Ms(dashView.GetProperty("filter"), "script")}) | {Ms(plainView.GetProperty("filter"), "frame")} (script {Ms(plainView.GetProperty("filter"), "script")}) | ≤ 100 ms |");
         Report($"| sort 10,001 rows by a flag → next frame | {Ms(dashView.GetProperty("sort"), "frame")} (script {Ms(dashView.GetProperty("sort"), "script")}) | {Ms(plainView.GetProperty("sort"), "frame")} (script {Ms(plainView.GetProperty("sort"), "script")}) | ≤ 100 ms |");
         Report($"| select all 10,001 → next frame | {Ms(dashView.GetProperty("select"), "frame")} | — | ≤ 100 ms |");
+        Report($"| sort 10,001 rows, median of {SortKeys.Length} (lr, −seed, name, layers, −lr) → next frame | {Ms(dashSorts, "frame")} (script {Ms(dashSorts, "script")}; all: {dashSorts.GetProperty("all").GetString()}) | {Ms(plainSorts, "frame")} (script {Ms(plainSorts, "script")}) | ≤ 100 ms |");
     }
 
     /// <summary>Filter, then clear and sort, then select all: each from the change to the next painted frame.</summary>
@@ -161,6 +206,55 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
     private static string Ms(JsonElement e, string name) => e.GetProperty(name).GetDouble().ToString("F1", CultureInfo.InvariantCulture) + " ms";
 
     private static string Fps(JsonElement e) => e.GetProperty("fps").GetDouble().ToString("F0", CultureInfo.InvariantCulture) + " fps";
+}
+
+/// <summary>
+/// With SKYDECK_SCALE_PROFILE=1, Chromium's sampling CPU profiler (CDP Profiler, 100 µs) around a phase of the scale
+/// benchmark, written to TestResults/scale-PHASE.cpuprofile (open it in Chrome DevTools' Performance panel, or sum
+/// self time per function with tests/SkyDeck.Browser.Tests/profile-summary.mjs). With SKYDECK_SCALE_PROFILE=2, a
+/// Chromium trace of the scrolling instead (TestResults/scale-scroll.trace.json: style, layout, paint, layerize and
+/// commit per frame; trace-summary.mjs sums them). Without either, nothing is started.
+/// </summary>
+internal sealed class Profiler(ICDPSession? session)
+{
+    private static readonly string? Mode = Environment.GetEnvironmentVariable("SKYDECK_SCALE_PROFILE");
+    private readonly List<string> traceChunks = [];
+    private readonly TaskCompletionSource traced = new();
+
+    public static async Task<Profiler> StartAsync(IPage page)
+    {
+        if (Mode is not ("1" or "2")) return new Profiler(null);
+        var session = await page.Context.NewCDPSessionAsync(page);
+        var profiler = new Profiler(session);
+        if (Mode == "2")
+        {
+            session.Event("Tracing.dataCollected").OnEvent += (_, e) => profiler.traceChunks.Add(e!.Value.GetProperty("value").GetRawText()[1..^1]);
+            session.Event("Tracing.tracingComplete").OnEvent += (_, _) => profiler.traced.TrySetResult();
+            await session.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
+            return profiler;
+        }
+        await session.SendAsync("Profiler.enable");
+        await session.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 100 });
+        await session.SendAsync("Profiler.start");
+        return profiler;
+    }
+
+    public async Task StopAsync(string phase)
+    {
+        if (session is null) return;
+        if (Mode == "2")
+        {
+            await session.SendAsync("Tracing.end");
+            await traced.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await File.WriteAllTextAsync(Path.Combine(DashboardTests.ArtifactDirectory(), $"scale-{phase}.trace.json"), "[" + string.Join(",", traceChunks.Where(c => c.Length > 0)) + "]");
+        }
+        else
+        {
+            var result = await session.SendAsync("Profiler.stop");
+            await File.WriteAllTextAsync(Path.Combine(DashboardTests.ArtifactDirectory(), $"scale-{phase}.cpuprofile"), result!.Value.GetProperty("profile").GetRawText());
+        }
+        await session.DetachAsync();
+    }
 }
 
 /// <summary>A fact that runs only when SKYDECK_SCALE=1.</summary>

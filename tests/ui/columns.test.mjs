@@ -1,7 +1,7 @@
 // Flag columns: key order, varying vs constant keys, and the dotted-key header tree (src/SkyDeck.Ui/wwwroot/columns.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareKeys, headerLayout, leafOrder, moveColumn, orderColumns, splitVarying } from '../../src/SkyDeck.Ui/wwwroot/columns.js';
+import { compareKeys, headerLayout, leafOrder, moveColumn, orderColumns, splitVarying, orderBase, moveBase, MOVABLE_BASE } from '../../src/SkyDeck.Ui/wwwroot/columns.js';
 
 test('dotted keys sort segment by segment, so groups stay adjacent', () => {
   assert.deepEqual(['a.c', 'a.b.c', 'a_b', 'a.b'].sort(compareKeys), ['a.b', 'a.b.c', 'a.c', 'a_b']);
@@ -65,4 +65,17 @@ test('moving a column swaps it with its neighbour; a group moves as one; at an e
   const moved = moveColumn(shown, 'seed', -1);
   assert.deepEqual(headerLayout(moved).rows.flat().filter(c => c.kind === 'leaf').length, 4);
   assert.deepEqual(orderColumns(shown, moved), moved);
+});
+
+test('base columns after Name: the chosen order first, the rest in their natural order; unknown and frozen keys dropped', () => {
+  assert.deepEqual(orderBase([]), MOVABLE_BASE);
+  assert.deepEqual(orderBase(['cost', 'id', 'name', 'nope', 'job', 'cost']), ['cost', 'job', 'desired', 'current', 'nodes', 'gpus', 'actions']);
+});
+
+test('moving a base column swaps it with its neighbour; nothing moves past either end', () => {
+  assert.deepEqual(moveBase([], 'current', -1), ['current', 'desired', 'job', 'nodes', 'gpus', 'cost', 'actions']);
+  assert.deepEqual(moveBase(['cost'], 'cost', -1), ['cost', 'desired', 'current', 'job', 'nodes', 'gpus', 'actions']);
+  assert.deepEqual(moveBase(['cost'], 'cost', 1), ['desired', 'cost', 'current', 'job', 'nodes', 'gpus', 'actions']);
+  assert.deepEqual(moveBase([], 'actions', 1), MOVABLE_BASE);
+  assert.deepEqual(moveBase([], 'name', 1), MOVABLE_BASE, 'Name is frozen');
 });

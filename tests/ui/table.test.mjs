@@ -32,6 +32,34 @@ test('sort by current state follows the state order, which the server can replac
   }
 });
 
+test('sort by text: collator order (numbers inside, case aside), numbers before text, ties by id in the same order', () => {
+  const list = [exp('x10', { name: 'run 10' }), exp('x2', { name: 'Run 2' }), exp('x1', { name: 'run 2' }), exp('x3', { name: 7 }), exp('x4', { name: null })];
+  assert.deepEqual(sortList([...list], { key: 'name', dir: 1 }).map(d => d.id), ['x3', 'x1', 'x2', 'x10', 'x4']);
+  assert.deepEqual(sortList([...list], { key: 'name', dir: -1 }).map(d => d.id), ['x10', 'x1', 'x2', 'x3', 'x4']);
+  assert.deepEqual(sortList([...list], { key: 'id', dir: 1 }).map(d => d.id), ['x1', 'x2', 'x3', 'x4', 'x10']);
+  // another text column, then a new string: the ranks are remade and the orders stay the collator's
+  const more = [...list, exp('x0', { name: 'a run' })];
+  assert.deepEqual(sortList([...more], { key: 'desired', dir: 1 }).map(d => d.id), ['x0', 'x1', 'x2', 'x3', 'x4', 'x10']);
+  assert.deepEqual(sortList([...more], { key: 'name', dir: 1 }).map(d => d.id), ['x3', 'x0', 'x1', 'x2', 'x10', 'x4']);
+  assert.deepEqual(sortList([exp('b'), exp('B2'), exp('a10'), exp('a9')], null).map(d => d.id), ['a9', 'a10', 'b', 'B2']);
+});
+
+test('thousands of ties are broken by id in the collator order (the ids ranked midway through the sort)', () => {
+  const ids = Array.from({ length: 3000 }, (_, i) => `t${(i * 7919) % 3000}`);
+  const list = ids.map((id, i) => exp(id, { flags: { lr: i % 2 } }));
+  const expected = lr => ids.filter((_, i) => i % 2 === lr).sort(new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare);
+  assert.deepEqual(sortList([...list], { key: 'f:lr', dir: 1 }).map(d => d.id), [...expected(0), ...expected(1)]);
+  assert.deepEqual(sortList([...list].reverse(), { key: 'f:lr', dir: -1 }).map(d => d.id), [...expected(1), ...expected(0)]);
+});
+
+test('sort values are read once per row version: a new version of a row sorts by its new value', () => {
+  const a = exp('a', { flags: { lr: 1 } });
+  const b = exp('b', { flags: { lr: 2 } });
+  assert.deepEqual(sortList([a, b], { key: 'f:lr', dir: 1 }).map(d => d.id), ['a', 'b']);
+  assert.deepEqual(sortList([{ ...a, flags: { lr: 3 } }, b], { key: 'f:lr', dir: 1 }).map(d => d.id), ['b', 'a']);
+  assert.deepEqual(sortList([a, b], { key: 'f:lr', dir: -1 }).map(d => d.id), ['b', 'a']);
+});
+
 test('a new version moves a row only when its sort value changed', () => {
   const before = exp('a', { flags: { lr: 1 }, name: 'x' });
   assert.equal(sortChanged(undefined, before, null), true);
@@ -72,6 +100,28 @@ test('flag-key counts: a key stays while any counted row has it; dirty when the 
   assert.deepEqual(k.keys(), []);
 });
 
+test('flag-key counts: rows of the same set of keys share it; a key goes only with the last row that has it', () => {
+  const k = createKeyCounts();
+  for (let i = 0; i < 3; i++) k.count(exp(`s${i}`, { flags: { lr: i, seed: i } }));
+  k.count(exp('t', { flags: { seed: 9, x: true } }));
+  k.count(exp('none', { flags: undefined }));
+  assert.deepEqual(k.keys().sort(), ['lr', 'seed', 'x']);
+  k.dirty = false;
+  k.uncount('s0');
+  k.uncount('s1');
+  assert.deepEqual(k.keys().sort(), ['lr', 'seed', 'x']);
+  assert.equal(k.dirty, false);
+  k.uncount('s2');
+  assert.deepEqual(k.keys().sort(), ['seed', 'x'], 'lr went with the last row that had it; t still has seed');
+  assert.equal(k.dirty, true);
+  // a new version of a row with other keys: uncounted, counted again
+  k.dirty = false;
+  k.uncount('t');
+  k.count(exp('t', { flags: { seed: 9 } }));
+  assert.deepEqual(k.keys().sort(), ['seed']);
+  assert.equal(k.dirty, true);
+});
+
 test('widths: rows only widen columns; hidden base columns get a zero track; a Flags placeholder without flags', () => {
   useTextMeasure(text => text.length * 7); // 7 px per character, any font
   const keys = ['trainer.lr', 'seed'];
@@ -90,6 +140,12 @@ test('widths: rows only widen columns; hidden base columns get a zero track; a F
   assert.equal(list[9], 0, 'cost hidden');
   assert.ok(list.every(px => Number.isInteger(px)));
   assert.deepEqual(columnWidths(emptyWidths([]), new Set(), 0).slice(11), [120]);
+  // the movable base tracks follow the chosen order; the frozen four and the flags stay where they are
+  const natural = columnWidths(all, new Set(['nodes']), keys.length);
+  const moved = columnWidths(all, new Set(['nodes']), keys.length, ['cost', 'actions', 'desired', 'current', 'job', 'nodes', 'gpus']);
+  assert.deepEqual(moved.slice(0, 4), natural.slice(0, 4));
+  assert.deepEqual(moved.slice(4, 11), [natural[9], natural[10], natural[4], natural[5], natural[6], natural[7], natural[8]]);
+  assert.deepEqual(moved.slice(11), natural.slice(11));
   assert.ok(HIDEABLE.includes('nodes') && !HIDEABLE.includes('id'));
 });
 

@@ -152,3 +152,25 @@ function flatten(root) {
   walk(root);
   return out;
 }
+
+/** Base columns that can be moved: every one after the frozen selection box, expander, ID and Name. */
+export const MOVABLE_BASE = ['desired', 'current', 'job', 'nodes', 'gpus', 'cost', 'actions'];
+
+/**
+ * The movable base columns in the order the user chose (`order`: keys, first to last; unknown keys are dropped, the
+ * ones it does not name follow in their natural order).
+ */
+export function orderBase(order) {
+  const chosen = (order || []).filter((k, i, all) => MOVABLE_BASE.includes(k) && all.indexOf(k) === i);
+  return [...chosen, ...MOVABLE_BASE.filter(k => !chosen.includes(k))];
+}
+
+/** The base order after moving `key` one place left (delta -1) or right (+1); unchanged at either end. */
+export function moveBase(order, key, delta) {
+  const list = orderBase(order);
+  const i = list.indexOf(key);
+  const j = i + delta;
+  if (i < 0 || j < 0 || j >= list.length) return list;
+  [list[i], list[j]] = [list[j], list[i]];
+  return list;
+}

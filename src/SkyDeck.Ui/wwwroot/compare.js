@@ -1,15 +1,15 @@
 // The toolbar's comparison controls: group by (a flag, the group, the sweep or the state), the column chooser (show or
-// hide base and flag columns, move flag columns left or right), the Starred toggle and the baseline chip. All of it is
+// hide base and flag columns, move base columns after Name and flag columns left or right), the Starred toggle and the baseline chip. All of it is
 // view state, so it lives in the URL like the filter and sort.
 
 import { el, clear } from './dom.js';
-import { orderColumns, moveColumn } from './columns.js';
+import { orderColumns, moveColumn, orderBase, moveBase } from './columns.js';
 import { view, updateView, onViewChange } from './view.js';
 import { HIDEABLE, flagKeys, onFlagKeysChange, onTableChange, shownRows } from './table.js';
 import { renderPlot, replaceTerms } from './parallel.js';
 import { toast } from './toast.js';
 
-const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs', cost: 'GPU-h · $' };
+const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs', cost: 'GPU-h · $', actions: 'Start / Stop' };
 const byId = id => document.querySelector(`[data-testid="${id}"]`);
 
 export function initCompare() {
@@ -57,6 +57,18 @@ export function initCompare() {
       const again = chooser.querySelector(`[data-testid="column-${delta < 0 ? 'left' : 'right'}"][data-key="${CSS.escape(key)}"]`);
       (again && !again.disabled ? again : chooser.querySelector(`[data-testid="column-toggle"][data-key="${CSS.escape(`f:${key}`)}"]`))?.focus();
     };
+    // base columns: Name (frozen, as are the box and ID) can be hidden; the others move too (Start / Stop always shows)
+    const base = orderBase(view.basecols);
+    const moveB = (key, delta) => {
+      updateView({ basecols: moveBase(view.basecols, key, delta) });
+      const again = chooser.querySelector(`[data-testid="base-${delta < 0 ? 'left' : 'right'}"][data-key="${key}"]`);
+      (again && !again.disabled ? again : chooser.querySelector(`[data-testid="chooser-base"][data-key="${key}"] button:not([disabled])`))?.focus();
+    };
+    const baseItem = (k, i) => el('div', { class: 'chooser-row', testid: 'chooser-base', dataset: { key: k } },
+      HIDEABLE.includes(k) ? item(k, BASE_LABELS[k]) : el('span', { class: 'chooser-item' }, BASE_LABELS[k]),
+      el('span', { class: 'chooser-moves' },
+        el('button', { type: 'button', class: 'small', testid: 'base-left', dataset: { key: k }, disabled: i === 0, 'aria-label': `Move ${BASE_LABELS[k]} left`, title: 'Move left', onclick: () => moveB(k, -1) }, '←'),
+        el('button', { type: 'button', class: 'small', testid: 'base-right', dataset: { key: k }, disabled: i === base.length - 1, 'aria-label': `Move ${BASE_LABELS[k]} right`, title: 'Move right', onclick: () => moveB(k, 1) }, '→')));
     const flagItem = (k, i) => el('div', { class: 'chooser-row', testid: 'chooser-flag', dataset: { key: k } },
       item(`f:${k}`, k, true),
       el('span', { class: 'chooser-moves' },
@@ -64,11 +76,14 @@ export function initCompare() {
         el('button', { type: 'button', class: 'small', testid: 'column-right', dataset: { key: k }, disabled: i === flags.length - 1, 'aria-label': `Move ${k} right`, title: 'Move right', onclick: () => move(k, 1) }, '→')));
     chooser.append(
       el('div', { class: 'chooser-title' }, 'Columns'),
-      ...HIDEABLE.map(k => item(k, BASE_LABELS[k])),
+      item('name', BASE_LABELS.name),
+      ...base.map(baseItem),
       el('div', { class: 'chooser-title' }, flags.length ? 'Flags' : 'No flags'),
       ...flags.map(flagItem),
       el('button', { type: 'button', class: 'link', testid: 'columns-show-all', onclick: () => updateView({ hide: new Set() }) }, 'Show all'),
-      view.cols.length ? el('button', { type: 'button', class: 'link', testid: 'columns-reset-order', onclick: () => updateView({ cols: [] }) }, 'Reset order') : null);
+      view.cols.length || view.basecols.length
+        ? el('button', { type: 'button', class: 'link', testid: 'columns-reset-order', onclick: () => updateView({ cols: [], basecols: [] }) }, 'Reset order')
+        : null);
   };
   columns.addEventListener('click', () => {
     const open = chooser.hidden;

@@ -20,6 +20,14 @@ export const BASE_COLUMNS = [
   { key: 'actions', label: '', sortable: false },
 ];
 
+const FROZEN = 4; // select, expand, ID and Name: the first four, never moved
+
+/** The base columns in display order: the frozen four, then the movable ones in T.baseOrder. */
+export function baseColumns() {
+  const byKey = new Map(BASE_COLUMNS.map(c => [c.key, c]));
+  return [...BASE_COLUMNS.slice(0, FROZEN), ...T.baseOrder.map(k => byKey.get(k))];
+}
+
 export function buildHeader() {
   const layout = headerLayout(T.columnKeys);
   const depth = T.columnKeys.length ? layout.depth : 1;
@@ -30,7 +38,8 @@ export function buildHeader() {
   const headerRows = Array.from({ length: depth }, (_, level) => el('div', { class: 'head-row', role: 'row', 'aria-rowindex': level + 1 }));
   const cells = headerRows[0];
   const place = (level, th) => headerRows[level].append(th);
-  BASE_COLUMNS.forEach((col, i) => {
+  const base = baseColumns();
+  base.forEach((col, i) => {
     const th = el('div', { class: `th col-${col.key}`, role: 'columnheader', testid: `col-${col.key}` });
     th.style.gridColumn = String(i + 1);
     th.style.gridRow = `1 / span ${depth}`;
@@ -49,7 +58,7 @@ export function buildHeader() {
     }
     cells.append(th);
   });
-  const firstColumn = BASE_COLUMNS.length + 1;
+  const firstColumn = base.length + 1;
   const position = new Map(T.columnKeys.map((k, i) => [k, firstColumn + i]));
   if (T.columnKeys.length) {
     layout.rows.forEach((rowCells, level) => {

@@ -8,7 +8,8 @@ let stateOrder = ['RUNNING', 'PENDING', 'LAUNCHING', 'RETRYING', 'STOPPING', 'TE
 
 /** Uses the server's order of current states (GET /api/meta), when it has sent one. */
 export function setStateOrder(states) {
-  if (Array.isArray(states) && states.length) stateOrder = [...states];
+  if (!Array.isArray(states) || !states.length) return;
+  stateOrder = [...states];
 }
 
 /** Sort rank of a current state (an unknown one sorts before the known ones, as indexOf gives -1). */
@@ -45,25 +46,112 @@ export function sortValueOf(dto, key) {
   }
 }
 
+/** A function reading `key`'s sort value from a dto: the key is parsed once per sort, not once per row. */
+function valueReader(key) {
+  if (key.startsWith('f:')) {
+    const k = key.slice(2);
+    return dto => {
+      const flags = dto.flags;
+      return flags && k in flags ? flags[k] : null;
+    };
+  }
+  return dto => sortValueOf(dto, key);
+}
+
+// Collation ranks: a number per string whose order is the collator's, so a sort of 10,000 rows compares numbers. They
+// are made by one collator sort of the distinct strings and kept while no new string turns up (strings that went away
+// leave gaps, which keep the order); a new one remakes them, keeping the old strings while they are few beside the
+// new ones (sorting by another text column and back then ranks nothing again). Ids and values are ranked apart.
+function createRanks() {
+  let ranks = new Map(); // string → rank (collator-equal strings share one)
+  /** The ranks of `strings`; without `remake`, null when some string has none yet. */
+  return (strings, remake = true) => {
+    for (const s of strings) if (!ranks.has(s)) return remake ? (ranks = remakeRanks(ranks, strings)) : null;
+    return ranks;
+  };
+}
+
+function remakeRanks(old, strings) {
+  const keep = old.size <= 3 * strings.length ? old.keys() : [];
+  const sorted = [...new Set([...keep, ...strings])].sort(collator.compare);
+  const ranks = new Map();
+  let rank = 0;
+  sorted.forEach((s, i) => {
+    if (i > 0 && collator.compare(sorted[i - 1], s) !== 0) rank++;
+    ranks.set(s, rank);
+  });
+  return ranks;
+}
+
+const idRanks = createRanks();
+const TIE_LIMIT = 2000;
+
+function rankArray(strings, ranks) {
+  const out = new Float64Array(strings.length);
+  for (let i = 0; i < strings.length; i++) out[i] = ranks.get(strings[i]);
+  return out;
+}
+const textRanks = createRanks();
+
 /** Sorts `list` (experiment dtos) in place by `sort` ({key, dir}); without one, newest first. */
 export function sortList(list, sort) {
-  if (!sort) {
-    // newest first, so what you just created is at the top
-    list.sort((a, b) => (b.created_at > a.created_at ? 1 : b.created_at < a.created_at ? -1 : collator.compare(a.id, b.id)));
-    return list;
-  }
-  const { key, dir } = sort;
-  const keyed = list.map(dto => ({ dto, v: sortValueOf(dto, key) }));
-  keyed.sort((a, b) => {
-    const am = a.v === null || a.v === undefined;
-    const bm = b.v === null || b.v === undefined;
-    if (am || bm) {
-      if (am !== bm) return am ? 1 : -1; // missing values last, whichever the direction
-      return collator.compare(a.dto.id, b.dto.id);
+  const n = list.length;
+  // ties by id, as the collator orders them: a sort by a unique value has none, by a few values has thousands. At the
+  // first tie the ids' ranks are used if they are known; else the collator decides the first TIE_LIMIT ties and only
+  // then are the ids ranked (one collator sort; the same order, so switching midway is consistent)
+  let tie = null;
+  let ids = null;
+  let direct = 0;
+  const byId = (a, b) => {
+    if (!tie) {
+      if (!ids) {
+        ids = list.map(d => d.id);
+        const known = idRanks(ids, false);
+        if (known) tie = rankArray(ids, known);
+      }
+      if (!tie && direct++ < TIE_LIMIT) return collator.compare(ids[a], ids[b]);
+      tie ??= rankArray(ids, idRanks(ids));
     }
-    return dir * compareValues(a.v, b.v) || collator.compare(a.dto.id, b.dto.id);
-  });
-  keyed.forEach((k, i) => (list[i] = k.dto));
+    return tie[a] - tie[b];
+  };
+  const index = new Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  if (!sort) {
+    // newest first, so what you just created is at the top (ISO times: their text order is their time order)
+    index.sort((a, b) => {
+      const ca = list[a].created_at;
+      const cb = list[b].created_at;
+      return cb > ca ? 1 : cb < ca ? -1 : byId(a, b);
+    });
+  } else {
+    const { key, dir } = sort;
+    const read = valueReader(key);
+    // each row's value as a class (0 number, 1 text, 2 missing) and a number: the value, or the text's rank
+    const cls = new Uint8Array(n);
+    const val = new Float64Array(n);
+    let texts = null;
+    for (let i = 0; i < n; i++) {
+      const v = read(list[i]);
+      if (v === null || v === undefined) cls[i] = 2;
+      else if (typeof v === 'number') val[i] = v;
+      else {
+        cls[i] = 1;
+        (texts ??= new Array(n))[i] = String(v);
+      }
+    }
+    if (texts) {
+      const r = textRanks(texts.filter(t => t !== undefined));
+      for (let i = 0; i < n; i++) if (cls[i] === 1) val[i] = r.get(texts[i]);
+    }
+    index.sort((a, b) => {
+      const ca = cls[a];
+      const cb = cls[b];
+      if (ca === 2 || cb === 2) return ca !== cb ? (ca === 2 ? 1 : -1) : byId(a, b); // missing last, either way
+      return dir * (ca - cb || val[a] - val[b]) || byId(a, b);
+    });
+  }
+  const dtos = list.slice();
+  for (let i = 0; i < n; i++) list[i] = dtos[index[i]];
   return list;
 }
 

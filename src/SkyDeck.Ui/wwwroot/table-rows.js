@@ -10,6 +10,9 @@ import {
 import { differingFlags } from './grouping.js';
 import { isStarred } from './stars.js';
 import { T } from './table-state.js';
+import { MOVABLE_BASE } from './columns.js';
+
+const NATURAL_BASE = MOVABLE_BASE.join(','); // the template's order of the movable base cells
 
 // Rows are cloned from a template: far cheaper than building 25 elements one by one, 2,000 times.
 let rowTemplate = null;
@@ -71,6 +74,7 @@ export function createRow(dto) {
     },
     flagCells: [],
     signature: null,
+    baseSignature: NATURAL_BASE,
     detailTr: null,
     details: null,
   };
@@ -102,6 +106,11 @@ export function recycleRow(rv, dto) {
 
 export function buildFlagCells(rv, dto) {
   for (const td of rv.flagCells) td.remove();
+  // the movable base cells in the chosen order (the template has the natural one), then the flag cells after them
+  if (rv.baseSignature !== T.baseSignature) {
+    for (const key of T.baseOrder) rv.tr.append(rv.cells[key]);
+    rv.baseSignature = T.baseSignature;
+  }
   template();
   rv.flagCells = T.columnKeys.map(key => {
     const td = flagCellTemplate.cloneNode(false);

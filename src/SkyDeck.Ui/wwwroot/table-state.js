@@ -2,6 +2,8 @@
 // table-selection.js, table-groups.js, table-keyboard.js) read and write. One object, so a module can replace a
 // field (`T.order = ...`) and the others see it; nothing outside the table imports it.
 
+import { MOVABLE_BASE } from './columns.js';
+
 export const GROUP = '\u0000group:'; // prefix of a group row's item key
 
 export const T = {
@@ -19,7 +21,8 @@ export const T = {
   orderIndex: new Map(),
   /** With a group-by: the groups of `order`, in display order. */
   groups: null,
-  /** What is displayed, in order: {kind: 'row', id} and, with a group-by, {kind: 'group', group}; id → index. */
+  /** With a group-by, what is displayed, in order: {kind: 'row', id} and {kind: 'group', group}; id → index. Without
+   *  one, items is null: the rows of `order` are what is displayed, and itemIndex is orderIndex. */
   items: [],
   itemIndex: new Map(),
   /** Group item key → its rendered group row. */
@@ -28,7 +31,10 @@ export const T = {
   rendered: [],
   /** The baseline experiment's dto (view.base), while it exists. */
   baseline: null,
-  /** The flag columns shown, and their signature (their keys joined). */
+  /** The movable base columns in display order (columns.js orderBase), and that order joined. */
+  baseOrder: MOVABLE_BASE,
+  baseSignature: MOVABLE_BASE.join(','),
+  /** The flag columns shown, and the signature of all columns (the base order and the flag keys joined). */
   columnKeys: [],
   columnSignature: null,
   /** Header rows (the depth of the dotted-key tree). */

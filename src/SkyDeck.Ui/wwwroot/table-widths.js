@@ -3,6 +3,7 @@
 // page applies the list as one CSS variable, so columns stay aligned while scrolling and never reflow by themselves.
 
 import { TRANSITIONAL, jobStatus, flagDisplay, attemptStrip } from './format.js';
+import { MOVABLE_BASE as NATURAL_BASE } from './columns.js';
 
 export const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const MONO = '12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
@@ -157,13 +158,16 @@ export function jobWidth(job) {
  * px of every grid track, in the cells' order: select, expand, id, name, desired, current, job, nodes, gpus, cost,
  * actions, then one per flag column (or one "Flags" placeholder). Hidden base columns keep a zero-width track.
  */
-export function columnWidths(widths, hide, flagCount) {
+export function columnWidths(widths, hide, flagCount, baseOrder = NATURAL_BASE) {
   const clamp = (w, lo, hi) => Math.ceil(Math.min(hi, Math.max(lo, w)));
   const shown = (key, w) => (hide.has(key) ? 0 : w);
+  const movable = {
+    desired: shown('desired', FIXED.desired), current: shown('current', clamp(widths.current, 110, 240)), job: shown('job', clamp(widths.job, 80, 260)),
+    nodes: shown('nodes', FIXED.nodes), gpus: shown('gpus', FIXED.gpus), cost: shown('cost', FIXED.cost), actions: FIXED.actions,
+  };
   return [
-    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), shown('name', clamp(widths.name, 70, NAME_MAX)), shown('desired', FIXED.desired),
-    shown('current', clamp(widths.current, 110, 240)), shown('job', clamp(widths.job, 80, 260)), shown('nodes', FIXED.nodes), shown('gpus', FIXED.gpus),
-    shown('cost', FIXED.cost), FIXED.actions,
+    FIXED.select, FIXED.expand, clamp(widths.id, 60, 380), shown('name', clamp(widths.name, 70, NAME_MAX)),
+    ...baseOrder.map(k => movable[k]),
     ...(flagCount ? widths.flags.map(w => clamp(w, 44, 280)) : [120]),
   ];
 }

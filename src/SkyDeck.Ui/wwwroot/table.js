@@ -18,7 +18,7 @@ import { el, setText, setAttr, setClass, clear } from './dom.js';
 import { store } from './store.js';
 import { view, updateView, onViewChange } from './view.js';
 import { compileFilter } from './filter.js';
-import { splitVarying, leafOrder, orderColumns } from './columns.js';
+import { splitVarying, leafOrder, orderColumns, orderBase } from './columns.js';
 import { createDetails } from './details.js';
 import { windowFor, offsetOf } from './viewport.js';
 import { groupRows, displayItems } from './grouping.js';
@@ -86,12 +86,17 @@ export function initTable({ selectionChanged }) {
   T.wrap = T.table.parentElement;
   rowHeight = parseFloat(getComputedStyle(T.table).getPropertyValue('--row-height')) || rowHeight;
   filterFn = compileFilter(view.q);
+  for (const id of view.open) pendingOpen.add(id); // opened by the URL the page was opened with
 
   const windowMoved = () => {
     windowDirty = true;
     schedule();
   };
-  T.wrap.addEventListener('scroll', windowMoved, { passive: true });
+  T.wrap.addEventListener('scroll', () => {
+    windowMoved();
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = setTimeout(settled, SETTLE_MS);
+  }, { passive: true });
   new ResizeObserver(windowMoved).observe(T.wrap);
   // an open panel that grows or shrinks (jobs loaded, the editor opened) moves every row below it
   panelObserver = new ResizeObserver(entries => {
@@ -103,7 +108,8 @@ export function initTable({ selectionChanged }) {
         windowDirty = true;
       }
     }
-    if (windowDirty) schedule();
+    // placed now, before this frame paints: the rows below a panel that grew never overlap it
+    if (windowDirty && store.loaded) renderWindow(true);
   });
 
   store.subscribe(change => {
@@ -114,7 +120,7 @@ export function initTable({ selectionChanged }) {
   });
   onViewChange(patch => {
     if ('q' in patch) filterFn = compileFilter(view.q);
-    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch || 'cols' in patch) full = true;
+    if ('q' in patch || 'deleted' in patch || 'varying' in patch || 'starred' in patch || 'hide' in patch || 'cols' in patch || 'basecols' in patch) full = true;
     if ('sort' in patch || 'by' in patch || 'fold' in patch) resort = true;
     if ('base' in patch) rebase();
     if ('open' in patch) syncOpen();
@@ -166,6 +172,10 @@ function flush() {
   // Only scrolled (or resized): render the new window, nothing else.
   if (!wasFull && !wasResort && changed.size === 0) {
     if (windowDirty) renderWindow(false);
+    if (reorderDom) {
+      reorderDom = false;
+      if (domOrderStale) place();
+    }
     stats.record(performance.now() - t0, 0);
     return;
   }
@@ -223,9 +233,13 @@ function flush() {
   } else {
     keys = T.columnKeys;
   }
-  const signature = keys.join('\n');
+  const baseOrder = orderBase(view.basecols);
+  const baseSignature = baseOrder.join(',');
+  const signature = baseSignature + '|' + keys.join('\n');
   const columnsChanged = signature !== T.columnSignature;
   if (columnsChanged) {
+    T.baseOrder = baseOrder;
+    T.baseSignature = baseSignature;
     T.columnKeys = keys;
     T.columnSignature = signature;
     buildHeader();
@@ -242,20 +256,25 @@ function flush() {
   if (columnsChanged || membershipChanged || orderChanged) {
     const list = visibleList();
     sortList(list, view.sort);
-    T.order = list.map(d => d.id);
-    T.orderIndex = new Map(T.order.map((id, i) => [id, i]));
+    const order = new Array(list.length);
+    const orderIndex = new Map();
+    for (let i = 0; i < list.length; i++) orderIndex.set((order[i] = list[i].id), i);
+    T.order = order;
+    T.orderIndex = orderIndex;
     T.groups = groupRows(list, view.by);
-    T.items = displayItems(T.order, T.groups, view.fold);
-    // without groups the items are the rows: the same index (no second map of 10,000 ids)
+    // without groups the items are the rows: T.order and its index (no 10,000 item objects, no second map)
     if (T.groups) {
+      T.items = displayItems(T.order, T.groups, view.fold);
       T.itemIndex = new Map();
       T.items.forEach((item, i) => item.kind === 'row' && T.itemIndex.set(item.id, i));
     } else {
+      T.items = null;
       T.itemIndex = T.orderIndex;
     }
     T.visibleCount = list.length;
     setAttr(T.table, 'aria-rowcount', String(T.visibleCount + T.headerDepth));
     renderWindow(true);
+    if (pendingOpen.size) revealPending();
   } else {
     for (const id of changed) {
       const rv = T.rows.get(id);
@@ -297,8 +316,11 @@ function flush() {
 
 // ---------- the window of rendered rows ----------
 
+const NO_EXTRAS = [];
+
 /** [index, px] of every open panel among the visible rows, by index: the extra heights the window must skip. */
 function panelExtras() {
+  if (view.open.size === 0) return NO_EXTRAS;
   const extras = [];
   for (const id of view.open) {
     const i = T.itemIndex.get(id);
@@ -307,24 +329,56 @@ function panelExtras() {
   return extras.sort((a, b) => a[0] - b[0]);
 }
 
+// The rendered rows are a pool: each is absolutely placed (translateY) in a body as tall as the whole list, so a row
+// that stays in the window never moves, and while scrolling a row leaving the window is re-filled in place with one
+// entering it (no DOM move, no padding, no re-layout of the rest). The DOM order then lags the display order; it is
+// put back (the fewest moves) after any change of order, and once scrolling has settled, so Tab and assistive
+// technology read the rows in order.
+let rendering = []; // the other buffer of T.rendered (swapped each render: no new array per frame)
+const freed = []; // rows that left the window in this render (re-filled with the rows entering it)
+const placedAt = new WeakMap(); // node → the px its transform was last set to
+let bodyHeight = -1; // px last written as the body's height
+let domOrderStale = false; // scrolled: the DOM order of the rendered rows is not their display order
+let settleTimer = 0;
+const SETTLE_MS = 150; // no scroll event for this long: scrolling has settled
+
+function settled() {
+  settleTimer = 0;
+  if (!domOrderStale) return;
+  reorderDom = true;
+  schedule();
+}
+let reorderDom = false;
+
+function placeAt(node, y) {
+  if (placedAt.get(node) === y) return;
+  placedAt.set(node, y);
+  node.style.transform = `translateY(${y}px)`;
+}
+
 /**
- * Puts the rows in view (and OVERSCAN either side) in the DOM and pads the body for the rest. With force, rows are
- * re-placed even when the window did not move (the order or the columns changed).
+ * Puts the rows in view (and OVERSCAN either side) in the DOM, placed at their offsets. With force, rows are re-placed
+ * and put in display order even when the window did not move (the order or the columns changed, a panel opened).
  */
 function renderWindow(force) {
   windowDirty = false;
   // read layout first (the body's offset under the header, the scroll position), then write
   const w = windowFor({
-    count: T.items.length, rowHeight, extras: panelExtras(), scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight, overscan: OVERSCAN,
+    count: T.items ? T.items.length : T.order.length, rowHeight, extras: panelExtras(), scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight, overscan: OVERSCAN,
   });
   if (!force && w.start === win.start && w.end === win.end && w.top === win.top && w.bottom === win.bottom) return;
   win = w;
-  const shownItems = T.items.slice(w.start, w.end);
-  const next = shownItems.map(item => (item.kind === 'row' ? item.id : GROUP + item.group.value));
-  const nextSet = new Set(next);
-  const free = [];
+  const next = rendering;
+  next.length = 0;
+  for (let i = w.start; i < w.end; i++) {
+    const item = T.items?.[i];
+    next.push(!item ? T.order[i] : item.kind === 'row' ? item.id : GROUP + item.group.value);
+  }
+  // what leaves the window: without groups a row's index says it; with them, a set of what stays
+  const staying = T.items ? new Set(next) : null;
+  freed.length = 0;
   for (const key of T.rendered) {
-    if (nextSet.has(key)) continue;
+    if (staying ? staying.has(key) : inWindow(key, w)) continue;
     if (key.startsWith(GROUP)) {
       T.groupViews.get(key)?.tr.remove();
       T.groupViews.delete(key);
@@ -333,45 +387,77 @@ function renderWindow(force) {
     const rv = T.rows.get(key);
     if (!rv) continue;
     if (!rv.details && !rv.flash && !rv.tr.contains(document.activeElement)) {
-      // a closed row is re-filled with a row that enters (it stays in the DOM until then: moved, not rebuilt)
+      // a closed row is re-filled with a row that enters (it stays where it is in the DOM: placed, not moved)
       T.rows.delete(key);
-      free.push(rv);
+      freed.push(rv);
       continue;
     }
     rv.tr.remove();
     rv.detailTr?.remove();
     if (!rv.details) T.rows.delete(key); // an open row keeps its panel (and whatever is being edited in it) while away
   }
-  shownItems.forEach((item, k) => {
-    if (item.kind === 'group') {
-      const gv = groupView(item.group);
-      gv.tr.ariaRowIndex = String(T.headerDepth + w.start + k + 1);
-      return;
+  let reused = 0; // rows are re-filled in the order they left: after a sort the DOM order then already is the new one
+  for (let k = 0; k < next.length; k++) {
+    const key = next[k];
+    const ariaRow = T.headerDepth + w.start + k + 1;
+    if (key.startsWith(GROUP)) {
+      const gv = groupView(T.items[w.start + k].group);
+      setRowIndex(gv, ariaRow);
+      if (gv.tr.parentNode !== T.tbody) T.tbody.append(gv.tr);
+      continue;
     }
-    const id = item.id;
-    const dto = store.get(id);
-    let rv = T.rows.get(id);
+    const dto = store.get(key);
+    let rv = T.rows.get(key);
     if (!rv) {
-      const reuse = free.pop() ?? spare.pop();
-      T.rows.set(id, (rv = reuse ? recycleRow(reuse, dto) : createRow(dto)));
+      const reuse = reused < freed.length ? freed[reused++] : spare.pop();
+      T.rows.set(key, (rv = reuse ? recycleRow(reuse, dto) : createRow(dto)));
     } else if (rv.signature !== T.columnSignature) {
       buildFlagCells(rv, dto);
       patchRow(rv, dto);
     } else if (rv.dto !== dto) patchRow(rv, dto);
-    if (rv.checkedAs !== T.selection.has(id)) refreshRowClass(id);
-    rv.tr.ariaRowIndex = String(T.headerDepth + w.start + k + 1);
-  });
-  for (const rv of free) {
-    rv.tr.remove();
-    if (spare.length < SPARE_MAX) spare.push(rv);
+    if (rv.checkedAs !== T.selection.has(key)) refreshRowClass(key);
+    setRowIndex(rv, ariaRow);
+    if (rv.tr.parentNode !== T.tbody) T.tbody.append(rv.tr);
+    if (view.open.has(key) && !rv.details) openDetails(rv);
+    else if (rv.detailTr && rv.detailTr.parentNode !== T.tbody) T.tbody.append(rv.detailTr);
   }
-  place(next);
-  T.tbody.style.paddingTop = `${w.top}px`;
-  T.tbody.style.paddingBottom = `${w.bottom}px`;
-  for (const id of next) {
-    const rv = T.rows.get(id);
-    if (rv && view.open.has(id) && !rv.details) openDetails(rv, false);
+  for (let k = reused; k < freed.length; k++) {
+    freed[k].tr.remove();
+    if (spare.length < SPARE_MAX) spare.push(freed[k]);
   }
+  freed.length = 0;
+  // each row at its offset: the window's top, a row height per row, an open row's panel after it
+  let y = w.top;
+  for (const key of next) {
+    const nodes = nodesOf(key);
+    placeAt(nodes.tr, y);
+    y += rowHeight;
+    if (nodes.detailTr) {
+      placeAt(nodes.detailTr, y);
+      y += panelHeights.get(key) ?? PANEL_ESTIMATE;
+    }
+  }
+  if (w.total !== bodyHeight) {
+    bodyHeight = w.total;
+    T.tbody.style.height = `${w.total}px`;
+  }
+  rendering = T.rendered;
+  T.rendered = next;
+  if (force) place();
+  else domOrderStale = true;
+}
+
+/** aria-rowindex, written only when it changes (a row that stays in the window while scrolling keeps its index). */
+function setRowIndex(v, index) {
+  if (v.rowIndex === index) return;
+  v.rowIndex = index;
+  v.tr.ariaRowIndex = String(index);
+}
+
+/** Whether the item `key` (a row's id, without a group-by) is in the window `w`. */
+function inWindow(key, w) {
+  const i = T.orderIndex.get(key);
+  return i !== undefined && i >= w.start && i < w.end;
 }
 
 /** The DOM of what `key` stands for: a group row, or an experiment row and its open panel. */
@@ -398,23 +484,43 @@ function rebase() {
   }
 }
 
-/** Scrolls so that row `id` is in view ('center', or 'nearest': the least scrolling). False if it is not shown. */
+/**
+ * Scrolls so that row `id` is in view: 'center'; 'nearest' (the least scrolling); or 'open', the row and the top of
+ * its panel (its buttons): the row and its whole panel if they fit, else the row just under the header, the panel
+ * below it. False if the row is not shown.
+ */
 function scrollToRow(id, block) {
   const i = T.itemIndex.get(id);
   if (i === undefined) return false;
+  renderWindow(true); // the body's height first (an opened panel makes it taller), so the scroll is not cut short
   const header = T.thead.getBoundingClientRect().height;
   const y = T.tbody.offsetTop + offsetOf(i, rowHeight, panelExtras());
+  const below = block === 'open' ? panelHeights.get(id) ?? PANEL_ESTIMATE : 0; // px to show under the row
+  const top = T.wrap.scrollTop + header;
+  const bottom = T.wrap.scrollTop + T.wrap.clientHeight;
   if (block === 'center') T.wrap.scrollTop = y - (T.wrap.clientHeight + header - rowHeight) / 2;
-  else if (y < T.wrap.scrollTop + header) T.wrap.scrollTop = y - header;
-  else if (y + rowHeight > T.wrap.scrollTop + T.wrap.clientHeight) T.wrap.scrollTop = y + rowHeight - T.wrap.clientHeight;
+  else if (y < top || rowHeight + below > bottom - top) T.wrap.scrollTop = y - header;
+  else if (y + rowHeight + below > bottom) T.wrap.scrollTop = y + rowHeight + below - T.wrap.clientHeight;
   renderWindow(true);
   return true;
+}
+
+// Rows opened from a link or the URL before they were shown (the data not there yet, or not yet in the order): each
+// is brought into view, with its panel, once, when it first is.
+const pendingOpen = new Set();
+
+function revealPending() {
+  for (const id of pendingOpen) {
+    if (!T.itemIndex.has(id)) continue;
+    pendingOpen.delete(id);
+    scrollToRow(id, 'open');
+  }
 }
 
 // ---------- column widths ----------
 
 function applyWidths() {
-  const list = columnWidths(widths, view.hide, T.columnKeys.length);
+  const list = columnWidths(widths, view.hide, T.columnKeys.length, T.baseOrder);
   const key = list.join(',');
   if (key === applied) return;
   applied = key;
@@ -455,20 +561,22 @@ function dropRow(id) {
 // ---------- order ----------
 
 /**
- * Puts the rendered rows into `next` order with the fewest DOM moves (rows on a longest increasing subsequence stay
- * put); rows that left the window are already removed.
+ * Puts the rendered rows' nodes in display order (T.rendered) with the fewest DOM moves: rows whose DOM positions
+ * form a longest increasing run stay put, the others (and a panel not right after its row) are moved. The positions
+ * are read from the DOM, which lags the display order after scrolling.
  */
-function place(next) {
-  const nextSet = new Set(next);
-  const oldIndex = new Map();
+function place() {
+  domOrderStale = false;
+  const next = T.rendered;
+  const domIndex = new Map();
   let i = 0;
-  for (const key of T.rendered) if (nextSet.has(key) && nodesOf(key)?.tr.parentNode === T.tbody) oldIndex.set(key, i++);
-  const seq = next.map(id => (oldIndex.has(id) ? oldIndex.get(id) : -1));
+  for (const node of T.tbody.children) domIndex.set(node, i++);
+  const seq = next.map(key => domIndex.get(nodesOf(key).tr) ?? -1);
   const stable = longestIncreasing(seq);
   let anchor = null;
   for (let k = next.length - 1; k >= 0; k--) {
     const rv = nodesOf(next[k]);
-    if (!stable.has(k) || rv.tr.parentNode !== T.tbody) {
+    if (!stable.has(k) || (rv.detailTr && rv.tr.nextSibling !== rv.detailTr)) {
       if (rv.detailTr) {
         T.tbody.insertBefore(rv.detailTr, anchor);
         T.tbody.insertBefore(rv.tr, rv.detailTr);
@@ -478,26 +586,37 @@ function place(next) {
     }
     anchor = rv.tr;
   }
-  T.rendered = next;
 }
-
 
 // ---------- details ----------
 
 function syncOpen() {
+  for (const id of pendingOpen) if (!view.open.has(id)) pendingOpen.delete(id);
+  let changed = false;
   for (const rv of [...T.rows.values()]) {
-    if (rv.details && !view.open.has(rv.id)) closeDetails(rv);
+    if (rv.details && !view.open.has(rv.id)) {
+      closeDetails(rv);
+      changed = true;
+    }
   }
+  let focus = null;
   for (const id of view.open) {
     const rv = T.rows.get(id);
     if (rv?.details) continue;
     // opened from elsewhere (a link, the URL): bring the row into view; the window opens its panel
-    if (rv && rv.tr.parentNode === T.tbody) openDetails(rv, true);
-    else if (store.loaded && T.orderIndex.has(id)) scrollToRow(id, 'nearest');
+    if (rv && rv.tr.parentNode === T.tbody) {
+      openDetails(rv);
+      focus = rv;
+      changed = true;
+    } else if (store.loaded && T.itemIndex.has(id)) scrollToRow(id, 'open');
+    else pendingOpen.add(id);
   }
+  // the rows below an opened or closed panel move now, not a frame later; an opened row shows with its panel's top
+  if (focus) scrollToRow(focus.id, 'open');
+  else if (changed && store.loaded) renderWindow(true);
 }
 
-function openDetails(rv, focus) {
+function openDetails(rv) {
   rv.details = createDetails(rv.dto);
   rv.detailTr = rv.details.tr;
   rv.tr.after(rv.detailTr);
@@ -505,7 +624,6 @@ function openDetails(rv, focus) {
   setText(rv.parts.expander, '▾');
   setAttr(rv.tr, 'aria-expanded', 'true');
   setClass(rv.tr, rowClass(rv, rv.dto));
-  if (focus) rv.tr.scrollIntoView({ block: 'nearest' });
 }
 
 function closeDetails(rv) {

@@ -1,6 +1,6 @@
 // The view (filter, sort, column and deleted toggles, open rows, grouping, baseline, hidden columns, starred, plot)
 // lives in the URL hash so a view can be shared:
-//   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2&by=f:trainer.lr&fold=0.1&base=exp1&hide=nodes,f:seed&cols=seed,trainer.lr&starred=1&plot=1
+//   #q=lr%3D0.1&sort=-f:trainer.lr&varying=1&deleted=1&open=exp1,exp2&by=f:trainer.lr&fold=0.1&base=exp1&hide=nodes,f:seed&cols=seed,trainer.lr&basecols=cost,job&starred=1&plot=1
 // and the all-jobs panel with its filters: &jobs=1&jstatus=RUNNING&jexp=exp1&jcluster=skydeck-exp1
 
 const listeners = new Set();
@@ -16,6 +16,7 @@ export const view = {
   base: '', // the baseline experiment: cells of other rows that differ from it are tinted
   hide: new Set(), // hidden columns: base column keys ('nodes') and flag columns ('f:<key>')
   cols: [], // the flag columns' chosen order (keys, first to last; columns.js orderColumns)
+  basecols: [], // the movable base columns' chosen order (columns.js orderBase): Desired … Start/Stop
   starred: false, // only starred experiments
   plot: false, // the parallel-coordinates plot is open
   jobs: false, // the all-jobs panel is open
@@ -37,6 +38,7 @@ export function readHash() {
   view.base = params.get('base') || '';
   view.hide = list(params.get('hide'));
   view.cols = [...list(params.get('cols'))];
+  view.basecols = [...list(params.get('basecols'))];
   view.starred = params.get('starred') === '1';
   view.plot = params.get('plot') === '1';
   view.jobs = params.get('jobs') === '1';
@@ -55,6 +57,7 @@ export function hashFor(v = view) {
   if (v.base) params.set('base', v.base);
   if (v.hide.size) params.set('hide', [...v.hide].join(','));
   if (v.cols?.length) params.set('cols', v.cols.join(','));
+  if (v.basecols?.length) params.set('basecols', v.basecols.join(','));
   if (v.starred) params.set('starred', '1');
   if (v.plot) params.set('plot', '1');
   if (v.jobs) params.set('jobs', '1');
@@ -90,6 +93,6 @@ export function shareableUrl() {
 window.addEventListener('hashchange', () => {
   if (writing) return;
   readHash();
-  const { q, sort, varying, deleted, open, by, fold, base, hide, cols, starred, plot, jobs, jobFilter } = view;
-  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, cols, starred, plot, jobs, jobFilter });
+  const { q, sort, varying, deleted, open, by, fold, base, hide, cols, basecols, starred, plot, jobs, jobFilter } = view;
+  for (const listener of listeners) listener({ q, sort, varying, deleted, open, by, fold, base, hide, cols, basecols, starred, plot, jobs, jobFilter });
 });
