@@ -157,6 +157,11 @@ public sealed record ExperimentState(
             }),
             RetriesStopped x => s with { StoppedRun = x.Run },
             ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At, x.Status is not null && s.Cluster.CannotStop) },
+            ClusterSpanCorrected x when x.Span >= 0 && x.Span < s.ClusterSpans.Count => s with
+            {
+                ClusterSpans = s.ClusterSpans.SetItem(x.Span, s.ClusterSpans[x.Span] with { From = x.From, To = s.ClusterSpans[x.Span].To is null ? null : x.To ?? s.ClusterSpans[x.Span].To }),
+            },
+            ClusterSpanCorrected => s,
             _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
         };
         return TrackClusterSpans(next, e.At) with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };
