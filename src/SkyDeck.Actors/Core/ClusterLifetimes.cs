@@ -36,6 +36,7 @@ public static class ClusterLifetimes
             var interval = intervals[match];
             var from = Differs(interval.From, span.From) ? interval.From : span.From;
             var to = span.To is { } closed && interval.To is { } ended && Differs(ended, closed) ? ended : span.To;
+            if (to < from) from = interval.From;
             if (to < from || from == span.From && to == span.To) continue;
             corrections.Add(new ClusterSpanCorrected(experimentId, i, from, to, at, Callers.System,
                 $"sky cost-report: the cluster was up {Describe(from, to)}; SkyDeck had recorded {Describe(span.From, span.To)}"));
@@ -44,8 +45,9 @@ public static class ClusterLifetimes
         return corrections.ToImmutable();
     }
 
+    /// <summary>SkyPilot truncates to whole seconds: an interval may end up to a second before SkyDeck's span began and still be its.</summary>
     private static bool Overlap(ClusterSpan span, UsageInterval interval) =>
-        (span.To is not { } spanEnd || interval.From < spanEnd) && (interval.To is not { } intervalEnd || span.From < intervalEnd);
+        (span.To is not { } spanEnd || interval.From < spanEnd) && (interval.To is not { } intervalEnd || span.From < intervalEnd + Resolution);
 
     private static bool Differs(DateTimeOffset a, DateTimeOffset b) => (a - b).Duration() >= Resolution;
 

@@ -94,6 +94,17 @@ public sealed class ClusterLifetimeTests
     }
 
     [Fact]
+    public void GivenAClusterGoneWithinTheSecondItCameUp_WhenSkyPilotsTruncatedRecordIsRead_ThenItIsStillThisSpans()
+    {
+        var at = T0.AddMilliseconds(300);
+        var s = Given(Created(), Launch(1, at), Cluster(null, T0.AddHours(1)));
+
+        var corrected = Assert.IsType<ClusterSpanCorrected>(Assert.Single(Record(s, T0.AddHours(1), new UsageInterval(T0, T0)).Events));
+
+        Assert.Equal((T0, (DateTimeOffset?)T0), (corrected.From, corrected.To));
+    }
+
+    [Fact]
     public void GivenAnOpenSpan_WhenAnEventFollowsTheCorrection_ThenNoSecondSpanOpens()
     {
         var s = Given(Created(), Launch(1, T0), Cluster(SkyClusterStatus.Up, T0.AddMinutes(5)));
@@ -118,6 +129,45 @@ public sealed class ClusterLifetimeTests
         Assert.Equal(
             [(0, T0.AddSeconds(30), (DateTimeOffset?)T0.AddHours(2)), (1, T0.AddHours(4).AddSeconds(40), T0.AddHours(7))],
             decision.Events.Cast<ClusterSpanCorrected>().Select(e => (e.Span, e.From, e.To)));
+    }
+
+    [Fact]
+    public void GivenAJobLostWithItsCluster_WhenTheSpanIsEndedEarlier_ThenTheJobEndsThereTooAndJobPlusOverheadIsTheClusterTime()
+    {
+        var s = Given(Created(),
+            Launch(1, T0),
+            Cluster(SkyClusterStatus.Up, T0.AddMinutes(5)),
+            Ran(1, SkyJobStatus.Running, T0.AddMinutes(10), null, T0.AddMinutes(11)),
+            Cluster(null, T0.AddHours(5)),
+            new JobLost(Id, Naming.Job(Id, 1, 1), "the cluster no longer exists", T0.AddHours(5), Callers.System, LossCause.ClusterGone));
+
+        var after = s.Fold(Record(s, T0.AddHours(5), new UsageInterval(T0, T0.AddMinutes(90))).Events);
+
+        Assert.Equal(T0.AddMinutes(90), after.Jobs[0].EndedAt);
+        var usage = UsageOf(after, T0.AddHours(6));
+        Assert.Equal(4 * 80 / 60.0, usage.JobGpuHours, 6);
+        Assert.Equal(4 * 10 / 60.0, usage.OverheadGpuHours, 6);
+    }
+
+    [Fact]
+    public void GivenACostReportRead_WhenFannedOut_ThenOnlyExperimentsWhoseSpansItCorrectsHearOfIt()
+    {
+        var s = TornDownBehindSkyDecksBack();
+        var summary = ExperimentSummary.From(s, null, ReconcileSettings.Default);
+        var report = new CostReport(
+        [
+            new ClusterLifetime(Naming.Cluster(Id), T0, TimeSpan.FromMinutes(90), null, true, "TERMINATED", [new UsageInterval(T0.AddSeconds(20), T0.AddMinutes(90))]),
+            new ClusterLifetime(Naming.Cluster("other"), T0, TimeSpan.FromMinutes(90), null, true, "TERMINATED", [new UsageInterval(T0, T0.AddMinutes(90))]),
+            new ClusterLifetime("someone-elses", T0, null, SkyClusterStatus.Up, false, "UP", [new UsageInterval(T0, null)]),
+        ]);
+
+        var deliveries = PollFanOut.LifetimeDeliveries(new CostReportRead(T0.AddHours(6), report), id => id == Id ? summary : null).ToList();
+
+        var (experiment, intervals) = Assert.Single(deliveries);
+        Assert.Equal(Id, experiment);
+        Assert.Equal([new UsageInterval(T0.AddSeconds(20), T0.AddMinutes(90))], intervals.AsEnumerable());
+        var corrected = ExperimentSummary.From(s.Fold(Record(s, T0.AddHours(6), [.. intervals]).Events), null, ReconcileSettings.Default);
+        Assert.Empty(PollFanOut.LifetimeDeliveries(new CostReportRead(T0.AddHours(7), report), id => id == Id ? corrected : null));
     }
 
     [Fact]
