@@ -80,6 +80,14 @@ public sealed class WireSerializerTests : IDisposable
             new PollerStatus(at, at, "boom", at, 3, 2, 10, 1, 0, TimeSpan.FromSeconds(30)),
             new PollCompleted(at, ImmutableDictionary<string, ClusterObservation>.Empty.Add("skydeck-e1", observation), null),
             new PollCompleted(at, null, "sky status failed"),
+            new CostReportRead(at, new CostReport(
+            [
+                new ClusterLifetime("skydeck-e1", at, TimeSpan.FromMinutes(90), null, true, "TERMINATED", [new UsageInterval(at, at.AddMinutes(30)), new UsageInterval(at.AddHours(1), at.AddHours(2))]),
+                new ClusterLifetime("skydeck-e2", at, null, SkyClusterStatus.Up, false, "UP", [new UsageInterval(at, null)]),
+            ])),
+            new CostReportRead(at, CostReport.Unsupported),
+            new ClusterLifetimeObserved("e1", [new UsageInterval(at, at.AddMinutes(30))]),
+            new RecordClusterLifetime("e1", [new UsageInterval(at, null)], at),
         ];
         return all.Select((m, i) => (m, i)).ToDictionary(x => $"{x.i:D2} {x.m.GetType().Name}", x => x.m);
     }
