@@ -91,7 +91,7 @@ public sealed class FakeSkyEndToEndTests : IDisposable
         await using (var first = new SkyDeckApp(_sky.Database.Path, gateway: null, _sky.With(settings)))
         {
             using var client = first.Client();
-            await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("gone", new { desired_state = "RUNNING" }))).ExpectAsync(HttpStatusCode.Created);
+            await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("gone", new { desired_state = "RUNNING", retry = new { on_preemption = "never" } }))).ExpectAsync(HttpStatusCode.Created);
             await Eventually.Until(() => client.GetJsonAsync("/api/experiments/gone"), e => e.Str("current_state") == "RUNNING", "gone RUNNING", timeout);
         }
 
