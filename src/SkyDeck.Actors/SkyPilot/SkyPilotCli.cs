@@ -25,7 +25,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private readonly SkyDeckMetrics? _metrics;
     private SkyCapabilities? _capabilities;
     private LaunchCapabilities? _launchCapabilities;
-    private (bool Exists, bool Json)? _costReport;
+    private CostReportCapabilities? _costReport;
     private int _running;
     private int _peak;
     private long _calls;
@@ -145,7 +145,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         if (run.Failure is { } failure)
         {
             if (!NoSuchCommand(run)) return SkyCall<CostReport>.Failed(failure);
-            _costReport = (false, false);
+            _costReport = CostReportCapabilities.None;
             return SkyCall<CostReport>.Ok(CostReport.Unsupported);
         }
 
@@ -162,7 +162,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
             if (_costReport is { } again) return again.Exists ? (again.Json, null) : null;
             var run = await RunAsync(["cost-report", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
             if (run.Failure is { } failure && !NoSuchCommand(run)) return (false, failure);
-            var caps = (Exists: run.Failure is null, Json: run.Failure is null && run.StdOut.Contains("--output", StringComparison.Ordinal));
+            var caps = run.Failure is null ? new CostReportCapabilities(true, run.StdOut.Contains("--output", StringComparison.Ordinal)) : CostReportCapabilities.None;
             _logger.LogInformation("sky cost-report: {Exists}, -o json: {Json}", caps.Exists, caps.Json);
             _costReport = caps;
             return caps.Exists ? (caps.Json, null) : null;
@@ -418,6 +418,13 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private sealed record LaunchCapabilities(bool Infra)
     {
         public static readonly LaunchCapabilities Newest = new(true);
+    }
+
+    /// <param name="Exists">The client has <c>cost-report</c>.</param>
+    /// <param name="Json">Its <c>cost-report</c> takes <c>-o json</c> (since PR #9504, May 2026).</param>
+    private sealed record CostReportCapabilities(bool Exists, bool Json)
+    {
+        public static readonly CostReportCapabilities None = new(false, false);
     }
 
     private sealed record SkyCapabilities(bool JsonOutput, bool NoShowManagedJobs, bool NoShowServices, bool NoShowPools)
