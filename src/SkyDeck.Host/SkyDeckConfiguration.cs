@@ -49,6 +49,7 @@ public static class SkyDeckConfiguration
             DatabasePath = Path.GetFullPath(ExpandHome(Get("SKYDECK_DB_PATH", "DatabasePath") ?? paths.DatabaseFile)),
             PollInterval = Seconds(Get("SKYDECK_POLL_INTERVAL", "PollIntervalSeconds"), "SKYDECK_POLL_INTERVAL", defaults.PollInterval),
             ReconcileInterval = Seconds(Get("SKYDECK_RECONCILE_INTERVAL", "ReconcileIntervalSeconds"), "SKYDECK_RECONCILE_INTERVAL", defaults.ReconcileInterval),
+            CostReportEvery = Int(Get("SKYDECK_COST_REPORT_EVERY", "CostReportEvery"), "SKYDECK_COST_REPORT_EVERY", defaults.CostReportEvery, 0, 100_000),
             PassivateAfter = TimeSpan.FromSeconds(Int(Get("SKYDECK_PASSIVATE_AFTER", "PassivateAfterSeconds"), "SKYDECK_PASSIVATE_AFTER", (int)defaults.PassivateAfter.TotalSeconds, 0, 7 * 24 * 3600)),
             Reconcile = reconcile,
             Sky = sky,

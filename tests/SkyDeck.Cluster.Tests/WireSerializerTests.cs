@@ -88,6 +88,14 @@ public sealed class WireSerializerTests : IDisposable
             GetNotifications.Instance,
             new NotificationsView([new Delivery("n1@abc", "abc", note, DeliveryStatus.Pending, 2, "HTTP 503", at, at.AddSeconds(5), null)]),
             new SkyPilotPolled(at, false, "sky status timed out"),
+            new CostReportRead(at, new CostReport(
+            [
+                new ClusterLifetime("skydeck-e1", at, TimeSpan.FromMinutes(90), null, true, "TERMINATED", [new UsageInterval(at, at.AddMinutes(30)), new UsageInterval(at.AddHours(1), at.AddHours(2))]),
+                new ClusterLifetime("skydeck-e2", at, null, SkyClusterStatus.Up, false, "UP", [new UsageInterval(at, null)]),
+            ])),
+            new CostReportRead(at, CostReport.Unsupported),
+            new ClusterLifetimeObserved("e1", [new UsageInterval(at, at.AddMinutes(30))]),
+            new RecordClusterLifetime("e1", [new UsageInterval(at, null)], at),
         ];
         return all.Select((m, i) => (m, i)).ToDictionary(x => $"{x.i:D2} {x.m.GetType().Name}", x => x.m);
     }

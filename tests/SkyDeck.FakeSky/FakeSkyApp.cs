@@ -72,7 +72,8 @@ internal static class FakeSkyApp
         }
 
         var command = first.StartsWith('-') ? null : CommandRegistry.Find(first);
-        if (command is null)
+        // A client older than the command: Click does not know it, so even its --help is refused.
+        if (command is null || control.Faults.TryGetValue(command.Name, out var missing) && missing == FaultKinds.Missing)
         {
             var message = first.StartsWith('-') ? $"No such option: {first}" : $"No such command '{first}'.";
             throw new UsageException($"{CommandSpec.Program} [OPTIONS] COMMAND [ARGS]...", CommandSpec.Program, message);

@@ -29,5 +29,9 @@ test('events summarize what they changed; an update without an earlier spec name
   assert.equal(summarize({ type: 'job_launched', change: { job_id: 'j2', sky_job_id: null, adopted: true } }), 'j2 → SkyPilot #? (adopted)');
   assert.equal(summarize({ type: 'cluster_status_changed', change: { cluster: 'c' } }), 'c: gone');
   assert.equal(summarize({ type: 'something_new' }), '');
+  assert.equal(summarize({ type: 'cluster_span_corrected', change: { span: 0, from: 'a', to: 'b' } }),
+    "cluster overhead span 1: times from SkyPilot's record (sky cost-report)");
+  assert.equal(summarize({ type: 'cluster_span_corrected', change: { span: 1, from: 'a', to: null } }),
+    "cluster overhead span 2 (still open): times from SkyPilot's record (sky cost-report)");
   assert.equal(humanize('job_status_changed'), 'job status changed');
 });

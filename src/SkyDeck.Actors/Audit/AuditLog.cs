@@ -132,6 +132,7 @@ public sealed partial class AuditLog(ActorSystem system)
         ClusterActionRequested x => x.Reason,
         SkyActionFailed x => $"{x.Kind}: {x.Reason}",
         BudgetReached x => x.Reason,
+        ClusterSpanCorrected x => x.Reason,
         _ => null,
     };
 

@@ -56,6 +56,10 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         {
             foreach (var (id, observation) in PollFanOut.Deliveries(poll, _table.Contains, _table.Rows)) _region.Tell(new ClusterObserved(id, observation));
         });
+        Receive<CostReportRead>(read =>
+        {
+            foreach (var (id, intervals) in PollFanOut.LifetimeDeliveries(read, _table.Find)) _region.Tell(new ClusterLifetimeObserved(id, intervals));
+        });
         Receive<ReconcileAll>(_ =>
         {
             foreach (var id in _table.Ids) _region.Tell(new ReconcileNow(id));

@@ -157,7 +157,8 @@ public static class SkyDeckCluster
                     registry.Get<ExperimentManagerActor>(),
                     options.PollInterval,
                     resolver.GetService<TimeProvider>() ?? TimeProvider.System,
-                    resolver.GetService<Telemetry.SkyDeckMetrics>()),
+                    resolver.GetService<Telemetry.SkyDeckMetrics>(),
+                    options.CostReportEvery),
                 new ClusterSingletonOptions(),
                 createProxyToo: true)
             .WithActors((_, registry) =>

@@ -28,7 +28,7 @@ public sealed class SkyDeckWireSerializer(ExtendedActorSystem system) : Serializ
         .. typeof(IExperimentCommand).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IExperimentCommand).IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal),
-        typeof(GetExperiment), typeof(ReconcileNow), typeof(ClusterObserved),
+        typeof(GetExperiment), typeof(ReconcileNow), typeof(ClusterObserved), typeof(ClusterLifetimeObserved), typeof(CostReportRead),
         typeof(CommandResult), typeof(ExperimentDetail), typeof(SummaryChanged),
         typeof(ListExperiments), typeof(ExperimentList), typeof(ReconcileAll),
         typeof(PollNow), typeof(PollCompleted), typeof(GetPollerStatus), typeof(PollerStatus),

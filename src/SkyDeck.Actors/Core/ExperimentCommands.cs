@@ -45,6 +45,12 @@ public static class ExperimentCommands
     /// <summary>What <c>sky logs</c> gave for a finished job (internal): its tail, or why there is none.</summary>
     public sealed record RecordLogTail(string ExperimentId, string JobId, LogTail? Tail, string? Unavailable, int MaxLines, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
 
+    /// <summary>
+    /// SkyPilot's record of when the experiment's cluster was up (<c>sky cost-report</c>'s usage intervals, every
+    /// incarnation, oldest first), read by the poller (internal).
+    /// </summary>
+    public sealed record RecordClusterLifetime(string ExperimentId, System.Collections.Immutable.ImmutableArray<UsageInterval> Intervals, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
+
     public sealed record RecordActionOutcome(string ExperimentId, SkyActionKind Action, string Target, SkyOutcome Outcome, DateTimeOffset At, string Who = Callers.System) : IExperimentCommand;
 }
 

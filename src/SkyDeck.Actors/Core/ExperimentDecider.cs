@@ -20,6 +20,9 @@ public static class ExperimentDecider
         RecordActionOutcome c => ActionOutcome(s, c),
         RecordLaunchDispatch c => LaunchDispatch(s, c),
         RecordLogTail c => LogTailRead(s, c),
+        RecordClusterLifetime c => ClusterLifetimes.Corrections(s.Id, s.ClusterSpans, c.Intervals, c.At) is { IsEmpty: false } corrections
+            ? Decision.Accept([.. corrections])
+            : Decision.NoOp,
         _ => Decision.Reply(CommandResult.Rejected($"{command.GetType().Name} is not a command experiments understand")),
     };
 

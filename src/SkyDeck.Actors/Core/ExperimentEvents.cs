@@ -138,6 +138,13 @@ public sealed record JobLogCaptured(
 /// </summary>
 public sealed record RetriesStopped(string ExperimentId, int Run, string Cause, string Reason, DateTimeOffset At, string Who) : IExperimentEvent;
 
+/// <summary>
+/// SkyPilot's own record of when the cluster was up (<c>sky cost-report</c>) corrected span <paramref name="Span"/>
+/// (an index into <see cref="ExperimentState.ClusterSpans"/>): it now runs from <paramref name="From"/> to
+/// <paramref name="To"/> (null: still open). An open span is never closed by it, nor a closed one opened.
+/// </summary>
+public sealed record ClusterSpanCorrected(string ExperimentId, int Span, DateTimeOffset From, DateTimeOffset? To, DateTimeOffset At, string Who, string Reason) : IExperimentEvent;
+
 public enum ClusterAction { Stop, Down }
 
 public enum SkyActionKind { Launch, Cancel, Stop, Down, Logs }

@@ -157,6 +157,8 @@ public sealed record ExperimentState(
             }),
             RetriesStopped x => s with { StoppedRun = x.Run },
             ClusterStatusChanged x => s with { Cluster = new ClusterState(true, x.Status, x.At, x.Status is not null && s.Cluster.CannotStop) },
+            ClusterSpanCorrected x when x.Span >= 0 && x.Span < s.ClusterSpans.Count => CorrectSpan(s, x),
+            ClusterSpanCorrected => s,
             _ => throw new InvalidOperationException($"Evolve does not know {e.GetType().Name}"),
         };
         return TrackClusterSpans(next, e.At) with { UpdatedAt = e.At > s.UpdatedAt ? e.At : s.UpdatedAt, Version = s.Version + 1 };
@@ -171,6 +173,25 @@ public sealed record ExperimentState(
         if (!after.Cluster.MayBeRunning && open)
             return after with { ClusterSpans = after.ClusterSpans.SetItem(after.ClusterSpans.Count - 1, after.ClusterSpans[^1] with { To = at }) };
         return after;
+    }
+
+    /// <summary>
+    /// The span as SkyPilot recorded it (an open one stays open). A span that ended before SkyDeck saw it end also ends
+    /// the jobs lost with it there: no job ran on after its cluster was gone (one that began within SkyPilot's whole
+    /// second of the end ends as it began).
+    /// </summary>
+    private static ExperimentState CorrectSpan(ExperimentState s, ClusterSpanCorrected x)
+    {
+        var span = s.ClusterSpans[x.Span];
+        var corrected = span with { From = x.From, To = span.To is null ? null : x.To ?? span.To };
+        if (corrected.To is not { } end || span.To is not { } seen || end >= seen)
+            return s with { ClusterSpans = s.ClusterSpans.SetItem(x.Span, corrected) };
+        var jobs = s.Jobs.Select(j => j is { Phase: JobPhase.Lost, LossCause: LossCause.ClusterGone or LossCause.ClusterStopped, EndedAt: { } ended }
+                                      && ended > end && (j.StartedAt ?? j.SubmittedAt ?? j.RequestedAt) is var began && began >= span.From
+                                      && began < end + ClusterLifetimes.Resolution
+            ? j with { EndedAt = began > end ? began : end }
+            : j);
+        return s with { ClusterSpans = s.ClusterSpans.SetItem(x.Span, corrected), Jobs = [.. jobs] };
     }
 
     private static bool Same(PendingAction? action, SkyActionKind kind, string target) =>

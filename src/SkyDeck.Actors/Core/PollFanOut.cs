@@ -8,6 +8,9 @@ namespace SkyDeck.Actors.Core;
 /// </summary>
 public sealed record PollCompleted(DateTimeOffset At, ImmutableDictionary<string, ClusterObservation>? Clusters, string? Error);
 
+/// <summary>What one read of <c>sky cost-report</c> found (<paramref name="At"/>: when it was asked), for the managers to fan out.</summary>
+public sealed record CostReportRead(DateTimeOffset At, CostReport Report);
+
 /// <summary>
 /// Pure: the poll's observe step (<c>sky status</c> and <c>sky queue</c> reports → one observation per SkyDeck
 /// cluster) and its fan-out (which experiment hears what). The poller only runs the two calls; both managers only send.
@@ -53,6 +56,22 @@ public static class PollFanOut
                 ? ClusterObservation.Unknown(cluster, poll.At, poll.Error ?? "sky status failed")
                 : ClusterObservation.Absent(cluster, poll.At);
             yield return (summary.Id, observation);
+        }
+    }
+
+    /// <summary>
+    /// Who hears about <c>sky cost-report</c>: a known experiment whose cluster SkyPilot recorded, only when SkyPilot's
+    /// intervals would correct the cluster spans of its summary (so a read wakes no experiment that is right already).
+    /// </summary>
+    public static IEnumerable<(string ExperimentId, ImmutableArray<UsageInterval> Intervals)> LifetimeDeliveries(
+        CostReportRead read, Func<string, ExperimentSummary?> find)
+    {
+        foreach (var incarnations in read.Report.Clusters.GroupBy(c => c.Name, StringComparer.Ordinal))
+        {
+            if (Naming.ExperimentOfCluster(incarnations.Key) is not { } id || find(id) is not { } summary) continue;
+            ImmutableArray<UsageInterval> intervals = [.. incarnations.SelectMany(c => c.Intervals).OrderBy(i => i.From)];
+            if (intervals.IsEmpty || ClusterLifetimes.Corrections(id, summary.Ledger.ClusterSpans, intervals, read.At).IsEmpty) continue;
+            yield return (id, intervals);
         }
     }
 

@@ -75,6 +75,7 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             _observed = m.Observation;
             Reconcile();
         });
+        Command<ClusterLifetimeObserved>(Corrected);
         Command<ReconcileNow>(_ => Reconcile());
         Command<ReconcileTick>(_ =>
         {
@@ -287,6 +288,16 @@ public sealed class ExperimentActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        Write(decision.Events);
+        DeferAsync(decision, _ => AfterChange());
+    }
+
+    /// <summary>SkyPilot's record of the cluster's lifetime: persisted only where it corrects a span (a budget may then be reached, so reconcile).</summary>
+    private void Corrected(ClusterLifetimeObserved observed)
+    {
+        var decision = ExperimentDecider.Decide(_state, new RecordClusterLifetime(_id, observed.Intervals, _clock.GetUtcNow()));
+        if (decision.Events.IsEmpty) return;
+        _log.Info("{0}: sky cost-report corrected {1} cluster span(s)", _id, decision.Events.Length);
         Write(decision.Events);
         DeferAsync(decision, _ => AfterChange());
     }

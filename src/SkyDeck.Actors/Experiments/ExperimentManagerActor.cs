@@ -153,6 +153,10 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             AnswerWaitingLists();
         });
         Receive<PollCompleted>(FanOut);
+        Receive<CostReportRead>(read =>
+        {
+            foreach (var (id, intervals) in PollFanOut.LifetimeDeliveries(read, _table.Find)) Deliver(id, new ClusterLifetimeObserved(id, intervals), Self);
+        });
         Receive<AttachPoller>(m => _poller = m.Poller);
         Receive<PollNow>(m => _poller?.Tell(m));
         // Experiments without an actor are at rest: they have nothing to reconcile.

@@ -12,6 +12,12 @@ public sealed record ReconcileNow(string ExperimentId) : IWithExperimentId;
 /// <summary>The poller's latest news about this experiment's cluster.</summary>
 public sealed record ClusterObserved(string ExperimentId, ClusterObservation Observation) : IWithExperimentId;
 
+/// <summary>
+/// SkyPilot's record of when this experiment's cluster was up (<c>sky cost-report</c>, every incarnation, oldest first),
+/// sent only when it would correct the cluster spans of the experiment's summary.
+/// </summary>
+public sealed record ClusterLifetimeObserved(string ExperimentId, ImmutableArray<UsageInterval> Intervals) : IWithExperimentId;
+
 /// <summary>Sent by an experiment to the summary sink whenever its summary changes.</summary>
 public sealed record SummaryChanged(ExperimentSummary Summary);
 

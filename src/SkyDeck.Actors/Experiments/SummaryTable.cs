@@ -25,6 +25,8 @@ public sealed class SummaryTable
 
     public bool Contains(string id) => _rows.ContainsKey(id);
 
+    public ExperimentSummary? Find(string id) => _rows.GetValueOrDefault(id);
+
     /// <summary>Whether the table holds exactly this summary already.</summary>
     public bool Holds(ExperimentSummary summary) => _rows.TryGetValue(summary.Id, out var held) && held == summary;
 

@@ -63,7 +63,7 @@ public static class SkyDeckAkka
             registry.Register<ExperimentManagerActor>(manager);
             registry.Register<SweepManagerActor>(system.ActorOf(SweepManagerActor.Supervised(manager, options.SweepActorSettings, clock), "sweeps"));
             if (!options.EnablePoller) return;
-            var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock, metrics), "sky-poller");
+            var poller = system.ActorOf(QueuePollerActor.Props(sky, manager, options.PollInterval, clock, metrics, options.CostReportEvery), "sky-poller");
             registry.Register<QueuePollerActor>(poller);
             manager.Tell(new AttachPoller(poller));
         }).WithSkyDeckNotifications(options);

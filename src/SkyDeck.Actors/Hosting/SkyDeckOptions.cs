@@ -14,6 +14,12 @@ public sealed record SkyDeckOptions
     /// <summary>Seconds between SkyPilot polls (<c>SKYDECK_POLL_INTERVAL</c>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Read <c>sky cost-report</c> on the first poll and then every this many polls (<c>SKYDECK_COST_REPORT_EVERY</c>;
+    /// 0: never): SkyPilot's own record of when each cluster was up corrects the cluster spans overhead is counted from.
+    /// </summary>
+    public int CostReportEvery { get; init; } = 10;
+
     /// <summary>Seconds between reconciliations of each experiment (<c>SKYDECK_RECONCILE_INTERVAL</c>); changes reconcile at once.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(60);
 

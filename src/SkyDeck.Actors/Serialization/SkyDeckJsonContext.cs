@@ -32,6 +32,7 @@ namespace SkyDeck.Actors.Serialization;
 [JsonSerializable(typeof(BudgetReached))]
 [JsonSerializable(typeof(JobLogCaptured))]
 [JsonSerializable(typeof(RetriesStopped))]
+[JsonSerializable(typeof(ClusterSpanCorrected))]
 [JsonSerializable(typeof(ExperimentState))]
 [JsonSerializable(typeof(ExperimentRegistered))]
 [JsonSerializable(typeof(DirectorySnapshot))]

@@ -41,6 +41,7 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(BudgetReached)] = "budget-reached.v1",
         [typeof(JobLogCaptured)] = "job-log.v1",
         [typeof(RetriesStopped)] = "retries-stopped.v1",
+        [typeof(ClusterSpanCorrected)] = "span-corrected.v1",
         [typeof(ExperimentState)] = "exp-snapshot.v1",
         [typeof(ExperimentRegistered)] = "dir-registered.v1",
         [typeof(DirectorySnapshot)] = "dir-snapshot.v1",

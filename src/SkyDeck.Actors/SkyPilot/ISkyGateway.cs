@@ -39,6 +39,13 @@ public interface ISkyGateway
     /// with a failure.
     /// </summary>
     Task<SkyCall<LogTail>> LogsAsync(string cluster, long skyJobId, int tail, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>sky cost-report --all</c> (with <c>-o json</c> where the client has it): every cluster incarnation SkyPilot has a
+    /// record of. <see cref="CostReport.Unsupported"/> when this SkyPilot has no such command (the default, for gateways
+    /// that cannot ask): SkyDeck then keeps its own cluster spans.
+    /// </summary>
+    Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken) => Task.FromResult(SkyCall<CostReport>.Ok(CostReport.Unsupported));
 }
 
 /// <summary>

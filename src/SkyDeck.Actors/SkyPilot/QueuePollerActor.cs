@@ -35,7 +35,10 @@ public sealed record PollerStatus(
 /// <summary>
 /// Polls SkyPilot on a timer and on demand, with as few <c>sky</c> calls as possible: one <c>sky status</c> for
 /// cluster states, then one <c>sky queue c1 c2 …</c> for the SkyDeck clusters that are UP. Results go to the
-/// manager as one snapshot. A cluster whose queue could not be read is unknown, never failed.
+/// manager as one snapshot. A cluster whose queue could not be read is unknown, never failed. On the first poll and
+/// every <c>costReportEvery</c> polls after it, the same pass also reads <c>sky cost-report</c> (one more process, in
+/// the same sequence, so under the same cap) and sends what it found to the manager; a SkyPilot without that command
+/// is not asked again.
 /// </summary>
 public sealed class QueuePollerActor : ReceiveActor, IWithTimers
 {
@@ -44,14 +47,19 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
     private readonly SkyDeckMetrics? _metrics;
+    private readonly int _costReportEvery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _shutdown = new();
     private bool _polling;
     private bool _pollAgain;
     private PollerStatus _status;
+    private long _passes;
+    private bool _noCostReport;
 
-    public QueuePollerActor(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock, SkyDeckMetrics? metrics = null)
+    /// <param name="costReportEvery">Read <c>sky cost-report</c> on the first poll and every this many after it (0: never).</param>
+    public QueuePollerActor(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock, SkyDeckMetrics? metrics = null, int costReportEvery = 0)
     {
+        _costReportEvery = costReportEvery;
         _metrics = metrics;
         _sky = sky;
         _manager = manager;
@@ -69,8 +77,8 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
 
     public static readonly TimeSpan MinSpacing = TimeSpan.FromSeconds(1);
 
-    public static Props Props(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock, SkyDeckMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new QueuePollerActor(sky, manager, interval, clock, metrics));
+    public static Props Props(ISkyGateway sky, IActorRef manager, TimeSpan interval, TimeProvider clock, SkyDeckMetrics? metrics = null, int costReportEvery = 0) =>
+        Akka.Actor.Props.Create(() => new QueuePollerActor(sky, manager, interval, clock, metrics, costReportEvery));
 
     protected override void PreStart() => Self.Tell(Tick.Instance);
 
@@ -105,10 +113,11 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
         _polling = true;
         var at = _clock.GetUtcNow();
         _status = _status with { LastAttemptAt = at };
-        PollAsync(_sky, at, _shutdown.Token).PipeTo(Self, failure: e => new PollFinished(new PollCompleted(at, null, e.GetBaseException().Message), 0));
+        var readCosts = _costReportEvery > 0 && !_noCostReport && _passes++ % _costReportEvery == 0;
+        PollAsync(_sky, at, readCosts, _shutdown.Token).PipeTo(Self, failure: e => new PollFinished(new PollCompleted(at, null, e.GetBaseException().Message), 0));
     }
 
-    private static async Task<PollFinished> PollAsync(ISkyGateway sky, DateTimeOffset at, CancellationToken cancellationToken)
+    private static async Task<PollFinished> PollAsync(ISkyGateway sky, DateTimeOffset at, bool readCosts, CancellationToken cancellationToken)
     {
         var status = await sky.StatusAsync(cancellationToken).ConfigureAwait(false);
         if (status.Report is not { } report)
@@ -126,7 +135,21 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
                 queueError = $"job queue unavailable for {queue.Failed.Count} of {up.Count} clusters, e.g. {queue.Failed.First().Key}: {queue.Failed.First().Value}";
         }
 
-        return new PollFinished(PollFanOut.Observe(report, queue, queueError, at), up.Count);
+        // After the status (so a span its poll closes is closed before the correction is weighed); a failure here is
+        // the cost-report's own, and leaves the poll a success.
+        var costs = readCosts ? await sky.CostReportAsync(cancellationToken).ConfigureAwait(false) : null;
+        return new PollFinished(PollFanOut.Observe(report, queue, queueError, at), up.Count, costs);
+    }
+
+    private void CostsRead(SkyCall<CostReport> costs, DateTimeOffset at)
+    {
+        if (costs.Report is { Supported: false })
+        {
+            _noCostReport = true;
+            _log.Info("This SkyPilot has no sky cost-report: cluster overhead stays as SkyDeck records it from cluster status changes");
+        }
+        else if (costs.Report is { } report) _manager.Tell(new CostReportRead(at, report));
+        else _log.Warning("sky cost-report failed ({0}): {1}; cluster spans stay as recorded until the next read", costs.Failure!.Kind, costs.Failure.Reason);
     }
 
     private void Finished(PollFinished finished)
@@ -149,6 +172,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
         if (!ok) _log.Warning("SkyPilot poll failed: {0}", poll.Error);
         _metrics?.PollFinished(ok, _clock.GetUtcNow() - poll.At, poll.At);
         _manager.Tell(poll);
+        if (finished.Costs is { } costs) CostsRead(costs, poll.At);
         Context.System.EventStream.Publish(new Notifications.SkyPilotPolled(poll.At, ok, poll.Error));
 
         if (_pollAgain)
@@ -161,7 +185,7 @@ public sealed class QueuePollerActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(Tick.Instance, Tick.Instance, _interval);
     }
 
-    private sealed record PollFinished(PollCompleted Result, int LiveClusters);
+    private sealed record PollFinished(PollCompleted Result, int LiveClusters, SkyCall<CostReport>? Costs = null);
 
     private sealed class Tick
     {

@@ -25,6 +25,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private readonly SkyDeckMetrics? _metrics;
     private SkyCapabilities? _capabilities;
     private LaunchCapabilities? _launchCapabilities;
+    private CostReportCapabilities? _costReport;
     private int _running;
     private int _peak;
     private long _calls;
@@ -128,6 +129,53 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         if (run.Failure is { } failure) return SkyCall<LogTail>.Failed(failure);
         return SkyCall<LogTail>.Ok(SkyLogsParser.Parse(run.StdOut, tail));
     }
+
+    /// <summary>
+    /// <c>sky cost-report --all [-o json]</c>. Whether the command exists and takes <c>-o</c> is asked once from its
+    /// <c>--help</c> (<c>-o json</c> since May 2026; the command since 2023): a client that answers Click's
+    /// <c>No such command</c> is remembered as having none, and asked no more.
+    /// </summary>
+    public async Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken)
+    {
+        var caps = await CostReportCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        if (caps is null) return SkyCall<CostReport>.Ok(CostReport.Unsupported);
+        if (caps.Value.Failure is { } probeFailure) return SkyCall<CostReport>.Failed(probeFailure);
+        string[] args = caps.Value.Json ? ["cost-report", "--all", "-o", "json"] : ["cost-report", "--all"];
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        if (run.Failure is { } failure)
+        {
+            if (!NoSuchCommand(run)) return SkyCall<CostReport>.Failed(failure);
+            _costReport = CostReportCapabilities.None;
+            return SkyCall<CostReport>.Ok(CostReport.Unsupported);
+        }
+
+        return Parse(() => SkyCostReportParser.Parse(run.StdOut, _clock.GetUtcNow()), "sky cost-report");
+    }
+
+    /// <summary>Null: no cost-report. A failed probe (timeout, no API server) is not remembered: it is asked again next time.</summary>
+    private async Task<(bool Json, SkyFailure? Failure)?> CostReportCapabilitiesAsync(CancellationToken cancellationToken)
+    {
+        if (_costReport is { } known) return known.Exists ? (known.Json, null) : null;
+        await _probeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_costReport is { } again) return again.Exists ? (again.Json, null) : null;
+            var run = await RunAsync(["cost-report", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            if (run.Failure is { } failure && !NoSuchCommand(run)) return (false, failure);
+            var caps = run.Failure is null ? new CostReportCapabilities(true, run.StdOut.Contains("--output", StringComparison.Ordinal)) : CostReportCapabilities.None;
+            _logger.LogInformation("sky cost-report: {Exists}, -o json: {Json}", caps.Exists, caps.Json);
+            _costReport = caps;
+            return caps.Exists ? (caps.Json, null) : null;
+        }
+        finally
+        {
+            _probeLock.Release();
+        }
+    }
+
+    /// <summary>Click's answer to a subcommand this client does not have: <c>Error: No such command 'cost-report'.</c>, exit 2.</summary>
+    private static bool NoSuchCommand(ProcessRun run) =>
+        run.ExitCode == 2 && (run.StdErr + "\n" + run.StdOut).Contains("No such command", StringComparison.Ordinal);
 
     private const int JobNotFound = 102;
 
@@ -370,6 +418,13 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private sealed record LaunchCapabilities(bool Infra)
     {
         public static readonly LaunchCapabilities Newest = new(true);
+    }
+
+    /// <param name="Exists">The client has <c>cost-report</c>.</param>
+    /// <param name="Json">Its <c>cost-report</c> takes <c>-o json</c> (since PR #9504, May 2026).</param>
+    private sealed record CostReportCapabilities(bool Exists, bool Json)
+    {
+        public static readonly CostReportCapabilities None = new(false, false);
     }
 
     private sealed record SkyCapabilities(bool JsonOutput, bool NoShowManagedJobs, bool NoShowServices, bool NoShowPools)

@@ -91,6 +91,8 @@ export function summarize(e, previousSpec) {
       return `${c.action} ${c.target}`;
     case 'run_restarted':
       return `run ${c.run}`;
+    case 'cluster_span_corrected':
+      return `cluster overhead span ${c.span + 1}${c.to ? '' : ' (still open)'}: times from SkyPilot's record (sky cost-report)`;
     default:
       return '';
   }

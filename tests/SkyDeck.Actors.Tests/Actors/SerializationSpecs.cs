@@ -54,6 +54,8 @@ public sealed class SerializationSpecs(SerializationSpecs.Wiring wiring) : IClas
             new JobLogCaptured(Id, "j", ["step 1", "ERROR: Job 3 failed with return code list: [137, 1]"], true, [137, 1], 1, null, at, Callers.System),
             new JobLogCaptured(Id, "j", [], false, [], null, "sky logs failed: no cluster", at, Callers.System),
             new RetriesStopped(Id, 2, "crash_loop", "crash loop: 5 failures within 30 min", at, Callers.System),
+            new ClusterSpanCorrected(Id, 0, at.AddSeconds(20), at.AddMinutes(90), at.AddHours(5), Callers.System, "sky cost-report: the cluster was up …"),
+            new ClusterSpanCorrected(Id, 1, at.AddSeconds(20), null, at.AddHours(5), Callers.System, "still open"),
             new SpecUpdated(Id, spec with { Retry = new RetryPolicy(2, [137, 3], PreemptionPolicy.Never) }, 3, at, "bob"),
             new JobCancelRequested(Id, "j", at, "carol", "why"),
             new ClusterActionRequested(Id, "c", ClusterAction.Down, at, Callers.System, "why"),

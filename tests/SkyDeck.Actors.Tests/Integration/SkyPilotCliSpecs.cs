@@ -47,6 +47,58 @@ public sealed class SkyPilotCliSpecs : IDisposable
         Assert.Contains(argv, a => a.SequenceEqual(["launch", "-y", "-d", "-c", "skydeck-exp1", "-n", "skydeck-exp1-g1-1", "--num-nodes", "1", "--gpus", "A100:4", "--infra", "aws/us-east-1", "--", "lt run=x"]));
     }
 
+    [Theory]
+    [InlineData("0.13.0")]
+    [InlineData("0.12.0")]
+    public async Task GivenALiveAndATornDownCluster_WhenTheCostReportIsRead_ThenBothAreListedWithIntervalsOnlyFromJson(string version)
+    {
+        _fake.SetControl(c => c with { Version = version });
+        using var cli = Cli();
+        Assert.True((await cli.ExecuteAsync(Launch("gone"), CancellationToken.None)).Succeeded);
+        Assert.True((await cli.ExecuteAsync(Launch("kept"), CancellationToken.None)).Succeeded);
+        Assert.True((await cli.ExecuteAsync(new SkyCommand.Down("skydeck-gone"), CancellationToken.None)).Succeeded);
+
+        var report = (await cli.CostReportAsync(CancellationToken.None)).Report!;
+
+        var json = version == "0.13.0";
+        Assert.Equal(["skydeck-gone", "skydeck-kept"], report.Clusters.Select(c => c.Name).Order());
+        var gone = report.Clusters.Single(c => c.Name == "skydeck-gone");
+        Assert.True(gone.Terminated);
+        Assert.Equal((SkyClusterStatus?)SkyClusterStatus.Up, report.Clusters.Single(c => c.Name == "skydeck-kept").Status);
+        Assert.Equal(json ? 1 : 0, gone.Intervals.Length);
+        if (json) Assert.NotNull(gone.Intervals[0].To);
+        var argv = _fake.ReadInvocations().Select(i => i.Argv).Where(a => a[0] == "cost-report").ToList();
+        Assert.Equal(json ? ["cost-report", "--all", "-o", "json"] : ["cost-report", "--all"], argv[^1]);
+    }
+
+    [Fact]
+    public async Task GivenASkyWithoutCostReport_WhenAskedTwice_ThenUnsupportedAndOnlyItsHelpWasEverRun()
+    {
+        _fake.SetControl(c => c.WithFault("cost-report", "missing"));
+        using var cli = Cli();
+
+        var first = await cli.CostReportAsync(CancellationToken.None);
+        var second = await cli.CostReportAsync(CancellationToken.None);
+
+        Assert.False(first.Report!.Supported);
+        Assert.False(second.Report!.Supported);
+        Assert.Equal([["cost-report", "--help"]], _fake.ReadInvocations().Select(i => i.Argv.ToArray()));
+    }
+
+    [Fact]
+    public async Task GivenAFailingCostReport_WhenRead_ThenATypedFailureAndTheNextReadAsksAgain()
+    {
+        _fake.SetControl(c => c.WithFault("cost-report", "exit:1"));
+        using var cli = Cli();
+
+        var failed = await cli.CostReportAsync(CancellationToken.None);
+        _fake.SetControl(c => c.WithoutFaults());
+        var read = await cli.CostReportAsync(CancellationToken.None);
+
+        Assert.NotNull(failed.Failure);
+        Assert.True(read.Report!.Supported);
+    }
+
     [Fact]
     public async Task GivenAutostop_WhenLaunched_ThenSkyGetsIdleMinutesAndDownAndTheClusterEnforcesThem()
     {

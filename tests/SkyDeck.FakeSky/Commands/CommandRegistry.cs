@@ -8,6 +8,7 @@ internal static class CommandRegistry
         new LaunchCommand(),
         new ExecCommand(),
         new StatusCommand(),
+        new CostReportCommand(),
         new QueueCommand(),
         new LogsCommand(),
         new CancelCommand(),

@@ -16,9 +16,11 @@ internal static class CtlCommand
 
         Commands:
           set-status CLUSTER JOB_ID STATUS   pin a job's status (its remaining script is dropped)
-          vanish CLUSTER                     the cluster disappears, as if deleted out of band
+          vanish CLUSTER [UP_SECONDS]        the cluster disappears, as if deleted out of band (its history,
+                                             for cost-report, ends UP_SECONDS after its last start, or now)
           fault CMD KIND                     inject a fault: hang, exit:N, garbage, truncated,
-                                             queue_failed (queue), capacity|invalid (launch)
+                                             missing (No such command), queue_failed (queue),
+                                             capacity|invalid (launch)
           clear-fault CMD                    remove one command's fault
           clear-faults                       remove every fault
           delay CMD MS                       sleep MS milliseconds before CMD does anything
@@ -69,8 +71,12 @@ internal static class CtlCommand
                 home.SetStatus(rest[0], ParseInt(rest[1], "JOB_ID"), rest[2].ToUpperInvariant());
                 break;
             case "vanish":
-                Expect(rest, 1);
-                home.Vanish(rest[0]);
+                if (rest.Count is not (1 or 2))
+                {
+                    throw new CtlUsageException($"expected 1 or 2 argument(s), got {rest.Count}");
+                }
+
+                home.Vanish(rest[0], rest.Count == 2 ? TimeSpan.FromSeconds(ParseInt(rest[1], "UP_SECONDS")) : null);
                 break;
             case "fault":
                 Expect(rest, 2);

@@ -135,6 +135,7 @@ internal sealed class LaunchCommand : ISkyCommand
         {
             cluster.Status = ClusterStatuses.Up;
             cluster.LaunchedAt = (long)context.Now;
+            cluster.Opened(context.Now);
         }
 
         cluster.LastUse = context.CommandLine;

@@ -54,6 +54,7 @@ internal sealed class StartCommand : ISkyCommand
                 {
                     cluster.Status = ClusterStatuses.Up;
                     cluster.LaunchedAt = (long)context.Now;
+                    cluster.Opened(context.Now);
                     changed.Add(cluster.Name);
                 }
 

@@ -97,7 +97,7 @@ internal sealed class TeardownCommand(bool terminate) : ISkyCommand
 
         if (terminate)
         {
-            state.Clusters.Remove(cluster);
+            state.Terminate(cluster, now);
             return null;
         }
 
@@ -112,6 +112,7 @@ internal sealed class TeardownCommand(bool terminate) : ISkyCommand
         }
 
         cluster.Status = ClusterStatuses.Stopped;
+        cluster.Closed(now);
         foreach (var job in cluster.Jobs)
         {
             JobProgression.Cancel(job, now);

@@ -27,6 +27,13 @@ public sealed record FakeSkyControl
     /// <summary>Whether <c>launch</c>/<c>exec</c> know <c>--infra</c> (SkyPilot 0.10 and later).</summary>
     public bool HasInfraOption() => !System.Version.TryParse(Version.Split('-', '+')[0], out var v) || v >= new System.Version(0, 10);
 
+    /// <summary>
+    /// Whether <c>cost-report</c> knows <c>-o/--output</c>: PR #9504 added it in May 2026, so the first release with it
+    /// is after 0.12 (0.13 assumed); and only with <see cref="JsonOutput"/>.
+    /// </summary>
+    public bool HasCostReportJson() =>
+        JsonOutput && (!System.Version.TryParse(Version.Split('-', '+')[0], out var v) || v >= new System.Version(0, 13));
+
     /// <summary>Colour statuses and headings with ANSI escapes, as lines relayed through SkyPilot's logger do.</summary>
     public bool Ansi { get; init; }
 

@@ -26,6 +26,9 @@ public static class FaultKinds
     /// <summary><c>launch</c> only: a Click usage error about <c>--gpus</c>, exit 2.</summary>
     public const string Invalid = "invalid";
 
+    /// <summary>The command does not exist in this client (before argv parsing, <c>--help</c> included): Click's <c>No such command</c>, exit 2.</summary>
+    public const string Missing = "missing";
+
     public static string Exit(int code) => ExitPrefix + code.ToString(CultureInfo.InvariantCulture);
 
     internal static Fault Parse(string command, string text)
@@ -38,13 +41,14 @@ public static class FaultKinds
             QueueFailed when command == "queue" => new Fault(FaultKind.QueueFailed),
             Capacity when command == "launch" => new Fault(FaultKind.Capacity),
             Invalid when command == "launch" => new Fault(FaultKind.Invalid),
+            Missing => new Fault(FaultKind.Missing),
             _ when text.StartsWith(ExitPrefix, StringComparison.Ordinal)
                 && int.TryParse(text.AsSpan(ExitPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
                 && code is > 0 and < 256 => new Fault(FaultKind.Exit, code),
             _ => null,
         };
         return fault ?? throw new InvalidDataException(
-            $"fault '{text}' is not valid for '{command}' (hang, exit:N, garbage, truncated; queue: queue_failed; launch: capacity, invalid)");
+            $"fault '{text}' is not valid for '{command}' (hang, exit:N, garbage, truncated, missing; queue: queue_failed; launch: capacity, invalid)");
     }
 }
 
@@ -57,6 +61,7 @@ internal enum FaultKind
     QueueFailed,
     Capacity,
     Invalid,
+    Missing,
 }
 
 internal sealed record Fault(FaultKind Kind, int ExitCode = 1);

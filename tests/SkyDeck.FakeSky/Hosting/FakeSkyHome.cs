@@ -111,14 +111,17 @@ public sealed class FakeSkyHome
         return 0;
     });
 
-    /// <summary>Makes a cluster disappear as if it was preempted or deleted out of band; throws if it does not exist.</summary>
-    public void Vanish(string cluster) => Update(state =>
+    /// <summary>
+    /// Makes a cluster disappear as if it was preempted or deleted out of band; throws if it does not exist. Its history
+    /// (what <c>sky cost-report</c> shows) ends now, or <paramref name="upFor"/> after its last (re)start: torn down
+    /// back then, and nobody looked since.
+    /// </summary>
+    public void Vanish(string cluster, TimeSpan? upFor = null) => Update(state =>
     {
-        if (state.Clusters.RemoveAll(c => c.Name == cluster) == 0)
-        {
-            throw new InvalidOperationException($"no cluster '{cluster}'");
-        }
-
+        var gone = state.FindCluster(cluster) ?? throw new InvalidOperationException($"no cluster '{cluster}'");
+        var now = Clock.Now();
+        var started = gone.UsageIntervals.LastOrDefault()?.Start ?? gone.LaunchedAt;
+        state.Terminate(gone, upFor is { } up ? Math.Min(now, started + up.TotalSeconds) : now);
         return 0;
     });
 

@@ -39,4 +39,5 @@ internal static class FakeSkyJson
 [JsonSerializable(typeof(FakeInvocationRecord))]
 [JsonSerializable(typeof(Dictionary<string, List<QueueJobJson>>))]
 [JsonSerializable(typeof(List<StatusClusterJson>))]
+[JsonSerializable(typeof(List<CostReportJson>))]
 internal sealed partial class FakeSkyJsonContext : JsonSerializerContext;

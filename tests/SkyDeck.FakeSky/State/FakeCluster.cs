@@ -43,5 +43,37 @@ public sealed class FakeCluster
 
     public List<FakeJob> Jobs { get; set; } = [];
 
+    /// <summary>
+    /// When the cluster was up, as SkyPilot's cluster history keeps it (<c>usage_intervals</c>, whole epoch seconds): a
+    /// launch or start opens one, a stop or teardown closes it. Clusters from before the fake kept them have none.
+    /// </summary>
+    public List<FakeInterval> UsageIntervals { get; set; } = [];
+
     public FakeJob? FindJob(int jobId) => Jobs.Find(j => j.JobId == jobId);
+
+    /// <summary>The cluster came up (launched, restarted): a new interval, unless one is open (SkyPilot's <c>add_or_update_cluster</c>).</summary>
+    public void Opened(double now)
+    {
+        if (UsageIntervals.Count == 0 || UsageIntervals[^1].End is not null)
+        {
+            UsageIntervals.Add(new FakeInterval { Start = (long)now });
+        }
+    }
+
+    /// <summary>The cluster was stopped or torn down: its open interval ends (SkyPilot's <c>remove_cluster</c>).</summary>
+    public void Closed(double now)
+    {
+        if (UsageIntervals.Count > 0 && UsageIntervals[^1].End is null)
+        {
+            UsageIntervals[^1].End = Math.Max(UsageIntervals[^1].Start, (long)now);
+        }
+    }
+}
+
+/// <summary>One entry of a cluster's <c>usage_intervals</c>: [Start, End), End null while it is up.</summary>
+public sealed class FakeInterval
+{
+    public long Start { get; set; }
+
+    public long? End { get; set; }
 }

@@ -9,5 +9,16 @@ public sealed class FakeSkyState
 {
     public List<FakeCluster> Clusters { get; set; } = [];
 
+    /// <summary>Torn-down clusters, as SkyPilot's cluster history keeps them for <c>sky cost-report</c> (oldest first).</summary>
+    public List<FakeCluster> History { get; set; } = [];
+
     public FakeCluster? FindCluster(string name) => Clusters.Find(c => c.Name == name);
+
+    /// <summary>The cluster is gone (<c>sky down</c>, preempted, deleted out of band) at <paramref name="endedAt"/>: only its history stays.</summary>
+    public void Terminate(FakeCluster cluster, double endedAt)
+    {
+        cluster.Closed(endedAt);
+        Clusters.Remove(cluster);
+        History.Add(cluster);
+    }
 }

@@ -82,4 +82,44 @@ public sealed class FakeSkyEndToEndTests : IDisposable
         Assert.Contains(_sky.Home.ReadInvocations(), i => i.Argv.Count > 0 && i.Argv[0] == "cancel" && i.Argv.Contains("skydeck-tiny"));
         Assert.Single(_sky.Home.ReadLaunches());
     }
+    [Fact]
+    public async Task GivenAClusterTornDownWhileSkyDeckWasDown_WhenItComesBack_ThenOverheadEndsAtSkyPilotsEndAndTheAuditSaysWhy()
+    {
+        _sky.Home.SetControl(c => c with { Version = "0.13.0" });
+        var settings = SkyDeckApp.Seconds(("SKYDECK_POLL_INTERVAL", 0.3), ("SKYDECK_CONFIRM_WINDOW", 2), ("SKYDECK_COST_REPORT_EVERY", 1));
+        var timeout = TimeSpan.FromSeconds(60);
+        await using (var first = new SkyDeckApp(_sky.Database.Path, gateway: null, _sky.With(settings)))
+        {
+            using var client = first.Client();
+            await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("gone", new { desired_state = "RUNNING", retry = new { on_preemption = "never" } }))).ExpectAsync(HttpStatusCode.Created);
+            await Eventually.Until(() => client.GetJsonAsync("/api/experiments/gone"), e => e.Str("current_state") == "RUNNING", "gone RUNNING", timeout);
+        }
+
+        // SkyDeck is down; a second after its job started the cluster goes (autostop --down, a console click).
+        var cluster = _sky.Home.ReadState().FindCluster("skydeck-gone")!;
+        var launched = cluster.UsageIntervals[^1].Start;
+        var upFor = Math.Ceiling(cluster.Jobs.Single().StartAt!.Value) + 1 - launched;
+        _sky.Home.Vanish("skydeck-gone", TimeSpan.FromSeconds(upFor));
+        var went = _sky.Home.ReadState().History.Single().UsageIntervals[^1].End!.Value;
+
+        await using var app = new SkyDeckApp(_sky.Database.Path, gateway: null, _sky.With(settings));
+        using var api = app.Client();
+        var audit = await Eventually.Until(
+            async () => (await api.GetJsonAsync("/api/experiments/gone/events")).GetProperty("events").EnumerateArray().ToList(),
+            events => events.Any(e => e.Str("type") == "cluster_span_corrected" && e.GetProperty("change").TryGetProperty("to", out var to) && to.ValueKind == System.Text.Json.JsonValueKind.String),
+            "the span closed at SkyPilot's end", timeout);
+
+        // A correction of the start alone (while the span was open) has no "to"; the one that closed it has.
+        var corrected = audit.Last(e => e.Str("type") == "cluster_span_corrected" && e.GetProperty("change").TryGetProperty("to", out _));
+        Assert.StartsWith("sky cost-report: the cluster was up from ", corrected.Str("reason"));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(went), corrected.GetProperty("change").GetProperty("to").GetDateTimeOffset());
+        // Cluster time (job + overhead) is SkyPilot's lifetime, not the minutes until SkyDeck came back and looked.
+        var experiment = await api.GetJsonAsync("/api/experiments/gone");
+        var cost = experiment.GetProperty("cost");
+        var clusterSeconds = cost.GetProperty("gpu_hours").GetDouble() * 3600 / experiment.GetProperty("gpus").GetInt32();
+        Assert.InRange(clusterSeconds, went - launched - 1.0, went - launched + 1.0);
+        Assert.True(cost.GetProperty("overhead_gpu_hours").GetDouble() >= 0);
+        // Each figure is rounded to 6 decimals on its own.
+        Assert.Equal(cost.GetProperty("gpu_hours").GetDouble(), cost.GetProperty("job_gpu_hours").GetDouble() + cost.GetProperty("overhead_gpu_hours").GetDouble(), tolerance: 2e-6);
+    }
 }
