@@ -181,6 +181,12 @@ public sealed class ScriptedSkyGateway : ISkyGateway
             : SkyCall<LogTail>.Failed(new SkyFailure(SkyFailureKind.Unknown, "the scripted gateway has no logs")));
     }
 
+    /// <summary>What <c>sky cost-report</c> answers; unset: a SkyPilot without the command (SkyDeck keeps its own spans).</summary>
+    public Func<SkyCall<CostReport>>? OnCostReport { get; set; }
+
+    public Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(OnCostReport is { } report ? report() : SkyCall<CostReport>.Ok(CostReport.Unsupported));
+
     private static async Task<SkyOutcome> NeverAsync(CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -42,10 +42,10 @@ public interface ISkyGateway
 
     /// <summary>
     /// <c>sky cost-report --all</c> (with <c>-o json</c> where the client has it): every cluster incarnation SkyPilot has a
-    /// record of. <see cref="CostReport.Unsupported"/> when this SkyPilot has no such command (the default, for gateways
-    /// that cannot ask): SkyDeck then keeps its own cluster spans.
+    /// record of. <see cref="CostReport.Unsupported"/> when this SkyPilot has no such command: SkyDeck then keeps its own
+    /// cluster spans. No default, as for <see cref="LogsAsync"/>: a decorator that forgot it would make the poller stop asking.
     /// </summary>
-    Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken) => Task.FromResult(SkyCall<CostReport>.Ok(CostReport.Unsupported));
+    Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>

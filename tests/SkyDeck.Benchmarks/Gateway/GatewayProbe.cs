@@ -85,6 +85,14 @@ public sealed class GatewayProbe(SkyPilotCli inner) : ISkyGateway
         return result;
     }
 
+    public async Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken)
+    {
+        var started = Start("cost-report", "");
+        var result = await inner.CostReportAsync(cancellationToken).ConfigureAwait(false);
+        End(started, result.Failure is null);
+        return result;
+    }
+
     public async Task<SkyCall<QueueReport>> QueueAsync(IReadOnlyCollection<string> clusters, CancellationToken cancellationToken)
     {
         var started = Start("queue", clusters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
