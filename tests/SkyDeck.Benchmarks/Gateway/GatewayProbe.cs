@@ -21,6 +21,7 @@ public sealed class GatewayProbe(SkyPilotCli inner) : ISkyGateway
     private readonly ConcurrentQueue<GatewayCall> _finished = new();
     private long _statusCalls;
     private long _queueCalls;
+    private long _costReportCalls;
     private long _actionCalls;
     private long _launchesSucceeded;
     private long _completed;
@@ -33,7 +34,9 @@ public sealed class GatewayProbe(SkyPilotCli inner) : ISkyGateway
 
     public long ActionCalls => Interlocked.Read(ref _actionCalls);
 
-    public long TotalCalls => StatusCalls + QueueCalls + ActionCalls;
+    public long CostReportCalls => Interlocked.Read(ref _costReportCalls);
+
+    public long TotalCalls => StatusCalls + QueueCalls + ActionCalls + CostReportCalls;
 
     public long CompletedCalls => Interlocked.Read(ref _completed);
 
@@ -88,6 +91,7 @@ public sealed class GatewayProbe(SkyPilotCli inner) : ISkyGateway
     public async Task<SkyCall<CostReport>> CostReportAsync(CancellationToken cancellationToken)
     {
         var started = Start("cost-report", "");
+        Interlocked.Increment(ref _costReportCalls);
         var result = await inner.CostReportAsync(cancellationToken).ConfigureAwait(false);
         End(started, result.Failure is null);
         return result;
