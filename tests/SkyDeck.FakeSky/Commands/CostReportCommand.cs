@@ -86,7 +86,9 @@ internal sealed class CostReportCommand : ISkyCommand
         return 0;
     }
 
-    private sealed record Record(FakeCluster Cluster, bool Terminated, long LaunchedAt);
+    /// <param name="Incarnation">How many earlier incarnations of this name SkyPilot has a record of: with the name, it
+    /// makes the record's <c>cluster_hash</c> (SkyPilot's is a fresh id per launch), unique even within one second.</param>
+    private sealed record Record(FakeCluster Cluster, bool Terminated, long LaunchedAt, int Incarnation);
 
     /// <summary>Live clusters always; torn-down ones whose last activity is within <paramref name="days"/> days (0: all); newest launch first.</summary>
     private static List<Record> Records(FakeSkyState state, int days, double now)
@@ -94,8 +96,10 @@ internal sealed class CostReportCommand : ISkyCommand
         var cutoff = days == 0 ? double.MinValue : now - days * 86400.0;
         return
         [
-            .. state.Clusters.Select(c => new Record(c, false, LaunchedAt(c)))
-                .Concat(state.History.Where(c => LastActivity(c) >= cutoff).Select(c => new Record(c, true, LaunchedAt(c))))
+            .. state.Clusters.Select(c => new Record(c, false, LaunchedAt(c), state.History.Count(h => h.Name == c.Name)))
+                .Concat(state.History
+                    .Select((c, i) => new Record(c, true, LaunchedAt(c), state.History.Take(i).Count(h => h.Name == c.Name)))
+                    .Where(r => LastActivity(r.Cluster) >= cutoff))
                 .OrderByDescending(r => r.LaunchedAt),
         ];
     }
@@ -144,7 +148,7 @@ internal sealed class CostReportCommand : ISkyCommand
                 c.InstanceType,
                 c.Accelerators is null ? null : new Dictionary<string, double> { [accelerators.Name] = accelerators.Count },
                 c.UseSpot),
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{c.Name}/{r.LaunchedAt}")))[..8],
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{c.Name}/{r.Incarnation}/{r.LaunchedAt}")))[..8],
             [.. Intervals(c).Select(i => new long?[] { i.Start, i.End })],
             r.Terminated ? "TERMINATED" : c.Status,
             FakeIdentity.UserHash,
