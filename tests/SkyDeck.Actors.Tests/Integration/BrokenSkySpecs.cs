@@ -17,18 +17,9 @@ namespace SkyDeck.Actors.Tests.Integration;
 /// A broken <c>sky</c> (fault injection in the fake): every fault is recorded with its reason, backs off instead of
 /// storming, never turns a live job FAILED, and heals once <c>sky</c> works again.
 /// </summary>
-public sealed class BrokenSkySpecs : IDisposable
+public sealed class BrokenSkySpecs : FakeSkyIntegrationSpec
 {
-    private readonly TempDatabase _db = new();
-    private readonly FakeSkyHome _fake = FakeSkyHome.CreateTemporary();
-
-    public void Dispose()
-    {
-        _db.Dispose();
-        Directory.Delete(_fake.Directory, recursive: true);
-    }
-
-    private Task<HostedSkyDeck> StartAsync(string? executable = null) => HostedSkyDeck.StartAsync(_db.Path, null, o => o with
+    private Task<HostedSkyDeck> StartAsync(string? executable = null) => HostedSkyDeck.StartAsync(Db.Path, null, o => o with
     {
         EnablePoller = true,
         PollInterval = TimeSpan.FromMilliseconds(300),
@@ -36,7 +27,7 @@ public sealed class BrokenSkySpecs : IDisposable
         Sky = new SkyPilotOptions
         {
             Executable = executable ?? FakeSkyHome.ExecutablePath,
-            Environment = _fake.Environment,
+            Environment = Fake.Environment,
             LaunchTimeout = TimeSpan.FromSeconds(4),
             QueryTimeout = TimeSpan.FromSeconds(4),
         },
@@ -64,17 +55,17 @@ public sealed class BrokenSkySpecs : IDisposable
         await deck.AskAsync(new CreateExperiment("steady", Spec(), DesiredState.Running, DateTimeOffset.UtcNow, "alice"));
         await Until(deck, "steady", d => d.Summary.Current == CurrentState.Running, "RUNNING");
 
-        _fake.SetControl(c => c.WithFault(command, fault));
+        Fake.SetControl(c => c.WithFault(command, fault));
         await Until(deck, "steady", d => d.Summary.Current == CurrentState.Unknown, "UNKNOWN while sky is broken");
         var broken = await PollerAsync(deck);
         Assert.NotNull(broken.LastError);
 
-        _fake.SetControl(c => c.WithoutFaults());
+        Fake.SetControl(c => c.WithoutFaults());
         await Until(deck, "steady", d => d.Summary.Current == CurrentState.Running, "RUNNING again");
         var detail = await deck.GetAsync("steady");
         Assert.Single(detail.Jobs);
         Assert.Equal(SkyJobStatus.Running, detail.Jobs[0].Status);
-        Assert.Single(_fake.ReadLaunches());
+        Assert.Single(Fake.ReadLaunches());
     }
 
     [Theory]
@@ -82,7 +73,7 @@ public sealed class BrokenSkySpecs : IDisposable
     [InlineData("exit:1", SkyFailureKind.Unknown)]
     public async Task GivenLaunchesFail_WhenRunning_ThenEachFailureIsAnEventWithBackoffAndItRecovers(string fault, SkyFailureKind kind)
     {
-        _fake.SetControl(c => c.WithFault("launch", fault));
+        Fake.SetControl(c => c.WithFault("launch", fault));
         await using var deck = await StartAsync();
         await deck.AskAsync(new CreateExperiment("unlucky", Spec(), DesiredState.Running, DateTimeOffset.UtcNow, "alice"));
         await Until(deck, "unlucky", d => d.Jobs.Length >= 3, "three failed attempts");
@@ -90,22 +81,22 @@ public sealed class BrokenSkySpecs : IDisposable
         var failed = (await deck.GetAsync("unlucky")).Jobs.Where(j => j.Phase == JobPhase.LaunchFailed).ToList();
         Assert.True(failed.Count >= 2);
         Assert.All(failed, j => Assert.False(string.IsNullOrWhiteSpace(j.Reason)));
-        var launchCalls = _fake.ReadInvocations().Where(i => i.Argv.FirstOrDefault() == "launch").OrderBy(i => i.At).ToList();
+        var launchCalls = Fake.ReadInvocations().Where(i => i.Argv.FirstOrDefault() == "launch").OrderBy(i => i.At).ToList();
         var gaps = launchCalls.Zip(launchCalls.Skip(1), (a, b) => b.At - a.At).ToList();
         Assert.All(gaps, gap => Assert.True(gap >= TimeSpan.FromMilliseconds(350), $"retried after only {gap.TotalMilliseconds} ms"));
         Assert.NotEqual(CurrentState.Failed, (await deck.GetAsync("unlucky")).Summary.Current);
         var audit = await new Audit.AuditLog(deck.System).ForExperimentAsync("unlucky", CancellationToken.None);
         Assert.Contains(audit, e => e.Type == "job_launch_failed" && e.Reason!.StartsWith(kind.ToString(), StringComparison.Ordinal));
 
-        _fake.SetControl(c => c.WithoutFaults());
+        Fake.SetControl(c => c.WithoutFaults());
         await Until(deck, "unlucky", d => d.Summary.Current == CurrentState.Running, "RUNNING once sky works");
-        Assert.Single(_fake.ReadLaunches());
+        Assert.Single(Fake.ReadLaunches());
     }
 
     [Fact]
     public async Task GivenALaunchThatHangs_WhenKilledAtTheTimeout_ThenRecordedAndRetriedWithoutADuplicate()
     {
-        _fake.SetControl(c => c.WithFault("launch", "hang"));
+        Fake.SetControl(c => c.WithFault("launch", "hang"));
         await using var deck = await StartAsync();
         await deck.AskAsync(new CreateExperiment("stuck", Spec(), DesiredState.Running, DateTimeOffset.UtcNow, "alice"));
         await deck.EventuallyAsync(async () => (await deck.AskAsync(new GetExperiment("stuck")) is ExperimentDetail), "created");
@@ -114,7 +105,7 @@ public sealed class BrokenSkySpecs : IDisposable
 
         var timeout = (await audit.ForExperimentAsync("stuck", CancellationToken.None)).First(e => e.Type == "sky_action_failed");
         Assert.Contains("Timeout", timeout.Reason);
-        Assert.Empty(_fake.ReadLaunches());
+        Assert.Empty(Fake.ReadLaunches());
     }
 
     [Fact]

@@ -17,23 +17,14 @@ namespace SkyDeck.Actors.Tests.Integration;
 /// a cluster torn down while SkyDeck was down is counted until SkyPilot's own end, and a SkyPilot without the command is
 /// asked once and then left alone.
 /// </summary>
-public sealed class CostReportSpecs : IDisposable
+public sealed class CostReportSpecs : FakeSkyIntegrationSpec
 {
-    private readonly TempDatabase _db = new();
-    private readonly FakeSkyHome _fake = FakeSkyHome.CreateTemporary();
-
-    public void Dispose()
-    {
-        _db.Dispose();
-        Directory.Delete(_fake.Directory, recursive: true);
-    }
-
-    private Task<HostedSkyDeck> StartAsync() => HostedSkyDeck.StartAsync(_db.Path, null, o => o with
+    private Task<HostedSkyDeck> StartAsync() => HostedSkyDeck.StartAsync(Db.Path, null, o => o with
     {
         EnablePoller = true,
         PollInterval = TimeSpan.FromMilliseconds(300),
         CostReportEvery = 1,
-        Sky = new SkyPilotOptions { Executable = FakeSkyHome.ExecutablePath, Environment = _fake.Environment, QueryTimeout = TimeSpan.FromSeconds(10) },
+        Sky = new SkyPilotOptions { Executable = FakeSkyHome.ExecutablePath, Environment = Fake.Environment, QueryTimeout = TimeSpan.FromSeconds(10) },
     });
 
     private static Task Until(HostedSkyDeck deck, string id, Func<ExperimentDetail, bool> condition, string what) =>
@@ -42,7 +33,7 @@ public sealed class CostReportSpecs : IDisposable
     [Fact]
     public async Task GivenAClusterTornDownWhileSkyDeckWasDown_WhenSkyDeckComesBack_ThenItsSpanAndLostJobEndWhereSkyPilotSaysItWent()
     {
-        _fake.SetControl(c => c with { Version = "0.13.0" });
+        Fake.SetControl(c => c with { Version = "0.13.0" });
         await using (var first = await StartAsync())
         {
             // Not relaunched after the loss (a second span would follow): the scenario is about the first one.
@@ -52,10 +43,10 @@ public sealed class CostReportSpecs : IDisposable
         }
 
         // Torn down a second after its job started (autostop --down, a console click, a preemption): nobody was watching.
-        var cluster = _fake.ReadState().FindCluster("skydeck-gone")!;
+        var cluster = Fake.ReadState().FindCluster("skydeck-gone")!;
         var upFor = Math.Ceiling(cluster.Jobs.Single().StartAt!.Value) + 1 - cluster.UsageIntervals[^1].Start;
-        _fake.Vanish("skydeck-gone", upFor: TimeSpan.FromSeconds(upFor));
-        var went = DateTimeOffset.FromUnixTimeSeconds(_fake.ReadState().History.Single().UsageIntervals[^1].End!.Value);
+        Fake.Vanish("skydeck-gone", upFor: TimeSpan.FromSeconds(upFor));
+        var went = DateTimeOffset.FromUnixTimeSeconds(Fake.ReadState().History.Single().UsageIntervals[^1].End!.Value);
 
         await using var deck = await StartAsync();
         ExperimentDetail? last = null;
@@ -70,27 +61,27 @@ public sealed class CostReportSpecs : IDisposable
 
         var detail = await deck.GetAsync("gone");
         var span = detail.Summary.Ledger.ClusterSpans[0];
-        var launched = DateTimeOffset.FromUnixTimeSeconds(_fake.ReadState().History.Single().UsageIntervals[^1].Start);
+        var launched = DateTimeOffset.FromUnixTimeSeconds(Fake.ReadState().History.Single().UsageIntervals[^1].Start);
         Assert.True((span.From - launched).Duration() < TimeSpan.FromSeconds(1), $"span from {span.From:O}, SkyPilot's start {launched:O}");
         var job = Assert.Single(detail.Jobs);
         Assert.Equal(JobPhase.Lost, job.Phase);
         // It ends where its cluster went; one that started within SkyPilot's last whole second (the teardown is capped at
         // the moment it is made, which may be that second) ends as it started.
         Assert.Equal(job.StartedAt > went ? job.StartedAt : went, job.EndedAt);
-        Assert.Contains(_fake.ReadInvocations(), i => i.Argv.SequenceEqual(["cost-report", "--all", "-o", "json"]));
+        Assert.Contains(Fake.ReadInvocations(), i => i.Argv.SequenceEqual(["cost-report", "--all", "-o", "json"]));
     }
 
     [Fact]
     public async Task GivenASkyPilotWithoutCostReport_WhenPolledManyTimes_ThenItIsAskedOnceAndSkyDeckKeepsItsOwnSpans()
     {
-        _fake.SetControl(c => c.WithFault("cost-report", "missing"));
+        Fake.SetControl(c => c.WithFault("cost-report", "missing"));
         await using var deck = await StartAsync();
         await deck.AskAsync(new CreateExperiment("plain", Spec(), DesiredState.Running, DateTimeOffset.UtcNow, "alice"));
         await Until(deck, "plain", d => d.Summary.Current == CurrentState.Running, "RUNNING");
         var poller = deck.Services.GetRequiredService<ActorRegistry>().Get<QueuePollerActor>();
         await deck.EventuallyAsync(async () => (await poller.Ask<PollerStatus>(GetPollerStatus.Instance, TimeSpan.FromSeconds(15))).Polls >= 6, "six polls");
 
-        Assert.Equal([["cost-report", "--help"]], _fake.ReadInvocations().Where(i => i.Argv.Contains("cost-report")).Select(i => i.Argv.ToArray()));
+        Assert.Equal([["cost-report", "--help"]], Fake.ReadInvocations().Where(i => i.Argv.Contains("cost-report")).Select(i => i.Argv.ToArray()));
         var spans = (await deck.GetAsync("plain")).Summary.Ledger.ClusterSpans;
         Assert.Null(Assert.Single(spans).To);
         Assert.Equal(0, (await poller.Ask<PollerStatus>(GetPollerStatus.Instance, TimeSpan.FromSeconds(15))).ConsecutiveFailures);

@@ -13,18 +13,9 @@ namespace SkyDeck.Actors.Tests.Integration;
 /// The retry policy end to end against the fake <c>sky</c>: every attempt's cause comes from what <c>sky</c> printed
 /// (queue statuses, a vanished cluster, <c>sky logs</c>'s return codes), and only the job's own errors spend the budget.
 /// </summary>
-public sealed class RetryScenarioSpecs : IDisposable
+public sealed class RetryScenarioSpecs : FakeSkyIntegrationSpec
 {
-    private readonly TempDatabase _db = new();
-    private readonly FakeSkyHome _fake = FakeSkyHome.CreateTemporary();
-
-    public void Dispose()
-    {
-        _db.Dispose();
-        Directory.Delete(_fake.Directory, recursive: true);
-    }
-
-    private Task<HostedSkyDeck> StartAsync(int maxRestarts, int crashLoopFailures = 5) => HostedSkyDeck.StartAsync(_db.Path, null, o => o with
+    private Task<HostedSkyDeck> StartAsync(int maxRestarts, int crashLoopFailures = 5) => HostedSkyDeck.StartAsync(Db.Path, null, o => o with
     {
         EnablePoller = true,
         PollInterval = TimeSpan.FromMilliseconds(300),
@@ -33,7 +24,7 @@ public sealed class RetryScenarioSpecs : IDisposable
             MaxRestarts = maxRestarts, BackoffBase = TimeSpan.FromMilliseconds(200), BackoffCap = TimeSpan.FromSeconds(1), ConfirmWindow = TimeSpan.FromSeconds(5),
             CrashLoopFailures = crashLoopFailures, CrashLoopMinutes = 30, LogTailLines = ReconcileSettings.DefaultLogTailLines,
         },
-        Sky = new SkyPilotOptions { Executable = FakeSkyHome.ExecutablePath, Environment = _fake.Environment },
+        Sky = new SkyPilotOptions { Executable = FakeSkyHome.ExecutablePath, Environment = Fake.Environment },
     });
 
     private static Task Until(HostedSkyDeck deck, string id, Func<ExperimentDetail, bool> condition, string what) =>
@@ -49,7 +40,7 @@ public sealed class RetryScenarioSpecs : IDisposable
         Assert.True(await Create(deck, "spot"));
         await Until(deck, "spot", d => d.Summary.Current == CurrentState.Running, "spot running");
 
-        _fake.Vanish("skydeck-spot");
+        Fake.Vanish("skydeck-spot");
 
         await Until(deck, "spot", d => d.Jobs.Length == 2 && d.Summary.Current == CurrentState.Running, "a relaunch after the preemption");
         var detail = await deck.GetAsync("spot");
@@ -61,7 +52,7 @@ public sealed class RetryScenarioSpecs : IDisposable
     [Fact]
     public async Task GivenASetupThatFails_WhenRun_ThenEachAttemptIsSetupFailedAndTheBudgetRunsOut()
     {
-        _fake.SetControl(c => c.WithScript("skydeck-setup-*", "PENDING", "FAILED_SETUP"));
+        Fake.SetControl(c => c.WithScript("skydeck-setup-*", "PENDING", "FAILED_SETUP"));
         await using var deck = await StartAsync(maxRestarts: 1);
         Assert.True(await Create(deck, "setup"));
 
@@ -76,7 +67,7 @@ public sealed class RetryScenarioSpecs : IDisposable
     [Fact]
     public async Task GivenAnExitCodeToRecoverFrom_WhenTheFirstAttemptExitsWithIt_ThenItIsRetriedWithoutSpendingTheBudgetAndSucceeds()
     {
-        _fake.SetControl(c => c.WithScript("skydeck-oom-g1-1", "PENDING", "RUNNING", "FAILED").WithOutput("skydeck-oom-g1-1", [137], ["loading", "Killed"])
+        Fake.SetControl(c => c.WithScript("skydeck-oom-g1-1", "PENDING", "RUNNING", "FAILED").WithOutput("skydeck-oom-g1-1", [137], ["loading", "Killed"])
             .WithScript("skydeck-oom-*", "PENDING", "RUNNING", "SUCCEEDED"));
         await using var deck = await StartAsync(maxRestarts: 3);
         Assert.True(await Create(deck, "oom", new RetryPolicy(MaxRestartsOnErrors: 0, RecoverOnExitCodes: [137])));
@@ -93,7 +84,7 @@ public sealed class RetryScenarioSpecs : IDisposable
     [Fact]
     public async Task GivenAJobThatAlwaysExitsWithARecoveredCode_WhenItCrashLoops_ThenSkyDeckStopsRetryingAndSaysSo()
     {
-        _fake.SetControl(c => c.WithScript("skydeck-loop-*", "PENDING", "RUNNING", "FAILED").WithOutput("skydeck-loop-*", [137, 1, 137], null));
+        Fake.SetControl(c => c.WithScript("skydeck-loop-*", "PENDING", "RUNNING", "FAILED").WithOutput("skydeck-loop-*", [137, 1, 137], null));
         await using var deck = await StartAsync(maxRestarts: 0, crashLoopFailures: 3);
         Assert.True(await Create(deck, "loop", new RetryPolicy(RecoverOnExitCodes: [1])));
 
