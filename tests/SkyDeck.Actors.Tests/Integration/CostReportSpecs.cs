@@ -47,6 +47,10 @@ public sealed class CostReportSpecs : FakeSkyIntegrationSpec
         var upFor = Math.Ceiling(cluster.Jobs.Single().StartAt!.Value) + 1 - cluster.UsageIntervals[^1].Start;
         Fake.Vanish("skydeck-gone", upFor: TimeSpan.FromSeconds(upFor));
         var went = DateTimeOffset.FromUnixTimeSeconds(Fake.ReadState().History.Single().UsageIntervals[^1].End!.Value);
+        // SkyDeck closes the span when it sees the cluster gone, and corrects it only by a second or more (SkyPilot keeps
+        // whole seconds): come back when that is certain, as after any real outage, or a fast restart makes it moot.
+        var outage = went + TimeSpan.FromSeconds(1.5) - DateTimeOffset.UtcNow;
+        if (outage > TimeSpan.Zero) await Task.Delay(outage);
 
         await using var deck = await StartAsync();
         ExperimentDetail? last = null;
