@@ -179,10 +179,7 @@ public static class SkyDeckCluster
         !options.Notifications.Enabled ? builder : builder
             .WithSingleton<NotificationOutboxActor>(
                 NotificationOutboxActor.Id,
-                (_, _, resolver) => NotificationOutboxActor.Props(
-                    options.Notifications,
-                    resolver.GetService<IWebhookSender>() ?? new HttpWebhookSender(options.Notifications.Timeout),
-                    resolver.GetService<TimeProvider>() ?? TimeProvider.System),
+                (_, _, resolver) => SkyDeckAkka.OutboxProps(options, resolver),
                 new ClusterSingletonOptions(),
                 createProxyToo: true)
             .WithSingleton<NotifierActor>(

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.DependencyInjection;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Config;
@@ -75,13 +76,18 @@ public static class SkyDeckAkka
     public static AkkaConfigurationBuilder WithSkyDeckNotifications(this AkkaConfigurationBuilder builder, SkyDeckOptions options) =>
         !options.Notifications.Enabled ? builder : builder.WithActors((system, registry, resolver) =>
         {
-            var sender = resolver.GetService<IWebhookSender>() ?? new HttpWebhookSender(options.Notifications.Timeout);
-            var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-            var outbox = system.ActorOf(NotificationOutboxActor.Props(options.Notifications, sender, clock), "notification-outbox");
+            var outbox = system.ActorOf(OutboxProps(options, resolver), NotificationOutboxActor.Id);
             registry.Register<NotificationOutboxActor>(outbox);
             registry.TryGet<SweepManagerActor>(out var sweeps);
             system.ActorOf(NotifierActor.Props(registry.Get<ExperimentManagerActor>(), outbox, options.Notifications.UnreachableAfter, sweeps), "notifier");
         });
+
+    /// <summary>The outbox with the registered webhook sender and clock (HTTP and the system clock unless a test registered its own); both modes.</summary>
+    internal static Props OutboxProps(SkyDeckOptions options, IDependencyResolver resolver) =>
+        NotificationOutboxActor.Props(
+            options.Notifications,
+            resolver.GetService<IWebhookSender>() ?? new HttpWebhookSender(options.Notifications.Timeout),
+            resolver.GetService<TimeProvider>() ?? TimeProvider.System);
 
     /// <summary>
     /// Everything: <see cref="ISkyGateway"/> (the real CLI unless one is registered already), persistence and actors —
