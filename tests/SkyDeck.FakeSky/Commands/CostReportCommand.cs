@@ -94,12 +94,19 @@ internal sealed class CostReportCommand : ISkyCommand
     private static List<Record> Records(FakeSkyState state, int days, double now)
     {
         var cutoff = days == 0 ? double.MinValue : now - days * 86400.0;
+        var incarnations = new Dictionary<string, int>(StringComparer.Ordinal); // name → torn-down incarnations so far
+        var torn = new List<Record>();
+        foreach (var c in state.History)
+        {
+            var before = incarnations.GetValueOrDefault(c.Name);
+            incarnations[c.Name] = before + 1;
+            if (LastActivity(c) >= cutoff) torn.Add(new Record(c, true, LaunchedAt(c), before));
+        }
+
         return
         [
-            .. state.Clusters.Select(c => new Record(c, false, LaunchedAt(c), state.History.Count(h => h.Name == c.Name)))
-                .Concat(state.History
-                    .Select((c, i) => new Record(c, true, LaunchedAt(c), state.History.Take(i).Count(h => h.Name == c.Name)))
-                    .Where(r => LastActivity(r.Cluster) >= cutoff))
+            .. state.Clusters.Select(c => new Record(c, false, LaunchedAt(c), incarnations.GetValueOrDefault(c.Name)))
+                .Concat(torn)
                 .OrderByDescending(r => r.LaunchedAt),
         ];
     }
