@@ -25,6 +25,7 @@ public static class SkyDeckConfiguration
         {
             Executable = Get("SKYDECK_SKY_PATH", "SkyPath") ?? "sky",
             MaxConcurrentProcesses = Int(Get("SKYDECK_MAX_SKY_PROCESSES", "MaxSkyProcesses"), "SKYDECK_MAX_SKY_PROCESSES", 4, 1, 64),
+            PollNiceness = Int(Get("SKYDECK_POLL_NICE", "PollNiceness"), "SKYDECK_POLL_NICE", defaults.Sky.PollNiceness, 0, 19),
             LaunchTimeout = Seconds(Get("SKYDECK_LAUNCH_TIMEOUT", "LaunchTimeoutSeconds"), "SKYDECK_LAUNCH_TIMEOUT", defaults.Sky.LaunchTimeout),
             ActionTimeout = Seconds(Get("SKYDECK_ACTION_TIMEOUT", "ActionTimeoutSeconds"), "SKYDECK_ACTION_TIMEOUT", defaults.Sky.ActionTimeout),
             QueryTimeout = Seconds(Get("SKYDECK_QUERY_TIMEOUT", "QueryTimeoutSeconds"), "SKYDECK_QUERY_TIMEOUT", defaults.Sky.QueryTimeout),

@@ -26,6 +26,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     private SkyCapabilities? _capabilities;
     private LaunchCapabilities? _launchCapabilities;
     private CostReportCapabilities? _costReport;
+    private readonly Lazy<Niced?> _niced;
     private int _running;
     private int _peak;
     private long _calls;
@@ -38,6 +39,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         _logger = logger;
         _clock = clock;
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentProcesses));
+        _niced = new Lazy<Niced?>(() => Niced.Resolve(options));
     }
 
     /// <summary>The most <c>sky</c> processes this gateway has had running at once.</summary>
@@ -100,7 +102,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         if (caps.NoShowManagedJobs) args.Add("--no-show-managed-jobs");
         if (caps.NoShowServices) args.Add("--no-show-services");
         if (caps.NoShowPools) args.Add("--no-show-pools");
-        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken, background: true).ConfigureAwait(false);
         if (run.Failure is { } failure) return SkyCall<StatusReport>.Failed(failure);
         return Parse(() => SkyStatusParser.Parse(run.StdOut, _clock.GetUtcNow()), "sky status");
     }
@@ -111,7 +113,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         var args = new List<string> { "queue" };
         if (caps.JsonOutput) args.AddRange(["-o", "json"]);
         args.AddRange(clusters);
-        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken, background: true).ConfigureAwait(false);
         if (run.Failure is { } failure) return SkyCall<QueueReport>.Failed(failure);
         return Parse(() => SkyQueueParser.Parse(run.StdOut + "\n" + run.StdErr, clusters, _clock.GetUtcNow()), "sky queue");
     }
@@ -141,7 +143,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         if (caps is null) return SkyCall<CostReport>.Ok(CostReport.Unsupported);
         if (caps.Value.Failure is { } probeFailure) return SkyCall<CostReport>.Failed(probeFailure);
         string[] args = caps.Value.Json ? ["cost-report", "--all", "-o", "json"] : ["cost-report", "--all"];
-        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        var run = await RunAsync(args, _options.QueryTimeout, cancellationToken, background: true).ConfigureAwait(false);
         if (run.Failure is { } failure)
         {
             if (!NoSuchCommand(run)) return SkyCall<CostReport>.Failed(failure);
@@ -160,7 +162,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         try
         {
             if (_costReport is { } again) return again.Exists ? (again.Json, null) : null;
-            var run = await RunAsync(["cost-report", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            var run = await RunAsync(["cost-report", "--help"], _options.QueryTimeout, cancellationToken, background: true).ConfigureAwait(false);
             if (run.Failure is { } failure && !NoSuchCommand(run)) return (false, failure);
             var caps = run.Failure is null ? new CostReportCapabilities(true, run.StdOut.Contains("--output", StringComparison.Ordinal)) : CostReportCapabilities.None;
             _logger.LogInformation("sky cost-report: {Exists}, -o json: {Json}", caps.Exists, caps.Json);
@@ -228,7 +230,7 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         try
         {
             if (_capabilities is { } again) return again;
-            var run = await RunAsync(["status", "--help"], _options.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            var run = await RunAsync(["status", "--help"], _options.QueryTimeout, cancellationToken, background: true).ConfigureAwait(false);
             if (run.Failure is not null) return SkyCapabilities.Oldest;
             var help = run.StdOut;
             var caps = new SkyCapabilities(
@@ -270,9 +272,11 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     /// Runs one <c>sky</c> process under the cap: with the caller's granted slot, or a slot taken here. With
     /// <paramref name="underHeldSlot"/> the process runs in a slot the caller holds for a command that has not started
     /// yet (the launch <c>--help</c> probe before that launch): taking a second slot there could deadlock the cap.
+    /// A <paramref name="background"/> run (a poll's) starts under <c>nice</c>, see <see cref="SkyPilotOptions.PollNiceness"/>.
     /// </summary>
-    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null, bool underHeldSlot = false, IReadOnlySet<int>? accept = null)
+    private async Task<ProcessRun> RunAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, ISkySlot? granted = null, bool underHeldSlot = false, IReadOnlySet<int>? accept = null, bool background = false)
     {
+        var (executable, argv) = background && _niced.Value is { } niced ? (niced.Nice, niced.Arguments(args)) : (_options.Executable, args);
         using var slot = underHeldSlot ? ISkySlot.Unlimited
             : granted is Slot mine && mine.Use() ? mine
             : await TakeSlotAsync(cancellationToken).ConfigureAwait(false);
@@ -285,8 +289,8 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
         timeoutCts.CancelAfter(timeout);
         try
         {
-            var result = await Cli.Wrap(_options.Executable)
-                .WithArguments(args)
+            var result = await Cli.Wrap(executable)
+                .WithArguments(argv)
                 .WithStandardInputPipe(PipeSource.Null)
                 .WithEnvironmentVariables(env =>
                 {
@@ -361,6 +365,38 @@ public sealed class SkyPilotCli : ISkyGateway, IDisposable
     }
 
     private sealed record ProcessRun(string StdOut, string StdErr, SkyFailure? Failure, int ExitCode = -1);
+
+    /// <summary>
+    /// How a poll's process is started under <c>nice -n N -- /full/path/to/sky ARGS</c> (an argument array; the whole
+    /// process tree inherits the niceness from its first instruction). Null — the process starts directly — when
+    /// niceness is 0, on Windows, when there is no <c>nice</c>, or when <c>sky</c> cannot be found: then the direct start
+    /// reports the missing executable in the gateway's own words.
+    /// </summary>
+    private sealed record Niced(string Nice, string Sky, string Niceness)
+    {
+        public IReadOnlyList<string> Arguments(IReadOnlyList<string> args) => ["-n", Niceness, "--", Sky, .. args];
+
+        public static Niced? Resolve(SkyPilotOptions options)
+        {
+            if (options.PollNiceness <= 0 || OperatingSystem.IsWindows()) return null;
+            var nice = Locate("nice");
+            var sky = Locate(options.Executable);
+            return nice is null || sky is null ? null : new Niced(nice, sky, Invariant(Math.Min(options.PollNiceness, 19)));
+        }
+
+        /// <summary>A path as given (made absolute), or a bare name looked up on PATH as exec would; only an executable file.</summary>
+        private static string? Locate(string executable)
+        {
+            if (executable.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                return Runnable(executable) ? Path.GetFullPath(executable) : null;
+            var path = System.Environment.GetEnvironmentVariable("PATH") ?? "";
+            return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(dir => Path.Combine(dir, executable))
+                .FirstOrDefault(Runnable);
+        }
+
+        private static bool Runnable(string file) => File.Exists(file) && !IsNotExecutable(Path.GetFullPath(file));
+    }
 
     /// <summary>
     /// A held slot of <see cref="_slots"/>, released exactly once: by the run that used it, by Dispose, or — granted

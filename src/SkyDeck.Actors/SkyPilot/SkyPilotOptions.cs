@@ -11,6 +11,13 @@ public sealed record SkyPilotOptions
     /// <summary>The most <c>sky</c> processes running at once, across all experiments and the poller.</summary>
     public int MaxConcurrentProcesses { get; init; } = 4;
 
+    /// <summary>
+    /// The niceness (0–19) the polls' processes run at (<c>sky status</c>, <c>sky queue</c>, <c>sky cost-report</c> and
+    /// their <c>--help</c> probes), through <c>nice -n N</c>, so that a launch, cancel, stop or down a user just asked for
+    /// gets the CPU first while a poll's Python starts up beside it. 0 runs them like every other call.
+    /// </summary>
+    public int PollNiceness { get; init; } = 10;
+
     public TimeSpan LaunchTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan ActionTimeout { get; init; } = TimeSpan.FromMinutes(5);

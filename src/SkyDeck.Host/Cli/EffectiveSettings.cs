@@ -17,6 +17,7 @@ internal static class EffectiveSettings
         ["SKYDECK_POLL_INTERVAL"] = options.PollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         ["SKYDECK_RECONCILE_INTERVAL"] = options.ReconcileInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         ["SKYDECK_MAX_SKY_PROCESSES"] = options.Sky.MaxConcurrentProcesses.ToString(CultureInfo.InvariantCulture),
+        ["SKYDECK_POLL_NICE"] = options.Sky.PollNiceness.ToString(CultureInfo.InvariantCulture),
         ["SKYDECK_DB_PATH"] = options.Cluster is null ? options.DatabasePath : "(cluster: PostgreSQL)",
     };
 

@@ -247,6 +247,32 @@ public sealed class SkyPilotCliSpecs : IDisposable
         Assert.Contains("ClusterNotUpError", queue.Report.Failed["skydeck-exp1"]);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(0)]
+    public async Task GivenAPollNiceness_WhenPollsAndActionsRun_ThenOnlyThePollsProcessesRunAtIt(int niceness)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var cli = Cli(o => o with { PollNiceness = niceness });
+
+        Assert.True((await cli.ExecuteAsync(Launch("exp1"), CancellationToken.None)).Succeeded);
+        Assert.NotNull((await cli.StatusAsync(CancellationToken.None)).Report);
+        Assert.NotNull((await cli.QueueAsync(["skydeck-exp1"], CancellationToken.None)).Report);
+        Assert.NotNull((await cli.CostReportAsync(CancellationToken.None)).Report);
+        Assert.True((await cli.ExecuteAsync(new SkyCommand.Cancel("skydeck-exp1-g1-1", "skydeck-exp1", 1), CancellationToken.None)).Succeeded);
+        Assert.NotNull((await cli.LogsAsync("skydeck-exp1", 1, 10, CancellationToken.None)).Report);
+
+        // nice adds to the niceness SkyDeck itself runs at (0 unless the test runner was started under nice).
+        var stat = await File.ReadAllTextAsync("/proc/self/stat");
+        var own = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+        var byVerb = _fake.ReadInvocations().ToLookup(i => i.Argv[0], i => i.Nice);
+        foreach (var verb in new[] { "status", "queue", "cost-report" })
+            Assert.All(byVerb[verb], nice => Assert.Equal(Math.Min(19, own + niceness), nice));
+        foreach (var verb in new[] { "launch", "cancel", "logs" })
+            Assert.All(byVerb[verb], nice => Assert.Equal(own, nice));
+        Assert.All(new[] { "launch", "status", "queue", "cost-report", "cancel", "logs" }, verb => Assert.NotEmpty(byVerb[verb]));
+    }
+
     [Fact]
     public async Task GivenNoSkyExecutable_WhenCalled_ThenCliUnavailableNamingTheFix()
     {

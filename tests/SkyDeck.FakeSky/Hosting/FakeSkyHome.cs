@@ -202,7 +202,22 @@ public sealed class FakeSkyHome
     }
 
     internal void AppendInvocation(IReadOnlyList<string> argv) =>
-        AppendLine(InvocationsPath, new FakeInvocationRecord(DateTimeOffset.UtcNow, argv, System.Environment.ProcessId));
+        AppendLine(InvocationsPath, new FakeInvocationRecord(DateTimeOffset.UtcNow, argv, System.Environment.ProcessId, OwnNiceness()));
+
+    /// <summary>Field 19 of <c>/proc/self/stat</c> (after the parenthesised command name, which may contain spaces).</summary>
+    private static int? OwnNiceness()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
     internal void AppendLaunch(FakeLaunchRecord record) => AppendLine(LaunchesPath, record);
 
