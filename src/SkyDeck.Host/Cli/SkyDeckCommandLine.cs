@@ -268,7 +268,7 @@ public static partial class SkyDeckCommandLine
             }
 
             using var stop = Interrupt.On(ct);
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await JobLogCommand.RunAsync(api, experiment, parse.GetValue(job), parse.GetValue(lines), parse.GetValue(follow), console, stop.Token);
         });
         return command;

@@ -39,6 +39,9 @@ internal sealed class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
 
+    /// <summary>A client of the server <paramref name="url"/> names, or of the one this machine runs (see <see cref="ServerConnection.Resolve"/>).</summary>
+    public static ApiClient Connect(string? url, SkyDeckPaths paths, CliConsole console) => new(ServerConnection.Resolve(url, paths, console));
+
     public ApiClient(ServerConnection server, TimeSpan? timeout = null)
     {
         Server = server;

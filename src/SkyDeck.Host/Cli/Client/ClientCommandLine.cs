@@ -28,7 +28,7 @@ public static partial class SkyDeckCommandLine
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await ClientCommands.ListAsync(api, Joined(parse.GetValue(filter)), parse.GetValue(all), parse.GetValue(json), console, ct);
         });
         return command;
@@ -46,7 +46,7 @@ public static partial class SkyDeckCommandLine
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await ClientCommands.ShowAsync(api, parse.GetValue(id)!, parse.GetValue(json), console, ct);
         });
         return command;
@@ -88,7 +88,7 @@ public static partial class SkyDeckCommandLine
         command.SetAction(async (parse, ct) =>
         {
             using var stop = Interrupt.On(ct);
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await ClientCommands.EventsAsync(api, parse.GetValue(id), parse.GetValue(lines), parse.GetValue(follow), parse.GetValue(json), console, stop.Token);
         });
         return command;
@@ -168,7 +168,7 @@ public static partial class SkyDeckCommandLine
         {
             if (serverOption is not null)
                 throw new CliException($"{serverOption} is about the server; it cannot be combined with experiment ids or --filter", exitCode: ExitCodes.Usage);
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(_url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(_url), paths, console);
             return await ClientCommands.ActAsync(
                 api, action, parse.GetValue(_ids) ?? [], parse.GetValue(_filter), parse.GetValue(_yes), parse.GetValue(_reason), console, ct);
         }

@@ -29,7 +29,7 @@ public static partial class SkyDeckCommandLine
         var command = new Command("ls", "List sweeps with their progress: cells, finished, counts by state.\n\n" + ExitCodes.ClientHelpText) { all, json, url };
         command.SetAction(async (parse, ct) =>
         {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await SweepVerbs.ListAsync(api, parse.GetValue(all), parse.GetValue(json), console, ct);
         });
         return command;
@@ -46,7 +46,7 @@ public static partial class SkyDeckCommandLine
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await SweepVerbs.ShowAsync(api, parse.GetValue(id)!, parse.GetValue(json), console, ct);
         });
         return command;
@@ -67,7 +67,7 @@ public static partial class SkyDeckCommandLine
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             return await SweepVerbs.CreateAsync(api, parse.GetValue(file)!, parse.GetValue(preview), parse.GetValue(json), console, ct);
         });
         return command;
@@ -93,7 +93,7 @@ public static partial class SkyDeckCommandLine
         var command = new Command(verb, description + "\n\n" + ExitCodes.ClientHelpText) { id, preview, json, url };
         command.SetAction(async (parse, ct) =>
         {
-            using var api = new ApiClient(ServerConnection.Resolve(parse.GetValue(url), paths, console));
+            using var api = ApiClient.Connect(parse.GetValue(url), paths, console);
             var sweep = parse.GetValue(id)!;
             return await SweepVerbs.SendAsync(
                 api, sweep, $"api/sweeps/{Uri.EscapeDataString(sweep)}/{action}", body, parse.GetValue(preview), parse.GetValue(json), console, ct);
