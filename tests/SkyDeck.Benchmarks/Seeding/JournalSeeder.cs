@@ -65,6 +65,9 @@ public static class JournalSeeder
             await WriteAsync(system, journal, [Atomic(Naming.PersistenceId(first.Id), first.Events.Cast<object>().ToList(), writer)]);
             var registered = fleet.Select((e, i) => new ExperimentRegistered(e.Id, historyStart.AddSeconds(i * 3))).ToList();
             await WriteAsync(system, journal, [Atomic(ExperimentDirectoryActor.DirectoryPersistenceId, [registered[0]], writer)]);
+            // The snapshot store creates its table on first use: make that happen now, not while the bulk insert below
+            // holds SQLite's write lock for minutes (at 100,000 experiments its initialisation timed out and retried).
+            await snapshotStore.Ask<object>(new LoadSnapshot(Naming.PersistenceId(first.Id), SnapshotSelectionCriteria.Latest, long.MaxValue), TimeSpan.FromMinutes(2));
             BulkInsert(system, databasePath, fleet.Skip(1), registered.Skip(1));
 
             using var inFlight = new SemaphoreSlim(2);
