@@ -5,10 +5,10 @@
 // it is on screen. The header (and every rendered row's flag cells) is rebuilt only when the set of flag columns
 // changes.
 //
-// It is an ARIA treegrid of divs rather than a <table>: every row is a fixed-height, fully contained box (a relayout
-// boundary), so a changed row costs one row of layout. Column widths come from the data (all visible rows, measured
-// from the text, not the DOM) and are shared through one CSS variable, so columns stay aligned while scrolling and do
-// not jump when a value changes.
+// It is an ARIA treegrid of divs rather than a <table>: every row is a fixed-height box, its size and layout contained
+// (not its paint: see .row in app.css). Column widths come from the data (all visible rows, measured from the text,
+// not the DOM) and are shared through one CSS variable, so columns stay aligned while scrolling and do not jump when a
+// value changes.
 //
 // This module is the frame loop and the window; its parts live beside it: table-state.js (the shared state),
 // table-rows.js (one row), table-header.js, table-selection.js, table-groups.js (group rows), table-keyboard.js
@@ -57,7 +57,7 @@ const keyCounts = createKeyCounts(); // flag key → number of visible experimen
 let win = { start: 0, end: 0, top: 0, bottom: 0, total: 0 };
 let windowDirty = false; // scrolled or resized since the last render
 let rowHeight = 31; // read from --row-height in app.css at start
-const OVERSCAN = 6; // rows rendered beyond each edge of the viewport: more than one 120 px wheel step; each costs paint every frame
+const OVERSCAN = 10; // rows rendered beyond each edge of the viewport
 const SPARE_MAX = 120; // rows kept out of the DOM for reuse (the window shrank: a filter, a fold)
 const spare = []; // RowViews out of the DOM, ready to be re-filled (recycleRow)
 const PANEL_ESTIMATE = 420; // px assumed for a details panel until it is measured
@@ -93,9 +93,6 @@ export function initTable({ selectionChanged }) {
     schedule();
   };
   T.wrap.addEventListener('scroll', () => {
-    // the frozen row cells stick only while scrolled sideways (app.css says why)
-    const sideways = T.wrap.scrollLeft > 0;
-    if (sideways !== T.table.classList.contains('scrolled-x')) T.table.classList.toggle('scrolled-x', sideways);
     windowMoved();
     if (settleTimer) clearTimeout(settleTimer);
     settleTimer = setTimeout(settled, SETTLE_MS);
