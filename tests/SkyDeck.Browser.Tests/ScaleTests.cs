@@ -213,7 +213,9 @@ public sealed class ScaleTests(DashboardFixture fixture, ITestOutputHelper outpu
 /// benchmark, written to TestResults/scale-PHASE.cpuprofile (open it in Chrome DevTools' Performance panel, or sum
 /// self time per function with tests/SkyDeck.Browser.Tests/profile-summary.mjs). With SKYDECK_SCALE_PROFILE=2, a
 /// Chromium trace of the scrolling instead (TestResults/scale-scroll.trace.json: style, layout, paint, layerize and
-/// commit per frame; trace-summary.mjs sums them). Without either, nothing is started.
+/// commit per frame; trace-summary.mjs sums them; SKYDECK_SCALE_TRACE replaces the trace categories, e.g. adding
+/// disabled-by-default-devtools.timeline.invalidationTracking to see what each frame invalidates). Without either, nothing
+/// is started.
 /// </summary>
 internal sealed class Profiler(ICDPSession? session)
 {
@@ -230,7 +232,7 @@ internal sealed class Profiler(ICDPSession? session)
         {
             session.Event("Tracing.dataCollected").OnEvent += (_, e) => profiler.traceChunks.Add(e!.Value.GetProperty("value").GetRawText()[1..^1]);
             session.Event("Tracing.tracingComplete").OnEvent += (_, _) => profiler.traced.TrySetResult();
-            await session.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
+            await session.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = Environment.GetEnvironmentVariable("SKYDECK_SCALE_TRACE") ?? "devtools.timeline,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
             return profiler;
         }
         await session.SendAsync("Profiler.enable");

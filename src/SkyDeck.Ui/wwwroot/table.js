@@ -5,10 +5,10 @@
 // it is on screen. The header (and every rendered row's flag cells) is rebuilt only when the set of flag columns
 // changes.
 //
-// It is an ARIA treegrid of divs rather than a <table>: every row is a fixed-height, fully contained box (a relayout
-// boundary), so a changed row costs one row of layout. Column widths come from the data (all visible rows, measured
-// from the text, not the DOM) and are shared through one CSS variable, so columns stay aligned while scrolling and do
-// not jump when a value changes.
+// It is an ARIA treegrid of divs rather than a <table>: every row is a fixed-height box, its size and layout contained
+// (not its paint: see .row in app.css). Column widths come from the data (all visible rows, measured from the text,
+// not the DOM) and are shared through one CSS variable, so columns stay aligned while scrolling and do not jump when a
+// value changes.
 //
 // This module is the frame loop and the window; its parts live beside it: table-state.js (the shared state),
 // table-rows.js (one row), table-header.js, table-selection.js, table-groups.js (group rows), table-keyboard.js
