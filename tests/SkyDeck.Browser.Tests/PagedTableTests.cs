@@ -79,6 +79,14 @@ public sealed class PagedTableTests(PagedTableFixture fixture)
         await Expect(d.Page.GetByTestId("bulk-count")).ToHaveTextAsync(new Regex($@"^\d+ selected \(loaded rows only, of {PagedTableFixture.Count / 2 + 1} matching\)"));
         await Expect(d.Page.GetByTestId("select-all")).ToHaveAttributeAsync("title", new Regex("^Select the \\d+ loaded rows"));
 
+        // a filter the server refuses (over 2,000 characters) is said in the notice, not left loading silently
+        await d.Page.GetByTestId("bulk-clear").ClickAsync();
+        await d.FilterAsync(new string('x', 2001));
+        await Expect(d.Page.GetByTestId("paged-problem")).ToContainTextAsync("The server refused this view");
+        await d.FilterAsync("kind=even");
+        await Expect(d.Page.GetByTestId("paged-problem")).ToBeHiddenAsync();
+        await Expect(d.Page.GetByTestId("row-count")).ToHaveTextAsync(new Regex($"^{PagedTableFixture.Count / 2} shown"));
+
         Assert.Empty(d.Errors);
     }
 }

@@ -35,6 +35,7 @@ let queryKey = '';
 let filterFn = () => true;
 let everything = 0; // experiments in SkyDeck (deleted too), when the mode was decided
 let lastError = null;
+let problemNode = null; // in the notice: why the server refused the view's page (a bad filter)
 
 export const paging = {
   /** Whether the table pages (decided once, at start). */
@@ -144,10 +145,12 @@ async function fetchPage(p) {
     if (pages.put(p, list.map(d => d.id), data?.total ?? 0, gen)) {
       for (const dto of list) remember(dto);
       lastError = null;
+      showProblem(null);
       settle();
     }
   } catch (e) {
     lastError = e.message;
+    if (e.status === 400 && gen === pages.gen) showProblem(e.message);
     throw e;
   } finally {
     if (inFlight.get(p) === gen) inFlight.delete(p);
@@ -208,6 +211,13 @@ function refetchNow() {
   return pump();
 }
 
+/** The server refused the page for this view (a filter it cannot read): said in the notice, until a page loads. */
+function showProblem(message) {
+  if (!problemNode) return;
+  problemNode.hidden = !message;
+  problemNode.textContent = message ? `The server refused this view: ${message}` : '';
+}
+
 // ---------- what is off while paged, said once ----------
 
 const OFF = {
@@ -231,6 +241,8 @@ function showNotice() {
     + `${PAGE_SIZE} at a time as you scroll, and the filter and sort run on the server. Off while paged (each needs every row): `
     + 'grouping, only columns that vary, starred, the plot, and sorting by Job, Nodes, GPUs or cost. '
     + 'Select-all selects the loaded rows only.');
+  problemNode = el('span', { class: 'paged-problem', testid: 'paged-problem', role: 'alert', hidden: true });
+  notice.append(' ', problemNode);
   const toolbar = document.querySelector('.toolbar');
   toolbar?.after(notice);
 }

@@ -681,8 +681,7 @@ function closeDetails(rv) {
 
 function updateCounts(shown) {
   if (paging.active) {
-    const q = view.q ? ` match “${view.q}”` : '';
-    setText(countNode, `${shown.toLocaleString('en')} shown${q} · ${paging.loaded.toLocaleString('en')} loaded · paged`);
+    setText(countNode, `${shown} shown · ${paging.loaded} loaded · paged through the server`);
   }
   let total = 0;
   let deleted = 0;
