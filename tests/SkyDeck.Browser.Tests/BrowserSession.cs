@@ -30,8 +30,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 
     /// <param name="pagedAbove">The server's SKYDECK_DASHBOARD_PAGED_ABOVE (null: the default).</param>
-    internal DashboardFixture(int? pagedAbove) =>
-        _settings = pagedAbove is { } n ? [$"--SKYDECK_DASHBOARD_PAGED_ABOVE={n}"] : [];
+    /// <param name="settings">More server settings (<c>--KEY=value</c>).</param>
+    internal DashboardFixture(int? pagedAbove, params string[] settings) =>
+        _settings = [.. pagedAbove is { } n ? [$"--SKYDECK_DASHBOARD_PAGED_ABOVE={n}"] : Array.Empty<string>(), .. settings];
 
     public DashboardServer Server { get; private set; } = null!;
 

@@ -47,6 +47,7 @@ public sealed class PagedTableTests(PagedTableFixture fixture)
         await Expect(oldest).ToBeInViewportAsync();
         await Expect(Cell(oldest, "n")).ToHaveTextAsync("0");
         Assert.NotEmpty(Sent("offset=400"));
+        await d.Page.ScreenshotAsync(new() { Path = Path.Combine(DashboardTests.ArtifactDirectory(), "dashboard-paged.png") });
         await d.Page.GetByTestId("table-wrap").EvaluateAsync("w => { w.scrollTop = 0; }");
 
         // the filter goes to the server as typed
