@@ -79,7 +79,7 @@ public sealed class PagedScaleTests(PagedScaleFixture fixture, ITestOutputHelper
     }
 }
 
-/// <summary>Its own server with 10,000 experiments: one sweep over 10,000 values of a flag, with a dozen more flags.</summary>
+/// <summary>Its own server with 10,000 experiments: one sweep of 100 seeds × 100 shards, with a dozen more flags.</summary>
 public sealed class PagedScaleFixture : IAsyncLifetime
 {
     public const int Count = 10_000;
@@ -103,7 +103,7 @@ public sealed class PagedScaleFixture : IAsyncLifetime
             mode = "grid",
             desired_state = "STOPPED",
             template = new { base_command = "python train.py", run_name = "scale", nodes = 1, gpus = 0, flags },
-            axes = new Dictionary<string, object> { ["seed"] = Enumerable.Range(0, Count).ToArray() },
+            axes = new Dictionary<string, object> { ["seed"] = Enumerable.Range(0, 100).ToArray(), ["shard"] = Enumerable.Range(0, Count / 100).ToArray() },
         });
         var clock = Stopwatch.StartNew();
         while (true)
