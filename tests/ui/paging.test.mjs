@@ -102,3 +102,14 @@ test('a live change of a row not loaded: reloads only when it can change which r
   assert.equal(changeEffect({ ...none, after: row, wasDeleted: true }), 'refetch');
   assert.equal(changeEffect({ ...none, deleted: true, after: { ...row, deleted: true } }), 'ignore');
 });
+
+test('another query\'s count is known only once one of its pages came', () => {
+  const set = new PageSet(2);
+  assert.equal(set.counted, false);
+  set.put(0, ['a'], 1, set.renew(true));
+  assert.equal(set.counted, true);
+  set.renew(false); // a reload of the same query keeps the count
+  assert.equal(set.counted, true);
+  set.renew(true);
+  assert.equal(set.counted, false);
+});

@@ -50,6 +50,7 @@ export class PageSet {
     this.gen = 0;
     this.pages = new Map(); // page number → {ids, gen}
     this.dropStale = false;
+    this.counted = false; // a page of this query has come, so `total` is its count (not the previous query's)
   }
 
   /**
@@ -58,7 +59,10 @@ export class PageSet {
    */
   renew(drop) {
     this.gen++;
-    if (drop) this.dropStale = true;
+    if (drop) {
+      this.dropStale = true;
+      this.counted = false;
+    }
     return this.gen;
   }
 
@@ -70,6 +74,7 @@ export class PageSet {
       this.dropStale = false;
     }
     this.total = total;
+    this.counted = true;
     this.pages.set(page, { ids, gen });
     const last = total === 0 ? -1 : Math.floor((total - 1) / this.size);
     for (const p of [...this.pages.keys()]) if (p > last) this.pages.delete(p);

@@ -122,6 +122,8 @@ function pump() {
   const near = pagesCovering(Math.max(0, want.start - PAGE_SIZE / 2), want.end + PAGE_SIZE / 2, PAGE_SIZE)
     .filter(p => p < known)
     .sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
+  // another query's count is not known yet: its first page too (the window may lie beyond its matches)
+  if (!pages.counted && !near.includes(0)) near.unshift(0);
   if (near.length === 0) near.push(0);
   for (const p of near) {
     if (inFlight.size >= MAX_IN_FLIGHT) break;
