@@ -109,6 +109,25 @@ public sealed class DashboardPagingTests(DashboardPagingTests.Fixture fx) : ICla
     }
 
     [Fact]
+    public async Task GivenAStreamWithoutSnapshot_WhenResumed_ThenTheMissedChangesAreReplayedElseItStartsAfresh()
+    {
+        string startId;
+        await using (var stream = await SseStream.OpenAsync(_client, path: "/api/stream?snapshot=false"))
+            startId = (await stream.NextAsync()).Id!;
+        var missed = fx.NewId("missed");
+        await fx.CreateAsync(missed);
+
+        await using var resumed = await SseStream.OpenAsync(_client, startId, "/api/stream?snapshot=false");
+        var replayed = await resumed.NextAsync();
+        Assert.Equal("experiment", replayed.Type);
+        Assert.Equal(missed, replayed.Json.Str("id"));
+
+        // an id from another run of the server cannot be resumed: a start event again, never the snapshot
+        await using var fresh = await SseStream.OpenAsync(_client, "00000000-1", "/api/stream?snapshot=false");
+        Assert.Equal("start", (await fresh.NextAsync()).Type);
+    }
+
+    [Fact]
     public async Task GivenABadSnapshotValue_WhenStreaming_Then400NamingIt()
     {
         await (await _client.GetAsync("/api/stream?snapshot=maybe")).ExpectProblemAsync(HttpStatusCode.BadRequest, "snapshot");
