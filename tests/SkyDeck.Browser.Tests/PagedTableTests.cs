@@ -35,7 +35,7 @@ public sealed class PagedTableTests(PagedTableFixture fixture)
         await Expect(d.Page.GetByTestId("paged-notice")).ToBeVisibleAsync();
         await Expect(d.Page.GetByTestId("paged-notice")).ToContainTextAsync("more than 50");
         await Expect(d.Row($"{p}-{PagedTableFixture.Count - 1:D4}")).ToBeVisibleAsync();
-        await Expect(d.Page.GetByTestId("row-count")).ToHaveTextAsync(new Regex($"^{PagedTableFixture.Count} shown · 200 loaded"));
+        await Expect(d.Page.GetByTestId("row-count")).ToHaveTextAsync(new Regex($"^{PagedTableFixture.Count} shown · [24]00 loaded")); // a page or two, never all
         Assert.InRange(await d.Rows.CountAsync(), 20, 120);
         Assert.Empty(Sent("/api/experiments?include_deleted=true")); // never the whole list
         Assert.NotEmpty(Sent("/api/stream?snapshot=false"));
@@ -87,6 +87,7 @@ public sealed class PagedTableTests(PagedTableFixture fixture)
         await d.FilterAsync("kind=even");
         await Expect(d.Page.GetByTestId("paged-problem")).ToBeHiddenAsync();
         await Expect(d.Page.GetByTestId("row-count")).ToHaveTextAsync(new Regex($"^{PagedTableFixture.Count / 2} shown"));
+        Assert.InRange(Sent("q=" + new string('x', 2001)).Count, 1, 2); // the refused page is not asked for again and again
 
         Assert.Empty(d.Errors);
     }

@@ -20,14 +20,16 @@ const MAX_PAGES = 15; // pages kept loaded (3,000 rows); the farthest from the w
 const MAX_IN_FLIGHT = 2;
 const WANT_MS = 80; // while scrolling, what is in view is asked for at most this often
 const REFETCH_MS = 1000; // live changes reload what is shown at most this often
+const RETRY_MS = 2000; // a page that failed (not refused) is asked for again after this long
 
 const pages = new PageSet(PAGE_SIZE);
 const rows = new Map(); // id → the newest dto of every loaded row (what the store holds)
 const seenDeleted = new Set(); // ids last seen deleted (a restore can bring one back among the matches)
 const inFlight = new Map(); // page → the generation it was asked for
+const failed = new Map(); // page → the generation whose request for it failed (asked again in the next one: a poll, a reload)
 const listeners = new Set();
 let current = { order: [], index: new Map() };
-let want = { start: 0, end: PAGE_SIZE };
+let want = { start: 0, end: 1 }; // the rows the table shows (until it says: the first)
 let wantTimer = 0;
 let refetchTimer = 0;
 let lastRefetch = 0;
@@ -127,7 +129,7 @@ function pump() {
   if (near.length === 0) near.push(0);
   for (const p of near) {
     if (inFlight.size >= MAX_IN_FLIGHT) break;
-    if (pages.fresh(p) || inFlight.get(p) === pages.gen) continue;
+    if (pages.fresh(p) || inFlight.get(p) === pages.gen || failed.get(p) === pages.gen) continue;
     pending.push(fetchPage(p));
   }
   return Promise.all(pending);
@@ -151,8 +153,11 @@ async function fetchPage(p) {
       settle();
     }
   } catch (e) {
+    failed.set(p, gen);
     lastError = e.message;
     if (e.status === 400 && gen === pages.gen) showProblem(e.message);
+    // anything but a refusal (busy, unreachable) is asked again in a while; a refusal waits for another view
+    else if (e.status !== 400) setTimeout(() => failed.get(p) === gen && failed.delete(p) && pumpQuietly(), RETRY_MS);
     throw e;
   } finally {
     if (inFlight.get(p) === gen) inFlight.delete(p);
