@@ -109,6 +109,14 @@ public static class SkyDeckConfiguration
         return new Api.LiveFeedOptions(Int(text, "SKYDECK_MAX_STREAM_CLIENTS", Api.LiveFeedOptions.DefaultMaxClients, 1, 100_000));
     }
 
+    /// <summary>The dashboard's paging threshold: <c>SKYDECK_DASHBOARD_PAGED_ABOVE</c> or <c>SkyDeck:Dashboard:PagedAbove</c>
+    /// experiments (default 5,000; 0 pages always).</summary>
+    public static Api.DashboardOptions ReadDashboard(IConfiguration configuration)
+    {
+        var text = configuration["SKYDECK_DASHBOARD_PAGED_ABOVE"] is { Length: > 0 } fromEnv ? fromEnv : configuration["SkyDeck:Dashboard:PagedAbove"];
+        return new Api.DashboardOptions(Int(text, "SKYDECK_DASHBOARD_PAGED_ABOVE", Api.DashboardOptions.DefaultPagedAbove, 0, 10_000_000));
+    }
+
     /// <summary>
     /// Cluster mode (<c>SKYDECK_CLUSTER</c>) needs the seed nodes and a PostgreSQL database; the cluster settings without
     /// it are a mistake (the process would quietly run alone on SQLite), so they are errors too.

@@ -34,6 +34,7 @@ public static class SkyDeckServer
         builder.Services.AddSkyDeck(options, akka => akka.WithLiveFeed());
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(SkyDeckConfiguration.ReadLiveFeed(builder.Configuration));
+        builder.Services.AddSingleton(SkyDeckConfiguration.ReadDashboard(builder.Configuration));
         builder.Services.AddSkyDeckApi();
         builder.Services.AddSkyDeckCompression();
         builder.Services.AddSkyDeckHealthChecks();

@@ -22,6 +22,18 @@ public static class Chromium
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
+    private readonly string[] _settings;
+
+    public DashboardFixture()
+        : this(null)
+    {
+    }
+
+    /// <param name="pagedAbove">The server's SKYDECK_DASHBOARD_PAGED_ABOVE (null: the default).</param>
+    /// <param name="settings">More server settings (<c>--KEY=value</c>).</param>
+    internal DashboardFixture(int? pagedAbove, params string[] settings) =>
+        _settings = [.. pagedAbove is { } n ? [$"--SKYDECK_DASHBOARD_PAGED_ABOVE={n}"] : Array.Empty<string>(), .. settings];
+
     public DashboardServer Server { get; private set; } = null!;
 
     public IPlaywright Playwright { get; private set; } = null!;
@@ -31,7 +43,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(15_000);
-        var server = DashboardServer.StartAsync();
+        var server = DashboardServer.StartAsync(0.3, _settings);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(Playwright);
         Server = await server;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Hosting;
@@ -31,6 +32,7 @@ public static class ApiSetup
         services.AddSingleton<ExperimentListCache>();
         services.AddSingleton<ExperimentPages>();
         services.AddSingleton<LiveFeed>();
+        services.TryAddSingleton(new DashboardOptions());
         services.AddSingleton(sp => new SkyDeck.Actors.Audit.AuditLog(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
         return services;
     }

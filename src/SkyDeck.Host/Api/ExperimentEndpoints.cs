@@ -37,7 +37,8 @@ public static class ExperimentEndpoints
             .Query("q", JsonSchemaType.String, "filter, in the dashboard's filter language (text, key=value, key!=value, key>n, key<=n, name=resnet*, has:key, -has:key, state=running, …); pages the answer")
             .Query("sort", JsonSchemaType.String, "id, name, state, desired, created, updated or f:FLAG_KEY, optionally :asc or :desc (default created); pages the answer")
             .Query("limit", JsonSchemaType.Integer, $"experiments per page, 1 to {MaxPageSize} (default {DefaultPageSize}); pages the answer", "int32")
-            .Query("after", JsonSchemaType.String, "the next cursor of the previous page (same q and sort); pages the answer");
+            .Query("after", JsonSchemaType.String, "the next cursor of the previous page (same q and sort); pages the answer")
+            .Query("offset", JsonSchemaType.Integer, $"skip this many matching experiments, 0 to {MaxOffset} (not with after; default 0); pages the answer", "int32");
         api.MapPost("/", Create).WithName("CreateExperiment").AcceptsJson<CreateExperimentRequest>();
         api.MapGet("/{id}", Get).WithName("GetExperiment");
         api.MapPatch("/{id}", Patch).WithName("UpdateExperiment").AcceptsJson<UpdateExperimentRequest>();
@@ -61,22 +62,26 @@ public static class ExperimentEndpoints
 
     public const int MaxPageSize = 1000;
 
+    /// <summary>The largest <c>offset</c>: far beyond any table SkyDeck holds (an offset past the last match is an empty page).</summary>
+    public const int MaxOffset = 100_000_000;
+
     /// <summary>
     /// The table from cached bytes (<see cref="ExperimentListCache"/>), with a strong ETag: a client that sends it back
     /// in <c>If-None-Match</c> gets 304 until something changes. <c>no-cache</c>: caches must ask every time.
-    /// With <c>q</c>, <c>sort</c>, <c>limit</c> or <c>after</c> the answer is one page (<see cref="ExperimentPages"/>):
+    /// With <c>q</c>, <c>sort</c>, <c>limit</c>, <c>after</c> or <c>offset</c> the answer is one page (<see cref="ExperimentPages"/>):
     /// <c>{experiments, next, total}</c>; without them it stays the whole list, exactly as before paging existed.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> List(
         HttpContext http, Experiments experiments, ExperimentListCache cache, ExperimentPages pages, [FromQuery(Name = "include_deleted")] string? includeDeleted,
-        [FromQuery] string? sweep, [FromQuery] string? q, [FromQuery] string? sort, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken ct)
+        [FromQuery] string? sweep, [FromQuery] string? q, [FromQuery] string? sort, [FromQuery] string? limit, [FromQuery] string? after, [FromQuery] string? offset,
+        CancellationToken ct)
     {
         var (withDeleted, bad) = QueryParameters.Bool(includeDeleted, "include_deleted");
         if (bad is not null) return bad;
         if (sweep is not null && SweepId.Validate(sweep) is { } badSweep) return Problems.Invalid("sweep", $"'{Display(sweep)}' is not a sweep id: it {badSweep}");
         http.Response.Headers.CacheControl = "no-cache";
-        if (q is not null || sort is not null || limit is not null || after is not null)
-            return await Page(experiments, cache, pages, withDeleted == true, sweep, q, sort, limit, after, ct);
+        if (q is not null || sort is not null || limit is not null || after is not null || offset is not null)
+            return await Page(experiments, cache, pages, withDeleted == true, sweep, q, sort, limit, after, offset, ct);
 
         var list = await experiments.ListWithRevisionAsync(ct);
         if (sweep is not null)
@@ -100,10 +105,13 @@ public static class ExperimentEndpoints
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem>> Page(
         Experiments experiments, ExperimentListCache cache, ExperimentPages pages, bool withDeleted, string? sweep,
-        string? q, string? sort, string? limit, string? after, CancellationToken ct)
+        string? q, string? sort, string? limit, string? after, string? offset, CancellationToken ct)
     {
         var (size, badLimit) = QueryParameters.Int(limit, "limit", 1, MaxPageSize);
         if (badLimit is not null) return badLimit;
+        var (skip, badOffset) = QueryParameters.Int(offset, "offset", 0, MaxOffset);
+        if (badOffset is not null) return badOffset;
+        if (skip is not null && after is not null) return Problems.Invalid("offset", "cannot be combined with after: a page starts either after a cursor or at an offset");
         if (q is not null && ExperimentFilter.Problem(q) is { } badQuery) return Problems.Invalid("q", badQuery);
         var order = ExperimentSort.Default;
         if (sort is not null)
@@ -125,7 +133,7 @@ public static class ExperimentEndpoints
         var list = await experiments.ListWithRevisionAsync(ct);
         var page = pages.Of(list, order, $"{withDeleted}\n{sweep}\n{q}",
             s => (withDeleted || !s.Deleted) && (sweep is null || s.Spec.Sweep == sweep) && filter.Matches(s),
-            position, size ?? DefaultPageSize);
+            position, size ?? DefaultPageSize, skip ?? 0);
         return TypedResults.Bytes(cache.Rows(page.Rows, (page.Next, page.Total)), JsonContentType);
     }
 

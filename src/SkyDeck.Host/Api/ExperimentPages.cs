@@ -8,7 +8,7 @@ using SkyDeck.Actors.Experiments;
 namespace SkyDeck.Host.Api;
 
 /// <summary>
-/// Pages of <c>GET /api/experiments</c> (<c>q</c>, <c>sort</c>, <c>limit</c>, <c>after</c>), from the read model like
+/// Pages of <c>GET /api/experiments</c> (<c>q</c>, <c>sort</c>, <c>limit</c>, <c>after</c> or <c>offset</c>), from the read model like
 /// the whole list (one Ask to the manager; no experiment is woken).
 /// <para>
 /// The table is sorted once per list the read model hands out and per sort (the same keying as
@@ -20,6 +20,10 @@ namespace SkyDeck.Host.Api;
 /// The cursor is the position of a page's last row in the order — its sort key and id, unique — so pages are
 /// stable like <c>/api/jobs</c>'s: experiments created (or moved by a change) while paging land before or after the
 /// cursor and never shift or repeat the rows of the next page. It names its sort, and is refused under another.
+/// </para>
+/// <para>
+/// An offset instead of a cursor is the position among the matches: what a client scrolled far down a long table
+/// asks for (the dashboard's paged table). It is not stable under changes; the client refetches what it shows.
 /// </para>
 /// </summary>
 public sealed class ExperimentPages
@@ -43,7 +47,8 @@ public sealed class ExperimentPages
 
     /// <param name="scope">Names <paramref name="matches"/> (the same scope must mean the same predicate): the rows it
     /// keeps are found once per list the read model hands out, so walking the pages of a filter tests each row once.</param>
-    public Page Of(ExperimentList list, ExperimentSort sort, string scope, Func<ExperimentSummary, bool> matches, ExperimentSort.Key? after, int limit)
+    /// <param name="offset">Skip this many matches (with no <paramref name="after"/>); beyond the last, an empty page.</param>
+    public Page Of(ExperimentList list, ExperimentSort sort, string scope, Func<ExperimentSummary, bool> matches, ExperimentSort.Key? after, int limit, int offset = 0)
     {
         var sorted = SortedBy(list, sort);
         var kept = MatchesOf(sorted, sort, scope, matches).Positions;
@@ -64,6 +69,7 @@ public sealed class ExperimentPages
 
         var first = Array.BinarySearch(kept, start);
         if (first < 0) first = ~first;
+        first = (int)Math.Min(kept.Length, (long)first + offset);
         var count = Math.Min(limit, kept.Length - first);
         var rows = new ExperimentSummary[count];
         for (var i = 0; i < count; i++) rows[i] = sorted.Rows[kept[first + i]];

@@ -4,7 +4,8 @@ using SkyDeck.Actors.Core;
 namespace SkyDeck.Host.Api;
 
 /// <summary>
-/// <c>GET /api/experiments?sort=column[:asc|:desc]</c>: <c>id</c>, <c>name</c>, <c>state</c> (current), <c>desired</c>,
+/// <c>GET /api/experiments?sort=column[:asc|:desc]</c>: <c>id</c>, <c>name</c>, <c>state</c> (current, in
+/// <see cref="StateNames.DisplayOrder"/> like the dashboard: running first), <c>desired</c>,
 /// <c>created</c>, <c>updated</c> or <c>f:KEY</c> (a flag, by its exact key). Flags order as the dashboard orders a
 /// flag column: numbers by value before text (natural order, case-insensitive: <c>a2</c> before <c>a10</c>), and
 /// experiments without the flag last in both directions. The id breaks every tie, so the order is total and a
@@ -43,7 +44,7 @@ public sealed record ExperimentSort(string Column, bool Descending)
     {
         "id" => Text(s.Id, s.Id),
         "name" => Text(s.Spec.Name, s.Id),
-        "state" => Text(s.Current.ToApi(), s.Id),
+        "state" => new Key(0, StateRanks[(int)s.Current], 0, "", s.Id),
         "desired" => Text(s.Desired.ToApi(), s.Id),
         "created" => new Key(0, s.CreatedAt.UtcTicks, 0, "", s.Id),
         "updated" => new Key(0, s.UpdatedAt.UtcTicks, 0, "", s.Id),
@@ -58,6 +59,18 @@ public sealed record ExperimentSort(string Column, bool Descending)
     };
 
     private static Key Text(string text, string id) => new(1, 0, 0, text, id);
+
+    /// <summary>Each current state's place in <see cref="StateNames.DisplayOrder"/>, by the enum's value.</summary>
+    private static readonly long[] StateRanks = BuildStateRanks();
+
+    private static long[] BuildStateRanks()
+    {
+        var values = Enum.GetValues<CurrentState>();
+        var ranks = new long[values.Max(v => (int)v) + 1];
+        Array.Fill(ranks, -1); // a state not in the display order sorts first, as the dashboard's indexOf gives -1
+        for (var i = 0; i < StateNames.DisplayOrder.Count; i++) ranks[(int)StateNames.DisplayOrder[i]] = i;
+        return ranks;
+    }
 
     /// <summary>Ascending or descending by the column, missing values last either way, then by id the same way.</summary>
     public int Compare(Key a, Key b)

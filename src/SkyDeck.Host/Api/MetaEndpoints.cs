@@ -33,6 +33,12 @@ public sealed record JobLivenessDto(
     IReadOnlyList<string> TerminalStatuses,
     IReadOnlyList<string> Statuses);
 
+/// <summary>
+/// How the dashboard loads the table: the whole list up to <c>paged_above</c> experiments, beyond that one page at a
+/// time from <c>GET /api/experiments?q=…&amp;sort=…&amp;offset=…</c> with a live stream of changes only.
+/// </summary>
+public sealed record DashboardDto(int PagedAbove);
+
 /// <summary>What the dashboard would otherwise copy by hand: the validation rules, job liveness and the state order.</summary>
 public sealed record MetaDto(
     IdRulesDto Id,
@@ -41,7 +47,17 @@ public sealed record MetaDto(
     SpecLimitsDto Limits,
     JobLivenessDto Jobs,
     IReadOnlyList<string> CurrentStates,
-    IReadOnlyList<string> DesiredStates);
+    IReadOnlyList<string> DesiredStates,
+    DashboardDto? Dashboard = null);
+
+/// <summary>
+/// The dashboard's settings: above <see cref="PagedAbove"/> experiments (<c>SkyDeck:Dashboard:PagedAbove</c>,
+/// <c>SKYDECK_DASHBOARD_PAGED_ABOVE</c>) the table pages through the server instead of loading the whole list.
+/// </summary>
+public sealed record DashboardOptions(int PagedAbove = DashboardOptions.DefaultPagedAbove)
+{
+    public const int DefaultPagedAbove = 5_000;
+}
 
 /// <summary><c>GET /api/meta</c>: the rules the server validates with, from the same constants, for clients to check as you type.</summary>
 public static class MetaEndpoints
@@ -52,8 +68,10 @@ public static class MetaEndpoints
         return app;
     }
 
-    /// <summary>Validation patterns and limits, job liveness and the order of current states; the same for every caller.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.Ok<MetaDto> Meta() => TypedResults.Ok(Value);
+    /// <summary>Validation patterns and limits, job liveness, the order of current states and the dashboard's paging
+    /// threshold; the same for every caller.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.Ok<MetaDto> Meta(DashboardOptions dashboard) =>
+        TypedResults.Ok(Value with { Dashboard = new DashboardDto(dashboard.PagedAbove) });
 
     private static string Anchored(string body) => "^" + body + "$";
 

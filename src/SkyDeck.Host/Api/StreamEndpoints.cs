@@ -15,6 +15,11 @@ namespace SkyDeck.Host.Api;
 /// (this subscriber fell too far behind; the stream ends and the client reconnects). Every data event has an id;
 /// reconnecting with <c>Last-Event-ID</c> resumes after it. Streams end when the server shuts down, and beyond
 /// <see cref="LiveFeedOptions.MaxClients"/> open streams a new one is refused with 503 and Retry-After.
+/// <para>
+/// <c>?snapshot=false</c> (the dashboard's paged table, which never holds the whole list): instead of the snapshot a
+/// <c>start</c> event (with an id to resume from) says that changes follow from here and earlier ones are not replayed,
+/// so the client reloads what it shows; a resumed stream replays the missed changes as usual.
+/// </para>
 /// </summary>
 public static class StreamEndpoints
 {
@@ -29,13 +34,17 @@ public static class StreamEndpoints
         return app;
     }
 
-    public static Results<LiveStream, ProblemHttpResult> Stream(HttpContext http, LiveFeed feed, Experiments experiments, ExperimentListCache cache, IHostApplicationLifetime lifetime, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    public static Results<LiveStream, ValidationProblem, ProblemHttpResult> Stream(
+        HttpContext http, LiveFeed feed, Experiments experiments, ExperimentListCache cache, IHostApplicationLifetime lifetime,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, [Microsoft.AspNetCore.Mvc.FromQuery] string? snapshot)
     {
+        var (withSnapshot, badSnapshot) = QueryParameters.Bool(snapshot, "snapshot");
+        if (badSnapshot is not null) return badSnapshot;
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["last_event_id"].ToString();
         if (lifetime.ApplicationStopping.IsCancellationRequested) return Unavailable(http, "SkyDeck is shutting down");
         if (feed.TrySubscribe(lastEventId) is not { } subscription)
             return Unavailable(http, $"the live stream has its maximum of {feed.Options.MaxClients} subscribers (SKYDECK_MAX_STREAM_CLIENTS); poll GET /api/experiments meanwhile");
-        return new LiveStream(subscription, feed, experiments, cache, lifetime.ApplicationStopping, json.Value.SerializerOptions);
+        return new LiveStream(subscription, feed, experiments, cache, lifetime.ApplicationStopping, json.Value.SerializerOptions, withSnapshot ?? true);
     }
 
     private static ProblemHttpResult Unavailable(HttpContext http, string detail)
@@ -53,7 +62,8 @@ public static class StreamEndpoints
     /// needed beyond <c>data: </c>.
     /// </summary>
     public sealed class LiveStream(
-        LiveFeed.Subscription subscription, LiveFeed feed, Experiments experiments, ExperimentListCache cache, CancellationToken stopping, JsonSerializerOptions json)
+        LiveFeed.Subscription subscription, LiveFeed feed, Experiments experiments, ExperimentListCache cache, CancellationToken stopping, JsonSerializerOptions json,
+        bool withSnapshot = true)
         : IResult, IEndpointMetadataProvider
     {
         /// <summary>200 with <c>text/event-stream</c>: each event's data is JSON (the list, an experiment, a ping).</summary>
@@ -76,7 +86,7 @@ public static class StreamEndpoints
             try
             {
                 // The snapshot before the response starts: a manager too busy to answer is still a 503 ProblemDetails.
-                var snapshot = subscription.Replay is null
+                var snapshot = subscription.Replay is null && withSnapshot
                     ? await cache.GetAsync(await experiments.ListWithRevisionAsync(ended.Token), includeDeleted: true, ended.Token)
                     : null;
                 await http.Response.StartAsync(ended.Token);
@@ -95,6 +105,11 @@ public static class StreamEndpoints
             if (snapshot is not null)
             {
                 await WriteAsync(body, "snapshot", feed.EventId(subscription.At), snapshot.Bytes, writing);
+            }
+            else if (subscription.Replay is null)
+            {
+                // Changes only: nothing before this point is replayed, so the client reloads what it shows.
+                await WriteAsync(body, "start", feed.EventId(subscription.At), """{"snapshot":false}"""u8.ToArray(), writing);
             }
             else
             {

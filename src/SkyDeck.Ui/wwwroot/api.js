@@ -114,6 +114,8 @@ const enc = encodeURIComponent;
 
 export const api = {
   list: (includeDeleted = true) => request('GET', `/api/experiments${includeDeleted ? '?include_deleted=true' : ''}`),
+  /** One page of the list, {experiments, next, total}: query is the query string (paging-core.js pageQuery). */
+  page: (query, signal) => request('GET', `/api/experiments?${query}`, { signal }),
   get: id => request('GET', `/api/experiments/${enc(id)}`),
   create: body => request('POST', '/api/experiments', { body }),
   /** Creates from a body whose flags are raw JSON text, so number spelling survives. */

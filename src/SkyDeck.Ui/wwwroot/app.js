@@ -4,6 +4,8 @@
 //   api.js        REST client (JSON, X-SkyDeck-User, ProblemDetails → ApiError; keeps numbers' JSON spelling)
 //   store.js      experiments by id; applies an update only if its version is newer; tells listeners what changed
 //   stream.js     /api/stream (SSE) with resume; polls every 5 s while it is down; reports live/polling/offline
+//   paging.js     beyond GET /api/meta's threshold: the table's rows a page at a time (server filter, sort, offset);
+//                 paging-core.js its pure parts
 //   table.js      the keyed, virtualized grid: the frame loop and the window of rendered rows; its parts:
 //                 table-rows.js (one row), table-header.js, table-selection.js, table-groups.js (group rows),
 //                 table-keyboard.js (pointer and keys), table-state.js (shared state), and the pure
@@ -38,6 +40,7 @@ import { initCompare } from './compare.js';
 import { initJobsPanel } from './jobs.js';
 import { initSweeps } from './sweeps.js';
 import { loadMeta } from './meta.js';
+import { decidePaging } from './paging.js';
 
 const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
 
@@ -81,6 +84,8 @@ byTestId('copy-link').addEventListener('click', () => copyText(shareableUrl(), '
 
 // the server's rules (validation patterns, job liveness, state order) before anything is drawn or checked
 await loadMeta();
+// beyond the server's threshold the table pages (paging.js) and the stream sends changes only
+const pagedSink = await decidePaging();
 initTable({ selectionChanged });
 initCompare();
 initBulk();
@@ -96,7 +101,7 @@ initHealth();
 initJobsPanel();
 initNotifications();
 initSweeps();
-startLiveUpdates();
+startLiveUpdates(pagedSink);
 loadSchemas();
 
 document.addEventListener('keydown', e => {

@@ -5,6 +5,7 @@
 import { el, setText } from './dom.js';
 import { api } from './api.js';
 import { store } from './store.js';
+import { paging } from './paging.js';
 import { clearSelection, selectedIds } from './table.js';
 import { toast } from './toast.js';
 import { confirmDelete, restoreOutcome } from './actions.js';
@@ -41,7 +42,8 @@ export function initBulk() {
 
 export function selectionChanged(ids) {
   bar.hidden = ids.length === 0;
-  setText(countNode, `${ids.length} selected`);
+  // paged: only loaded rows can be selected; say that the other matches are not
+  setText(countNode, paging.active ? `${ids.length} selected (loaded rows only, of ${paging.total.toLocaleString('en')} matching)` : `${ids.length} selected`);
   const sweep = bar.querySelector('[data-testid="bulk-sweep"]');
   if (sweep) sweep.hidden = ids.length !== 1;
 }
@@ -53,6 +55,7 @@ function sweepsFor(op, ids, plan) {
   if (!SWEEP_STATE[op]) return new Map();
   const changing = new Set(plan.change);
   const result = new Map();
+  if (paging.active) return result; // the store holds the loaded rows only: whether a sweep is selected whole is unknown
   for (const [sweep, cells] of wholeSweeps(ids, store.values())) {
     const touched = cells.filter(id => changing.has(id));
     if (touched.length) result.set(sweep, touched);

@@ -8,6 +8,7 @@ import { view, updateView, onViewChange } from './view.js';
 import { HIDEABLE, flagKeys, onFlagKeysChange, onTableChange, shownRows } from './table.js';
 import { renderPlot, replaceTerms } from './parallel.js';
 import { toast } from './toast.js';
+import { paging } from './paging.js';
 
 const BASE_LABELS = { name: 'Name', desired: 'Desired', current: 'Current', job: 'Job', nodes: 'Nodes', gpus: 'GPUs', cost: 'GPU-h · $', actions: 'Start / Stop' };
 const byId = id => document.querySelector(`[data-testid="${id}"]`);
@@ -113,6 +114,10 @@ export function initCompare() {
   const drawPlot = () => {
     plotTimer = 0;
     if (!view.plot) return;
+    if (paging.active) {
+      plotPanel.replaceChildren(el('p', { class: 'muted', testid: 'plot-paged' }, 'The plot draws every row shown, and the table is paged (it loads rows as you scroll): filter the table down to draw it.'));
+      return;
+    }
     const { rows, keys } = shownRows();
     renderPlot(plotPanel, rows, keys, (key, terms) => {
       if (!terms) {

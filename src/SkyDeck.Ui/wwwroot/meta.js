@@ -71,6 +71,11 @@ export function hasEndedStatus(job) {
   return job.status ? terminalStatuses.has(job.status) : !livePhases.has(job.phase) && !untilTerminalPhases.has(job.phase);
 }
 
+/** Above this many experiments the table pages through the server (SKYDECK_DASHBOARD_PAGED_ABOVE; default 5,000). */
+export function pagedAbove() {
+  return current().dashboard?.paged_above ?? 5000;
+}
+
 /** Every status a job can show, for the jobs panel's filter. */
 export function jobStatuses() {
   return current().jobs.statuses;

@@ -1,5 +1,7 @@
 // Live updates: follow /api/stream (server-sent events); when it drops, poll every 5 s until it comes back.
 // The status ('connecting' | 'live' | 'polling' | 'offline') and the age of the data are reported every second.
+// A paged table (paging.js) hands in a sink: the stream then asks for changes only (?snapshot=false), gives each to the
+// sink, and a poll reloads the sink's pages instead of the whole list.
 
 import { api, parseJson } from './api.js';
 import { store } from './store.js';
@@ -23,6 +25,9 @@ const state = {
 
 const listeners = new Set();
 
+/** The paged table's {change(dto), start(), poll()}; null: the whole list (snapshot, then changes, into the store). */
+let sink = null;
+
 export function onStreamStatus(listener) {
   listeners.add(listener);
   listener(status());
@@ -43,7 +48,8 @@ function notify() {
   for (const listener of listeners) listener(s);
 }
 
-export function startLiveUpdates() {
+export function startLiveUpdates(pagedSink = null) {
+  sink = pagedSink;
   open();
   setTimeout(() => {
     if (!store.loaded) fallBack('no snapshot yet');
@@ -68,7 +74,11 @@ export function reconnectNow() {
 }
 
 function open() {
-  const url = state.lastEventId ? `/api/stream?last_event_id=${encodeURIComponent(state.lastEventId)}` : '/api/stream';
+  const params = new URLSearchParams();
+  if (sink) params.set('snapshot', 'false');
+  if (state.lastEventId) params.set('last_event_id', state.lastEventId);
+  const query = params.toString();
+  const url = query ? `/api/stream?${query}` : '/api/stream';
   const source = new EventSource(url);
   state.source = source;
   source.addEventListener('open', () => {
@@ -81,10 +91,18 @@ function open() {
     store.applySnapshot(data.experiments || [], { authoritative: true });
     markLive();
   });
+  // changes only (paged): nothing before this point is replayed, so the sink reloads what it shows
+  source.addEventListener('start', e => {
+    if (state.source !== source) return;
+    remember(e);
+    sink?.start();
+    markLive();
+  });
   source.addEventListener('experiment', e => {
     if (state.source !== source) return;
     remember(e);
-    store.applyOne(parseJson(e.data));
+    if (sink) sink.change(parseJson(e.data));
+    else store.applyOne(parseJson(e.data));
     markLive();
   });
   source.addEventListener('ping', e => {
@@ -168,8 +186,11 @@ async function pollOnce() {
   if (state.polling) return;
   state.polling = true;
   try {
-    const data = await api.list(true);
-    store.applySnapshot(data.experiments || [], { authoritative: false });
+    if (sink) await sink.poll();
+    else {
+      const data = await api.list(true);
+      store.applySnapshot(data.experiments || [], { authoritative: false });
+    }
     state.lastDataAt = Date.now();
     if (state.mode !== 'live') setMode('polling');
     notify();

@@ -5,6 +5,8 @@ import { el, setText, setAttr } from './dom.js';
 import { view } from './view.js';
 import { headerLayout } from './columns.js';
 import { T } from './table-state.js';
+import { paging } from './paging.js';
+import { canSortPaged } from './paging-core.js';
 
 export const BASE_COLUMNS = [
   { key: 'select', label: '', sortable: false },
@@ -45,6 +47,11 @@ export function buildHeader() {
     th.style.gridRow = `1 / span ${depth}`;
     if (col.key === 'select') {
       th.append(el('input', { type: 'checkbox', testid: 'select-all', title: 'Select all shown', 'aria-label': 'Select all shown' }));
+    } else if (col.sortable !== false && paging.active && !canSortPaged(col.key)) {
+      // paged: the server sorts by id, name, desired, current state and flags only
+      th.classList.add('unsortable');
+      th.title = `Sorting by ${col.label} needs every row; the table is paged, and the server sorts by ID, Name, Desired, Current and flags`;
+      th.append(el('span', { class: 'th-label' }, col.label));
     } else if (col.sortable !== false) {
       th.dataset.sortKey = col.key;
       th.classList.add('sortable');

@@ -25,13 +25,14 @@ export function refreshRowClass(id) {
 }
 
 export function setSelected(id, on) {
+  if (id === undefined) return; // paged: a row not loaded (a hole in T.order)
   if (on) T.selection.add(id);
   else T.selection.delete(id);
   refreshRowClass(id);
 }
 
 export function selectAllVisible(on) {
-  for (const id of T.order) setSelected(id, on);
+  for (const id of T.order) if (id !== undefined) setSelected(id, on); // paged: the loaded rows only
   updateSelectionUi();
 }
 
@@ -43,9 +44,17 @@ export function pruneSelection() {
 export function updateSelectionUi() {
   const all = T.thead.querySelector('[data-testid="select-all"]');
   if (all) {
-    const shown = T.order.length;
+    // paged: select-all covers the loaded rows (T.orderIndex), and says so
+    const shown = T.orderIndex.size;
+    const label = T.orderIndex.size < T.order.length
+      ? `Select the ${shown.toLocaleString('en')} loaded rows (not the other ${(T.order.length - shown).toLocaleString('en')} matches)`
+      : 'Select all shown';
+    if (all.title !== label) {
+      all.title = label;
+      all.setAttribute('aria-label', label);
+    }
     let picked = 0;
-    for (const id of T.order) if (T.selection.has(id)) picked++;
+    for (const id of T.orderIndex.keys()) if (T.selection.has(id)) picked++;
     all.checked = shown > 0 && picked === shown;
     all.indeterminate = picked > 0 && picked < shown;
   }

@@ -5,6 +5,7 @@
 import { MOVABLE_BASE } from './columns.js';
 
 export const GROUP = '\u0000group:'; // prefix of a group row's item key
+export const PENDING = '\u0000pending:'; // prefix of a placeholder row's key (paged: its row is still being loaded)
 
 export const T = {
   /** The grid's nodes (set by initTable). */
@@ -27,6 +28,8 @@ export const T = {
   itemIndex: new Map(),
   /** Group item key → its rendered group row. */
   groupViews: new Map(),
+  /** Placeholder key (PENDING + index) → its row node (paged table, page not loaded yet). */
+  pendingViews: new Map(),
   /** Item keys (a row's id, or GROUP + a group's value) of what is in the DOM, in order. */
   rendered: [],
   /** The baseline experiment's dto (view.base), while it exists. */

@@ -23,7 +23,8 @@ import { createDetails } from './details.js';
 import { windowFor, offsetOf } from './viewport.js';
 import { groupRows, displayItems } from './grouping.js';
 import { isStarred, onStarsChange } from './stars.js';
-import { T, GROUP } from './table-state.js';
+import { T, GROUP, PENDING } from './table-state.js';
+import { paging } from './paging.js';
 import { sortList, sortChanged, longestIncreasing } from './table-order.js';
 import { HIDEABLE, emptyWidths, measureAll, measureCached, columnWidths } from './table-widths.js';
 import { createKeyCounts } from './table-keys.js';
@@ -128,6 +129,12 @@ export function initTable({ selectionChanged }) {
   });
 
   bindEvents();
+  // paged (paging.js): a page arrived or the loaded rows moved; the selection's pages stay loaded
+  paging.onChange(() => {
+    resort = true;
+    schedule();
+  });
+  paging.pinned = () => T.selection;
   onStarsChange(id => {
     const rv = T.rows.get(id);
     if (rv) patchStar(rv);
@@ -150,6 +157,7 @@ export function flushNow() {
 }
 
 function visibleIn(dto) {
+  if (paging.active) return paging.has(dto.id); // the server filtered: shown when loaded
   return (view.deleted || !dto.deleted) && matches.get(dto.id) === true && (!view.starred || isStarred(dto.id));
 }
 
@@ -223,7 +231,7 @@ function flush() {
       for (const listener of flagKeyListeners) listener(keys);
     }
     constantFlags = [];
-    if (view.varying && visibleList().length > 1) {
+    if (view.varying && !paging.active && visibleList().length > 1) {
       const split = splitVarying(keys, visibleList());
       keys = split.varying;
       constantFlags = split.constant;
@@ -254,14 +262,20 @@ function flush() {
   // (rows that stay are patched and moved with the fewest DOM moves). Otherwise only the changed rows that are
   // rendered (or have an open panel) are patched in place; the others are drawn from the store when scrolled to.
   if (columnsChanged || membershipChanged || orderChanged) {
-    const list = visibleList();
-    sortList(list, view.sort);
-    const order = new Array(list.length);
-    const orderIndex = new Map();
-    for (let i = 0; i < list.length; i++) orderIndex.set((order[i] = list[i].id), i);
-    T.order = order;
-    T.orderIndex = orderIndex;
-    T.groups = groupRows(list, view.by);
+    if (paging.active) {
+      // the server's order: `total` rows, a hole where a page is not loaded yet (a placeholder row); no groups
+      ({ order: T.order, index: T.orderIndex } = paging.order());
+      T.groups = null;
+    } else {
+      const list = visibleList();
+      sortList(list, view.sort);
+      const order = new Array(list.length);
+      const orderIndex = new Map();
+      for (let i = 0; i < list.length; i++) orderIndex.set((order[i] = list[i].id), i);
+      T.order = order;
+      T.orderIndex = orderIndex;
+      T.groups = groupRows(list, view.by);
+    }
     // without groups the items are the rows: T.order and its index (no 10,000 item objects, no second map)
     if (T.groups) {
       T.items = displayItems(T.order, T.groups, view.fold);
@@ -271,7 +285,7 @@ function flush() {
       T.items = null;
       T.itemIndex = T.orderIndex;
     }
-    T.visibleCount = list.length;
+    T.visibleCount = T.order.length;
     setAttr(T.table, 'aria-rowcount', String(T.visibleCount + T.headerDepth));
     renderWindow(true);
     if (pendingOpen.size) revealPending();
@@ -366,19 +380,25 @@ function renderWindow(force) {
   const w = windowFor({
     count: T.items ? T.items.length : T.order.length, rowHeight, extras: panelExtras(), scrollTop: T.wrap.scrollTop - T.tbody.offsetTop, height: T.wrap.clientHeight, overscan: OVERSCAN,
   });
+  if (paging.active) paging.want(w.start, w.end);
   if (!force && w.start === win.start && w.end === win.end && w.top === win.top && w.bottom === win.bottom) return;
   win = w;
   const next = rendering;
   next.length = 0;
   for (let i = w.start; i < w.end; i++) {
     const item = T.items?.[i];
-    next.push(!item ? T.order[i] : item.kind === 'row' ? item.id : GROUP + item.group.value);
+    next.push(!item ? T.order[i] ?? PENDING + i : item.kind === 'row' ? item.id : GROUP + item.group.value);
   }
   // what leaves the window: without groups a row's index says it; with them, a set of what stays
   const staying = T.items ? new Set(next) : null;
   freed.length = 0;
   for (const key of T.rendered) {
     if (staying ? staying.has(key) : inWindow(key, w)) continue;
+    if (key.startsWith(PENDING)) {
+      T.pendingViews.get(key)?.remove();
+      T.pendingViews.delete(key);
+      continue;
+    }
     if (key.startsWith(GROUP)) {
       T.groupViews.get(key)?.tr.remove();
       T.groupViews.delete(key);
@@ -400,6 +420,11 @@ function renderWindow(force) {
   for (let k = 0; k < next.length; k++) {
     const key = next[k];
     const ariaRow = T.headerDepth + w.start + k + 1;
+    if (key.startsWith(PENDING)) {
+      const tr = pendingRow(key);
+      if (tr.parentNode !== T.tbody) T.tbody.append(tr);
+      continue;
+    }
     if (key.startsWith(GROUP)) {
       const gv = groupView(T.items[w.start + k].group);
       setRowIndex(gv, ariaRow);
@@ -454,14 +479,25 @@ function setRowIndex(v, index) {
   v.tr.ariaRowIndex = String(index);
 }
 
-/** Whether the item `key` (a row's id, without a group-by) is in the window `w`. */
+/** Whether the item `key` (a row's id or a placeholder's key, without a group-by) is in the window `w`. */
 function inWindow(key, w) {
-  const i = T.orderIndex.get(key);
+  const i = key.startsWith(PENDING) ? (T.order[+key.slice(PENDING.length)] === undefined ? +key.slice(PENDING.length) : -1) : T.orderIndex.get(key);
   return i !== undefined && i >= w.start && i < w.end;
 }
 
-/** The DOM of what `key` stands for: a group row, or an experiment row and its open panel. */
+/** A placeholder for a row whose page is on its way (paged table). */
+function pendingRow(key) {
+  let tr = T.pendingViews.get(key);
+  if (!tr) {
+    tr = el('div', { class: 'row pending-row', role: 'row', testid: 'pending-row' }, el('div', { class: 'td pending-cell', role: 'gridcell' }, 'Loading…'));
+    T.pendingViews.set(key, tr);
+  }
+  return tr;
+}
+
+/** The DOM of what `key` stands for: a placeholder, a group row, or an experiment row and its open panel. */
 function nodesOf(key) {
+  if (key.startsWith(PENDING)) return { tr: T.pendingViews.get(key), detailTr: null };
   if (key.startsWith(GROUP)) {
     const gv = T.groupViews.get(key);
     return gv ? { tr: gv.tr, detailTr: null } : null;
@@ -644,6 +680,9 @@ function closeDetails(rv) {
 // ---------- surroundings ----------
 
 function updateCounts(shown) {
+  if (paging.active) {
+    setText(countNode, `${shown} shown · ${paging.loaded} loaded · paged through the server`);
+  }
   let total = 0;
   let deleted = 0;
   for (const dto of store.values()) {
@@ -652,14 +691,14 @@ function updateCounts(shown) {
   }
   const parts = [`${shown} shown`, `${total} experiment${total === 1 ? '' : 's'}`];
   if (deleted && !view.deleted) parts.push(`${deleted} deleted hidden`);
-  setText(countNode, parts.join(' · '));
+  if (!paging.active) setText(countNode, parts.join(' · '));
 
   if (shown > 0) {
     emptyNode.hidden = true;
   } else {
     emptyNode.hidden = false;
     clear(emptyNode);
-    if (total === 0 && !(view.deleted && deleted)) {
+    if (total === 0 && !(view.deleted && deleted) && !(paging.active && view.q)) {
       emptyNode.append('No experiments yet. ', el('strong', null, 'New Experiment'), ' creates one.');
     } else {
       emptyNode.append(`No experiments match “${view.q}”. `,
@@ -707,6 +746,7 @@ export function onTableChange(listener) {
 
 /** The rows shown, in table order, and the flag columns shown: what the plot draws. */
 export function shownRows() {
+  if (paging.active) return { rows: [], keys: T.columnKeys }; // the plot is off while paged (it needs every row)
   return { rows: T.order.map(id => store.get(id)), keys: T.columnKeys };
 }
 

@@ -137,7 +137,7 @@ public sealed class ExperimentFilterTests
     [InlineData("id:desc", "vit,lr-small,lr-big")]
     [InlineData("created", "lr-small,lr-big,vit")]
     [InlineData("updated", "vit,lr-big,lr-small")]
-    [InlineData("state", "lr-big,lr-small,vit")]
+    [InlineData("state", "lr-small,lr-big,vit")] // the dashboard's state order (RUNNING, …, FAILED, …, STOPPED), not by name
     [InlineData("f:model.layers", "lr-small,lr-big,vit")]
     [InlineData("f:model.layers:desc", "lr-big,lr-small,vit")]
     [InlineData("f:debug:desc", "vit,lr-small,lr-big")]

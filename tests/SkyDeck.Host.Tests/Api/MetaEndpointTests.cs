@@ -90,4 +90,11 @@ public sealed class MetaEndpointTests(ApiFixture fx) : IClassFixture<ApiFixture>
         Assert.Equal(255, limits.GetProperty("max_exit_code").GetInt32());
         Assert.Matches(new Regex(meta.GetProperty("resource_name_pattern").GetString()!, RegexOptions.ECMAScript), "us-east-1");
     }
+
+    [Fact]
+    public async Task GivenNoThresholdSetting_WhenMetaIsRead_ThenTheDashboardPagesAboveTheDefault()
+    {
+        var dashboard = (await MetaAsync()).GetProperty("dashboard");
+        Assert.Equal(SkyDeck.Host.Api.DashboardOptions.DefaultPagedAbove, dashboard.GetProperty("paged_above").GetInt32());
+    }
 }

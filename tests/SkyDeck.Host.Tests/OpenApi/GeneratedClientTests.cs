@@ -55,7 +55,7 @@ public sealed class GeneratedClientTests(ApiFixture fx) : IClassFixture<ApiFixtu
                 var changed = await client.SetDesiredStateAsync("generated-1", new SetDesiredStateRequest { Desired_state = DesiredState.RUNNING, Reason = "from the generated client" });
                 log.Add($"state {changed.Id} desired={changed.Desired_state}");
 
-                var list = await client.ListExperimentsAsync(include_deleted: false, sweep: null, q: null, sort: null, limit: null, after: null);
+                var list = await client.ListExperimentsAsync(include_deleted: false, sweep: null, q: null, sort: null, limit: null, after: null, offset: null);
                 var listed = list.Experiments.Single(e => e.Id == "generated-1");
                 log.Add($"listed {listed.Id} desired={listed.Desired_state} flags={string.Join(",", listed.Flags.Keys.OrderBy(k => k))}");
                 var jobs = await client.ListJobsAsync("generated-1", limit: 5);
