@@ -73,7 +73,9 @@ public sealed class SqliteSummaryStore(string databasePath, ReconcileSettings? r
         }
 
         if (rebuildWith is not { } settings) return new StoredSummaries(summaries, heads);
+        // The directory's journal shares the prefix ("experiment-directory"); it is no experiment.
         var stale = heads
+            .Where(head => head.Key != ExperimentDirectoryActor.DirectoryPersistenceId)
             .Where(head => !(summaries.TryGetValue(head.Key[Prefix.Length..], out var summary) && summary.Version == head.Value))
             .Select(head => head.Key)
             .ToHashSet(StringComparer.Ordinal);
