@@ -121,6 +121,9 @@ public sealed record ExperimentSummary(
         var latest = s.LatestJob;
         var liveCurrent = s.LiveJobs.LastOrDefault();
         var job = liveCurrent ?? latest;
+        // The current job is one of the ledger's: the same instance, not a copy.
+        ImmutableArray<JobView> ledger = [.. s.Jobs.Select(JobView.From)];
+        var jobIndex = job is null ? -1 : s.Jobs.FindLastIndex(j => ReferenceEquals(j, job));
         var needsRestart = liveCurrent is not null && liveCurrent.Generation < s.Generation;
         string? message = current switch
         {
@@ -135,14 +138,14 @@ public sealed record ExperimentSummary(
         };
         return new ExperimentSummary(
             s.Id, s.Spec!, s.Desired, current, s.Generation, s.Run, s.Deleted,
-            job is null ? null : JobView.From(job),
+            jobIndex >= 0 ? ledger[jobIndex] : job is null ? null : JobView.From(job),
             s.Cluster.Status, s.Cluster.Known, needsRestart, message,
             current == CurrentState.Retrying ? run.RetryAt : null,
             s.Jobs.Count, s.CreatedAt, s.UpdatedAt, s.Version,
             AttemptStrip.Of(s), run.Failures, (s.Spec?.ResolvedRetry ?? RetryPolicy.Default).ResolvedMaxRestarts(settings.MaxRestarts))
         {
             AtRest = Reconciler.IsAtRest(s, settings),
-            Ledger = new UsageLedger([.. s.Jobs.Select(JobView.From)], [.. s.ClusterSpans]),
+            Ledger = new UsageLedger(ledger, [.. s.ClusterSpans]),
             BudgetStop = s.Desired == DesiredState.Stopped ? s.BudgetStop : null,
         };
     }

@@ -231,6 +231,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             {
                 _table.Merge(summary);
                 dormant++;
+                if (stored.Rebuilt.Contains(id)) _summaryStore.Tell(new StoreSummary(summary));
             }
             else
             {
@@ -238,7 +239,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             }
         }
 
-        _log.Info("Summaries loaded: {0} experiments at rest listed from disk, {1} recovering", dormant, toStart.Count);
+        _log.Info("Summaries loaded: {0} experiments at rest listed from disk ({1} of them rebuilt from the journal), {2} recovering", dormant, stored.Rebuilt.Count, toStart.Count);
         StartExperiments(toStart);
     }
 

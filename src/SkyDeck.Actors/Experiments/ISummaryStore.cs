@@ -9,6 +9,7 @@ namespace SkyDeck.Actors.Experiments;
 /// </summary>
 public interface ISummaryStore
 {
+    /// <summary>Every stored row and each experiment's journal head; a store may also rebuild missing or stale rows from the journal (<see cref="StoredSummaries.Rebuilt"/>).</summary>
     Task<StoredSummaries> LoadAsync(CancellationToken cancellationToken);
 
     /// <summary>Upserts the rows; a row never replaces one with a higher version.</summary>
@@ -28,4 +29,7 @@ public sealed record StoredSummaries(IReadOnlyDictionary<string, ExperimentSumma
         JournalHeads.TryGetValue(Naming.PersistenceId(id), out var head) && head == summary.Version
             ? summary
             : null;
+
+    /// <summary>The ids whose summaries were rebuilt from the journal rather than read from a current stored row: to be stored again.</summary>
+    public IReadOnlySet<string> Rebuilt { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

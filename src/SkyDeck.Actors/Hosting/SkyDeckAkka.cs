@@ -59,7 +59,7 @@ public static class SkyDeckAkka
             var sky = resolver.GetService<ISkyGateway>();
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
             var metrics = resolver.GetService<SkyDeckMetrics>();
-            var store = new SqliteSummaryStore(options.DatabasePath);
+            var store = new SqliteSummaryStore(options.DatabasePath, options.ActorSettings.Reconcile);
             var manager = system.ActorOf(ExperimentManagerActor.Props(sky, options.ActorSettings with { Metrics = metrics }, clock, store), "experiments");
             registry.Register<ExperimentManagerActor>(manager);
             registry.Register<SweepManagerActor>(system.ActorOf(SweepManagerActor.Supervised(manager, options.SweepActorSettings, clock), "sweeps"));

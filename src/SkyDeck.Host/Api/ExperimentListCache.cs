@@ -26,6 +26,9 @@ public sealed class ExperimentListCache
     private readonly string _epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly Body?[] _bodies = new Body?[2];
     private readonly SemaphoreSlim _building = new(1, 1);
+
+    /// <summary>From this many rows not serialized yet, a build serializes them in parallel.</summary>
+    private const int ParallelRows = 256;
     private long _builds;
 
     /// <summary>How many bodies were built so far (each served list and snapshot should reuse them).</summary>
@@ -113,20 +116,20 @@ public sealed class ExperimentListCache
 
     private Body Build(ExperimentList list, bool includeDeleted)
     {
-        var rows = new List<byte[]>(list.Experiments.Length);
-        var length = (long)_prefix.Length + _suffix.Length;
-        foreach (var summary in list.Experiments)
-        {
-            if (summary.Deleted && !includeDeleted) continue;
-            var row = _rows.GetValue(summary, _serializeRow);
-            length += row.Length + (rows.Count == 0 ? 0 : 1);
-            rows.Add(row);
-        }
+        var included = includeDeleted ? list.Experiments : [.. list.Experiments.Where(s => !s.Deleted)];
+        var rows = new byte[included.Length][];
+        // The first build after a start serializes every row: on every core, as rows do not depend on each other.
+        if (included.Length >= ParallelRows && included.Count(s => !_rows.TryGetValue(s, out _)) >= ParallelRows)
+            Parallel.For(0, included.Length, i => rows[i] = _rows.GetValue(included[i], _serializeRow));
+        else
+            for (var i = 0; i < included.Length; i++) rows[i] = _rows.GetValue(included[i], _serializeRow);
+        var length = (long)_prefix.Length + _suffix.Length + Math.Max(0, rows.Length - 1);
+        foreach (var row in rows) length += row.Length;
 
         var bytes = new byte[length];
         var writer = new SpanWriter(bytes);
         writer.Write(_prefix);
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < rows.Length; i++)
         {
             if (i > 0) writer.Write(","u8);
             writer.Write(rows[i]);

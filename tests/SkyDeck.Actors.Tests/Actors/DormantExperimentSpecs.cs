@@ -2,6 +2,7 @@ using Akka.Actor;
 using Microsoft.Data.Sqlite;
 using SkyDeck.Actors.Core;
 using SkyDeck.Actors.Experiments;
+using SkyDeck.Actors.Hosting;
 using SkyDeck.Actors.Tests.Support;
 using SkyDeck.Testing;
 using static SkyDeck.Actors.Core.ExperimentCommands;
@@ -88,6 +89,64 @@ public sealed class DormantExperimentSpecs : IDisposable
         Assert.Equal(Spec(layers: 9), listed.Spec);
         Assert.Equal(2, listed.Generation);
         Assert.True(await HasActorAsync(third, "edited"));
+    }
+
+    [Fact]
+    public async Task GivenTheStoredTableIsGone_WhenLoadedWithRebuilding_ThenEachExperimentAtRestIsFoldedFromTheJournalAsItsActorListedIt()
+    {
+        IReadOnlyList<ExperimentSummary> before;
+        // Snapshots every 2 events, so the fold starts from a snapshot as the actor's recovery does.
+        await using (var first = await HostedSkyDeck.StartAsync(_db.Path, new ScriptedSkyGateway(), o => o with { SnapshotEvery = 2 }))
+        {
+            foreach (var id in new[] { "idle-1", "idle-2", "idle-3" }) Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow(id, DesiredState.Stopped)));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(new UpdateSpec("idle-2", Spec(layers: 9), DateTimeOffset.UtcNow, "bob")));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(new UpdateSpec("idle-2", Spec(layers: 10), DateTimeOffset.UtcNow, "bob")));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("runner", DesiredState.Running)));
+            await first.EventuallyAsync(async () => (await first.GetAsync("runner")).Jobs.FirstOrDefault()?.Phase == JobPhase.Submitted, "the launch");
+            before = await first.ListAsync();
+        }
+
+        DropStoredTable();
+        var loaded = await new SqliteSummaryStore(_db.Path, ReconcileSettings.Default, rebuildAtLeast: 1).LoadAsync(CancellationToken.None);
+
+        foreach (var id in new[] { "idle-1", "idle-2", "idle-3" })
+            Assert.Equal(before.Single(s => s.Id == id), loaded.Dormant(id));
+        Assert.Equal(["idle-1", "idle-2", "idle-3"], loaded.Rebuilt.Order());
+        Assert.Null(loaded.Dormant("runner"));
+    }
+
+    [Fact]
+    public async Task GivenTheStoredTableIsGone_WhenRestartedWithManyExperiments_ThenTheTableIsRebuiltFromTheJournalWithoutActorsAndStoredAgain()
+    {
+        var ids = Enumerable.Range(0, SqliteSummaryStore.DefaultRebuildAtLeast).Select(i => $"idle-{i:000}").ToList();
+        IReadOnlyList<ExperimentSummary> before;
+        await using (var first = await HostedSkyDeck.StartAsync(_db.Path, new ScriptedSkyGateway()))
+        {
+            var created = await Task.WhenAll(ids.Select(id => first.AskAsync(CreateNow(id, DesiredState.Stopped))));
+            Assert.All(created, result => Assert.Equal(CommandResult.Accepted, result));
+            Assert.Equal(CommandResult.Accepted, await first.AskAsync(CreateNow("runner", DesiredState.Running)));
+            await first.EventuallyAsync(async () => (await first.GetAsync("runner")).Jobs.FirstOrDefault()?.Phase == JobPhase.Submitted, "the launch");
+            before = await first.ListAsync();
+        }
+
+        DropStoredTable();
+        await using var second = await HostedSkyDeck.StartAsync(_db.Path, new ScriptedSkyGateway());
+        var listed = await second.ListAsync();
+
+        Assert.Equal(before, listed);
+        Assert.True(await HasActorAsync(second, "runner"), "an experiment with a live job is recovered at start");
+        foreach (var id in new[] { ids[0], ids[^1] }) Assert.False(await HasActorAsync(second, id), $"{id} is at rest and needs no actor");
+        await second.EventuallyAsync(() => Task.FromResult(ids.All(id => StoredRow(id) is not null)), "the rebuilt rows to be stored again");
+    }
+
+    private void DropStoredTable()
+    {
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection($"Data Source={_db.Path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DROP TABLE skydeck_summary";
+        command.ExecuteNonQuery();
     }
 
     private (long Version, byte[] Body)? StoredRow(string id)

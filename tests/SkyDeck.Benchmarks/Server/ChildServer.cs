@@ -7,11 +7,12 @@ namespace SkyDeck.Benchmarks.Server;
 
 /// <summary>
 /// <c>SkyDeck.Benchmarks --serve-child --db PATH --home DIR --port N</c>: the production server alone in a fresh
-/// process (same <see cref="SkyDeckServer.Build"/>, same Server GC as the <c>skydeck</c> executable, no probe), so a
+/// process (same <see cref="SkyDeckServer.Build"/>, same GC as the <c>skydeck</c> executable, no probe), so a
 /// cold start pays for runtime start-up and JIT and its peak RSS is its own. <c>FAKE_SKY_HOME</c> comes from the
 /// environment. Prints <c>listening MS</c> once Kestrel and the actor system are up; stops when stdin closes.
 /// Optional <c>--passivate-after SECONDS</c> sets <c>SKYDECK_PASSIVATE_AFTER</c>. A line <c>gc</c> on stdin runs a full
 /// blocking, compacting collection and answers <c>heap BYTES</c> (the managed heap that is still alive).
+/// <c>SKYDECK_BENCH_CONSOLE=1</c> in the environment writes the server's log to stdout (start-up phases with timestamps).
 /// </summary>
 public static class ChildServer
 {
@@ -25,7 +26,7 @@ public static class ChildServer
         if (args.Contains("--passivate-after")) settings.Add($"--SKYDECK_PASSIVATE_AFTER={Arg("--passivate-after")}");
         var app = SkyDeckServer.Build(
             [.. settings],
-            new ServerSettings(Host: "127.0.0.1", Port: port, LogToConsole: false, LogToFile: false),
+            new ServerSettings(Host: "127.0.0.1", Port: port, LogToConsole: Environment.GetEnvironmentVariable("SKYDECK_BENCH_CONSOLE") == "1", LogToFile: false),
             new SkyDeckPaths(Arg("--home")));
         await app.StartAsync();
         var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
