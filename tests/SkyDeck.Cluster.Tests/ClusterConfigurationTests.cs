@@ -86,6 +86,24 @@ public sealed class ClusterConfigurationTests
         Assert.True(stableAfter >= TimeSpan.FromSeconds(7), $"stable-after {stableAfter} is below Akka's minimum for small clusters (7 s)");
     }
 
+    /// <summary>
+    /// Npgsql's default pool (100 per node) let a few busy nodes exhaust PostgreSQL's default 100 connections; a node
+    /// caps itself unless its connection string says how many it may open.
+    /// </summary>
+    [Theory]
+    [InlineData(Db, 20)]
+    [InlineData(Db + ";Maximum Pool Size=50", 50)]
+    [InlineData(Db + ";maximum pool size=7", 7)]
+    [InlineData(Db + ";MaxPoolSize=3", 3)]
+    public void GivenTheDbConnectionString_WhenANodeUsesIt_ThenItsPoolIsCappedUnlessTheStringSetsASize(string given, int expected)
+    {
+        var used = new Npgsql.NpgsqlConnectionStringBuilder(Actors.Cluster.PostgresDatabase.NodeConnectionString(given));
+
+        Assert.Equal(expected, used.MaxPoolSize);
+        Assert.Equal("db.internal", used.Host);
+        Assert.Equal("secret", used.Password);
+    }
+
     private static Actors.Hosting.SkyDeckOptions Read(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()

@@ -66,6 +66,24 @@ public static class PostgresDatabase
     }
 
     /// <summary>
+    /// The most PostgreSQL sessions one node opens, unless its connection string sets <c>Maximum Pool Size</c>. Npgsql's
+    /// own default (100 per node) lets two or three busy nodes exhaust PostgreSQL's default <c>max_connections</c>
+    /// (100): a burst of creations or a failover's recoveries then fails with "remaining connection slots are reserved",
+    /// the journal's circuit breaker opens and requests time out. A node's journals write through 3 batching writers
+    /// each and its reads take milliseconds, so a few sessions keep it busy; more only queue inside PostgreSQL.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary><paramref name="connectionString"/> with <see cref="DefaultMaxPoolSize"/> unless it sets a pool size itself.</summary>
+    public static string NodeConnectionString(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        string[] poolSizeKeys = ["Maximum Pool Size", "MaxPoolSize"]; // Npgsql's keyword and its synonym
+        if (poolSizeKeys.Any(given.ContainsKey)) return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
+    }
+
+    /// <summary>
     /// Connects and creates the journal, tag and snapshot tables (events in <c>public</c>, sharding state in
     /// <see cref="ShardingSchema"/>) unless they exist. Every node runs this at start, under an advisory lock:
     /// PostgreSQL's <c>CREATE TABLE IF NOT EXISTS</c> is not safe against itself, and nodes starting together would

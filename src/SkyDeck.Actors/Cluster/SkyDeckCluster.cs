@@ -106,7 +106,7 @@ public static class SkyDeckCluster
                 // reachability stalls membership changes. A real crash is still noticed within seconds.
                 FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = TimeSpan.FromSeconds(6) },
             })
-            .WithSkyDeckClusterPersistence(cluster.ConnectionString)
+            .WithSkyDeckClusterPersistence(PostgresDatabase.NodeConnectionString(cluster.ConnectionString))
             .AddHocon(ShardingTuning, HoconAddMode.Prepend)
             .WithCustomSerializer("skydeck-wire", SkyDeckWireSerializer.Types, system => new SkyDeckWireSerializer(system))
             .WithDistributedPubSub(role: "")
@@ -128,6 +128,8 @@ public static class SkyDeckCluster
                     RememberEntities = true,
                     // The LMDB store behind ddata remember-entities is broken with the served LightningDB (PACKAGES.md §6).
                     RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                    // Tried distributed data for the coordinator (Akka's recommended mode): no faster here, and one
+                    // failover test run stalled 30 s on first shard allocations (README, Performance).
                     StateStoreMode = StateStoreMode.Persistence,
                     JournalPluginId = $"akka.persistence.journal.{ShardingPlugin}",
                     SnapshotPluginId = $"akka.persistence.snapshot-store.{ShardingPlugin}",
