@@ -9,6 +9,12 @@ namespace SkyDeck.Actors.Experiments;
 /// <summary>Directory event: an experiment id was taken (persisted before its first command is forwarded).</summary>
 public sealed record ExperimentRegistered(string ExperimentId, DateTimeOffset At) : ISkyDeckJournaled;
 
+/// <summary>
+/// Directory event: the directory was started again after a failed write and this write landed, so creates can be taken
+/// again (it changes no id; recovery skips it).
+/// </summary>
+public sealed record DirectoryReopened(DateTimeOffset At) : ISkyDeckJournaled;
+
 /// <summary>Snapshot of the directory.</summary>
 public sealed record DirectorySnapshot(ImmutableArray<string> Ids) : ISkyDeckJournaled;
 
@@ -25,6 +31,9 @@ public sealed record ExperimentIdRegistered(ExperimentCommands.CreateExperiment 
 /// </summary>
 public sealed record DirectoryWriteFailed(string Reason, DateTimeOffset At);
 
+/// <summary>From a directory started again after a failure: its <see cref="DirectoryReopened"/> is on disk, the journal takes writes again.</summary>
+public sealed record DirectoryWritable(DateTimeOffset At);
+
 /// <summary>
 /// The journal of which experiment ids exist — one job, one owner. The manager forwards it the create of an unknown id;
 /// once the id is on disk it hands the create back to the manager, which starts the experiment. Ids are written in
@@ -33,6 +42,8 @@ public sealed record DirectoryWriteFailed(string Reason, DateTimeOffset At);
 /// disk, a locked database) is answered "unavailable" with the reason for every create of the batch and every create
 /// waiting behind it, and nothing is created; a persistent actor then stops, and its parent,
 /// <see cref="ExperimentManagerActor"/>, starts it again with backoff, so creating heals by itself once writes succeed.
+/// Started again, it first writes a <see cref="DirectoryReopened"/> to learn whether the journal takes writes now, so
+/// SkyDeck's health turns good again when the disk is back rather than at the next create.
 /// </summary>
 public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 {
@@ -43,15 +54,25 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private List<(ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo)> _queued = [];
     private List<(ExperimentCommands.CreateExperiment Command, IActorRef ReplyTo)> _writing = [];
+    private readonly DateTimeOffset? _reopenedAt;
 
-    public ExperimentDirectoryActor()
+    /// <param name="reopenedAt">Set when started again after a failed write: when, for the <see cref="DirectoryReopened"/> it writes first.</param>
+    public ExperimentDirectoryActor(DateTimeOffset? reopenedAt)
     {
+        _reopenedAt = reopenedAt;
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is DirectorySnapshot snapshot) _ids.UnionWith(snapshot.Ids);
         });
         Recover<ExperimentRegistered>(e => _ids.Add(e.ExperimentId));
-        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new DirectoryRecovered([.. _ids])));
+        Recover<DirectoryReopened>(_ => { });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            Context.Parent.Tell(new DirectoryRecovered([.. _ids]));
+            if (_reopenedAt is { } at) Self.Tell(new DirectoryReopened(at));
+        });
+        Command<DirectoryReopened>(reopened =>
+            PersistAsync(reopened, e => Context.Parent.Tell(new DirectoryWritable(e.At))));
 
         Command<ExperimentCommands.CreateExperiment>(create =>
         {
@@ -72,18 +93,25 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
 
     public override string PersistenceId => DirectoryPersistenceId;
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new ExperimentDirectoryActor());
+    /// <inheritdoc cref="ExperimentDirectoryActor(DateTimeOffset?)"/>
+    public static Props Props(DateTimeOffset? reopenedAt = null) => Akka.Actor.Props.Create(() => new ExperimentDirectoryActor(reopenedAt));
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        Refuse(cause);
+        Failed(cause, @event);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        Refuse(cause);
+        Failed(cause, @event);
         base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private void Failed(Exception cause, object @event)
+    {
+        if (@event is DirectoryReopened reopened) Context.Parent.Tell(new DirectoryWriteFailed(Reason(cause), reopened.At));
+        Refuse(cause);
     }
 
     /// <summary>

@@ -69,10 +69,12 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private bool _directoryFailed;
     private int _directoryRestarts;
     private DirectoryHealth _directoryHealth = DirectoryHealth.Ok;
+    private readonly TimeProvider _clock;
 
-    public ExperimentManagerActor(Func<string, IActorRef, Props> childProps, ISummaryStore? store = null)
+    public ExperimentManagerActor(Func<string, IActorRef, Props> childProps, TimeProvider clock, ISummaryStore? store = null)
     {
         _childProps = childProps;
+        _clock = clock;
         _store = store;
         _subscribers = new SummarySubscribers(Context);
         Recovering();
@@ -116,6 +118,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
             _log.Info("Experiment directory restarted: {0} experiments", m.Ids.Length);
         });
         Receive<ExperimentIdRegistered>(Registered);
+        Receive<DirectoryWritable>(_ => Writable());
         Receive<DirectoryWriteFailed>(m =>
         {
             _log.Error("The experiment directory could not be written: {0}", m.Reason);
@@ -187,7 +190,7 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     }
 
     public static Props Props(ISkyGateway sky, ExperimentActorSettings settings, TimeProvider clock, ISummaryStore? store = null) =>
-        Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink), store));
+        Akka.Actor.Props.Create(() => new ExperimentManagerActor((id, sink) => ExperimentActor.Props(id, sky, settings, clock, sink), clock, store));
 
     /// <summary>
     /// The directory recovers and the stored summaries load at the same time (the result waits in the stash until the
@@ -270,15 +273,22 @@ public sealed class ExperimentManagerActor : ReceiveActor, IWithTimers, IWithUnb
     private void Registered(ExperimentIdRegistered registered)
     {
         _ids.Add(registered.Command.ExperimentId);
-        _directoryRestarts = 0;
-        if (!_directoryHealth.Writable) _log.Info("The experiment directory is writable again");
-        _directoryHealth = DirectoryHealth.Ok;
+        Writable();
         Deliver(registered.Command.ExperimentId, registered.Command, registered.ReplyTo);
     }
 
+    private void Writable()
+    {
+        _directoryRestarts = 0;
+        if (!_directoryHealth.Writable) _log.Info("The experiment directory is writable again");
+        _directoryHealth = DirectoryHealth.Ok;
+    }
+
+    /// <summary>The first time plainly; again after a failure, writing a <see cref="DirectoryReopened"/> first (health turns good once it lands).</summary>
     private void StartDirectoryActor()
     {
-        _directory = Context.ActorOf(ExperimentDirectoryActor.Props(), "directory");
+        var reopenedAt = _directoryHealth.Writable ? (DateTimeOffset?)null : _clock.GetUtcNow();
+        _directory = Context.ActorOf(ExperimentDirectoryActor.Props(reopenedAt), "directory");
         _directoryFailed = false;
         Context.Watch(_directory);
     }

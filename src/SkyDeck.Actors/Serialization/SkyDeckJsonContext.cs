@@ -36,6 +36,7 @@ namespace SkyDeck.Actors.Serialization;
 [JsonSerializable(typeof(ExperimentState))]
 [JsonSerializable(typeof(ExperimentRegistered))]
 [JsonSerializable(typeof(DirectorySnapshot))]
+[JsonSerializable(typeof(DirectoryReopened))]
 [JsonSerializable(typeof(NotificationQueued))]
 [JsonSerializable(typeof(NotificationDelivered))]
 [JsonSerializable(typeof(NotificationDeliveryFailed))]

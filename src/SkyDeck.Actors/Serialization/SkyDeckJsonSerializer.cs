@@ -45,6 +45,7 @@ public sealed class SkyDeckJsonSerializer(ExtendedActorSystem system) : Serializ
         [typeof(ExperimentState)] = "exp-snapshot.v1",
         [typeof(ExperimentRegistered)] = "dir-registered.v1",
         [typeof(DirectorySnapshot)] = "dir-snapshot.v1",
+        [typeof(DirectoryReopened)] = "dir-reopened.v1",
         [typeof(NotificationQueued)] = "notification-queued.v1",
         [typeof(NotificationDelivered)] = "notification-delivered.v1",
         [typeof(NotificationDeliveryFailed)] = "notification-failed.v1",

@@ -59,6 +59,32 @@ public sealed class DirectoryFailureSpecs(ITestOutputHelper output) : ActorSpec(
     }
 
     [Fact]
+    public async Task GivenAFailedWrite_WhenNothingIsCreatedAfterwards_ThenHealthStaysBadWhileWritesFail_AndTurnsGoodOnceTheyLand()
+    {
+        var manager = NewManager();
+        await Journal.OnWrite.Fail();
+        Assert.Equal(ResultCode.Unavailable, (await CreateAsync(manager, "refused")).Code);
+
+        // Restarted (1 s, then 2 s) while the journal still refuses: its first write fails, health stays bad.
+        VirtualScheduler.Advance(TimeSpan.FromSeconds(1));
+        VirtualScheduler.Advance(TimeSpan.FromSeconds(2));
+        var stillBad = await manager.Ask<DirectoryHealth>(GetDirectoryHealth.Instance, Patience);
+        Assert.False(stillBad.Writable);
+        Assert.NotNull(stillBad.FailingSince);
+
+        await Journal.OnWrite.Pass();
+        // No create is sent: the restarted directory's own first write is what tells the manager the disk is back.
+        await AwaitAssertAsync(async () =>
+        {
+            VirtualScheduler.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(DirectoryHealth.Ok, await manager.Ask<DirectoryHealth>(GetDirectoryHealth.Instance, Patience));
+        }, Patience, TimeSpan.FromMilliseconds(50));
+        Assert.Equal(ResultCode.Accepted, (await CreateAsync(manager, "after")).Code);
+        var list = await manager.Ask<ExperimentList>(ListExperiments.Instance, Patience);
+        Assert.Equal(["after"], list.Experiments.Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task GivenTheDirectoryWasRestarted_WhenANewManagerRecovers_ThenEveryAcknowledgedIdIsThereOnce()
     {
         var manager = NewManager();
