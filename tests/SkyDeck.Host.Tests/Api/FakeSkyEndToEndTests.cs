@@ -65,7 +65,8 @@ public sealed class FakeSkyEndToEndTests : IDisposable
         // 0.002 GPU-h on one GPU: 7.2 s of cluster time.
         await (await client.PostJsonAsync("/api/experiments", Http.NewExperiment("tiny", new { desired_state = "RUNNING", budget = new { gpu_hours = 0.002 } })))
             .ExpectAsync(HttpStatusCode.Created);
-        await Eventually.Until(() => client.GetJsonAsync("/api/experiments/tiny"), e => e.Str("current_state") == "RUNNING", "tiny RUNNING", timeout);
+        // Not waiting to see RUNNING on the way: on a loaded machine the (niced) poll may first see the job after the
+        // budget has already stopped it; the job's SkyPilot start time below proves it ran.
         var stopped = await Eventually.Until(() => client.GetJsonAsync("/api/experiments/tiny"),
             e => e.Str("current_state") == "STOPPED" && e.GetProperty("budget_reached").GetBoolean(), "tiny stopped by its budget", timeout);
 
