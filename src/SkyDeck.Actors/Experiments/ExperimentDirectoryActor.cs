@@ -32,7 +32,10 @@ public sealed record ExperimentIdRegistered(ExperimentCommands.CreateExperiment 
 public sealed record DirectoryWriteFailed(string Reason, DateTimeOffset At);
 
 /// <summary>From a directory started again after a failure: its <see cref="DirectoryReopened"/> is on disk, the journal takes writes again.</summary>
-public sealed record DirectoryWritable(DateTimeOffset At);
+public sealed record DirectoryWritable
+{
+    public static readonly DirectoryWritable Instance = new();
+}
 
 /// <summary>
 /// The journal of which experiment ids exist — one job, one owner. The manager forwards it the create of an unknown id;
@@ -72,7 +75,7 @@ public sealed class ExperimentDirectoryActor : ReceivePersistentActor
             if (_reopenedAt is { } at) Self.Tell(new DirectoryReopened(at));
         });
         Command<DirectoryReopened>(reopened =>
-            PersistAsync(reopened, e => Context.Parent.Tell(new DirectoryWritable(e.At))));
+            PersistAsync(reopened, _ => Context.Parent.Tell(DirectoryWritable.Instance)));
 
         Command<ExperimentCommands.CreateExperiment>(create =>
         {
